@@ -1,0 +1,1 @@
+"""HTTP routes mounted beside Reflex's websocket (cookies, private files, later webhooks)."""

@@ -1,0 +1,30 @@
+"""App assembly: theme, pages, HTTP routes, and the production start-up checks."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from lms_app.api.routes import build_api
+from lms_app.pages import admin, dashboard, home, login, not_found, profile, register, teach
+from lms_app.settings import get_settings
+
+
+def _refuse_unsafe_production() -> None:
+    settings = get_settings()
+    if settings.is_production and (problems := settings.production_problems()):
+        raise SystemExit("Refusing to start in production mode:\n- " + "\n- ".join(problems))
+
+
+_refuse_unsafe_production()
+
+app = rx.App(
+    stylesheets=["/styles.css"],
+    api_transformer=build_api(),
+    head_components=[rx.el.meta(name="theme-color", content="#3e63dd")],
+)
+
+DESCRIPTION = "Open-source learning platform: courses, progress that never gets lost, verifiable certificates."
+
+for module in (home, login, register, dashboard, teach, admin, profile, not_found):
+    app.add_page(module.page, route=module.ROUTE, title=module.TITLE, description=DESCRIPTION,
+                 on_load=module.ON_LOAD)

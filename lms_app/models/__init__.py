@@ -1,0 +1,29 @@
+"""SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
+
+from lms_app.models.courses import (
+    COURSE_LEVELS,
+    COURSE_STATUSES,
+    LESSON_TYPES,
+    Category,
+    Course,
+    Enrollment,
+    Lesson,
+    Module,
+)
+from lms_app.models.users import ROLES, LoginAttempt, LoginTicket, User, UserSession
+
+__all__ = [
+    "COURSE_LEVELS",
+    "COURSE_STATUSES",
+    "LESSON_TYPES",
+    "ROLES",
+    "Category",
+    "Course",
+    "Enrollment",
+    "Lesson",
+    "LoginAttempt",
+    "LoginTicket",
+    "Module",
+    "User",
+    "UserSession",
+]

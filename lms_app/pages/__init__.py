@@ -1,0 +1,1 @@
+"""One module per page: its layout and its small page state."""

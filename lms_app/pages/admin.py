@@ -1,0 +1,75 @@
+"""The admin home: platform counts and the newest accounts."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from lms_app.components.layout import loading_block, page_heading, page_shell, stat_card
+from lms_app.db import run_db
+from lms_app.services import dashboards
+from lms_app.services.dashboards import CountView, RecentUserView
+from lms_app.services.permissions import ADMIN_AREA
+from lms_app.state.auth import AuthState
+from lms_app.state.guard import current_actor, guarded
+
+
+class AdminState(rx.State):
+    users: list[CountView] = []
+    courses: list[CountView] = []
+    totals: list[CountView] = []
+    recent: list[RecentUserView] = []
+    loaded: bool = False
+
+    @rx.event
+    @guarded(ADMIN_AREA)
+    async def load(self):
+        overview = await run_db(dashboards.admin_overview, current_actor())
+        self.users, self.courses = overview["users"], overview["courses"]
+        self.totals, self.recent = overview["totals"], overview["recent"]
+        self.loaded = True
+
+
+def _counts(title: str, items, icon: str) -> rx.Component:
+    return rx.vstack(
+        rx.heading(title, size="4", as_="h2"),
+        rx.grid(rx.foreach(items, lambda c: stat_card(c["label"], c["value"], icon)),
+                columns=rx.breakpoints(initial="2", md="5"), spacing="3", width="100%"),
+        spacing="3", width="100%", align="start",
+    )
+
+
+def _recent_table() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Newest accounts", size="4", as_="h2"),
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(rx.table.column_header_cell("Name"), rx.table.column_header_cell("Role"),
+                                             rx.table.column_header_cell("Joined"))),
+                rx.table.body(rx.foreach(AdminState.recent, lambda u: rx.table.row(
+                    rx.table.cell(u["name"]), rx.table.cell(rx.badge(u["role"], variant="soft")),
+                    rx.table.cell(u["joined"])))),
+                variant="surface", width="100%",
+            ),
+            width="100%", overflow_x="auto",
+        ),
+        spacing="3", width="100%", align="start",
+    )
+
+
+def page() -> rx.Component:
+    return page_shell(
+        page_heading("Administration", "What is happening on the platform."),
+        rx.cond(
+            AdminState.loaded,
+            rx.vstack(_counts("People", AdminState.users, "users"),
+                      _counts("Courses", AdminState.courses, "library"),
+                      _counts("Learning", AdminState.totals, "graduation-cap"),
+                      _recent_table(), spacing="6", width="100%"),
+            loading_block(),
+        ),
+    )
+
+
+ROUTE = "/admin"
+TITLE = "Administration"
+ON_LOAD = [AuthState.refresh, AdminState.load]

@@ -1,0 +1,22 @@
+"""Money helpers: integer minor units plus an ISO 4217 code, never floats."""
+
+from __future__ import annotations
+
+# Currencies whose minor unit is not 1/100.
+_EXPONENTS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "UGX": 0, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3}
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "NGN": "₦", "BRL": "R$"}
+
+
+def exponent(currency: str) -> int:
+    return _EXPONENTS.get(currency.upper(), 2)
+
+
+def format_price(minor: int, currency: str) -> str:
+    """'Free' for zero, else e.g. '$49.99' or '4,900 JPY' style."""
+    if minor == 0:
+        return "Free"
+    exp = exponent(currency)
+    units = minor / (10**exp) if exp else minor
+    amount = f"{units:,.{exp}f}"
+    symbol = _SYMBOLS.get(currency.upper())
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"

@@ -1,0 +1,1 @@
+"""Shared Reflex states: who is signed in and the handler guard."""

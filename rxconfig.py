@@ -1,0 +1,28 @@
+"""Reflex configuration. Values come from lms_app.settings so every entry point agrees.
+
+Nothing here may reach the internet: telemetry is off and the frontend is built with the bun
+installed by scripts/setup.sh from the npm registry (REFLEX_USE_SYSTEM_BUN=1).
+"""
+
+import os
+
+import reflex as rx
+
+from lms_app.settings import get_settings
+
+settings = get_settings()
+
+config = rx.Config(
+    app_name="lms_app",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    db_url=settings.database_url,
+    redis_url=settings.redis_url,
+    cors_allowed_origins=[o for o in os.environ.get("LMS_ALLOWED_ORIGINS", "").split(",") if o] or ["*"],
+    plugins=[
+        rx.plugins.SitemapPlugin(),
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="indigo", gray_color="slate", radius="large", scaling="100%")
+        ),
+    ],
+)
