@@ -6,6 +6,7 @@ import reflex as rx
 
 from lms_app.components.navbar import navbar
 from lms_app.settings import get_settings
+from lms_app.state.auth import AuthState
 
 
 def footer() -> rx.Component:
@@ -13,8 +14,13 @@ def footer() -> rx.Component:
         rx.hstack(
             rx.text(f"© 2026 {get_settings().site_name} · open-source learning, written in Python", size="1",
                     color=rx.color("gray", 10)),
-            rx.hstack(rx.link("Home", href="/", size="1", color=rx.color("gray", 11)),
-                      rx.link("Sign in", href="/login", size="1", color=rx.color("gray", 11)), spacing="4"),
+            rx.hstack(
+                rx.link("Home", href="/", size="1", color=rx.color("gray", 11)),
+                rx.cond(AuthState.signed_in,
+                        rx.link("Profile", href="/profile", size="1", color=rx.color("gray", 11)),
+                        rx.link("Create an account", href="/register", size="1", color=rx.color("gray", 11))),
+                spacing="4",
+            ),
             justify="between", wrap="wrap", gap="2", max_width="1200px", margin_x="auto", padding="1.5rem 1.25rem",
         ),
         border_top=f"1px solid {rx.color('gray', 4)}", as_="footer", width="100%",

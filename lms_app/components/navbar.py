@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_app.components.links import link_button
 from lms_app.settings import get_settings
 from lms_app.state.auth import AuthState
 
@@ -78,8 +79,8 @@ def navbar() -> rx.Component:
                     rx.cond(
                         AuthState.checked,
                         rx.hstack(
-                            rx.link(rx.button("Sign in", variant="ghost"), href="/login"),
-                            rx.link(rx.button("Get started"), href="/register", class_name="lms-hide-narrow"),
+                            link_button("Sign in", href="/login", variant="ghost"),
+                            link_button("Get started", href="/register", class_name="lms-hide-narrow"),
                             spacing="2",
                         ),
                         rx.skeleton(rx.box(width="120px", height="32px")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_app.components.cards import course_grid
+from lms_app.components.links import link_button
 from lms_app.components.layout import empty_state, loading_block, page_heading, page_shell
 from lms_app.db import run_db
 from lms_app.models.views import CourseCardView
@@ -38,7 +39,7 @@ def page() -> rx.Component:
                     course_grid(DashboardState.courses),
                     empty_state("book-open", "You have not joined a course yet",
                                 "Browse the featured courses and categories to find your first one.",
-                                rx.link(rx.button("Explore courses"), href="/#categories")),
+                                link_button("Explore courses", href="/#categories")),
                 ),
                 spacing="4", width="100%", align="start",
             ),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from lms_app.components.cards import category_tile, course_grid
 from lms_app.components.layout import empty_state, page_shell
+from lms_app.components.links import link_button
 from lms_app.db import run_db
 from lms_app.models.views import CategoryView, CourseCardView
 from lms_app.services import catalog
@@ -38,11 +39,9 @@ def hero() -> rx.Component:
                     "publish a course in an afternoon.", size="4", color=rx.color("gray", 11), max_width="620px"),
             rx.hstack(
                 rx.cond(AuthState.signed_in,
-                        rx.link(rx.button("Continue learning", rx.icon("arrow-right", size=16), size="3"),
-                                href="/dashboard"),
-                        rx.link(rx.button("Start learning free", rx.icon("arrow-right", size=16), size="3"),
-                                href="/register")),
-                rx.link(rx.button("Browse categories", size="3", variant="soft"), href="#categories"),
+                        link_button("Continue learning", rx.icon("arrow-right", size=16), href="/dashboard", size="3"),
+                        link_button("Start learning free", rx.icon("arrow-right", size=16), href="/register", size="3")),
+                link_button("Browse categories", href="#categories", size="3", variant="soft"),
                 spacing="3", wrap="wrap",
             ),
             spacing="5", align="start",

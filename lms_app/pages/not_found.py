@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_app.components.layout import page_shell
+from lms_app.components.links import link_button
 from lms_app.state.auth import AuthState
 
 
@@ -16,10 +17,10 @@ def page() -> rx.Component:
                 rx.heading("We could not find that page", size="6", as_="h1"),
                 rx.text("The link may be old or mistyped. These might help:", color=rx.color("gray", 11)),
                 rx.hstack(
-                    rx.link(rx.button(rx.icon("house", size=16), "Home"), href="/"),
+                    link_button(rx.icon("house", size=16), "Home", href="/"),
                     rx.cond(AuthState.signed_in,
-                            rx.link(rx.button("My learning", variant="soft"), href="/dashboard"),
-                            rx.link(rx.button("Sign in", variant="soft"), href="/login")),
+                            link_button("My learning", href="/dashboard", variant="soft"),
+                            link_button("Sign in", href="/login", variant="soft")),
                     spacing="3",
                 ),
                 align="center", spacing="4", padding_y="4rem", text_align="center",

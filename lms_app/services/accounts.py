@@ -104,7 +104,7 @@ def authenticate(session: Session, settings: Settings, email: object, password: 
         minutes = max(1, int((until - utcnow()).total_seconds() // 60) + 1)
         raise ServiceError(
             f"Too many failed attempts for this account. Try again in {minutes} minute"
-            f"{'s' if minutes != 1 else ''}, or reset your password."
+            f"{'s' if minutes != 1 else ''}."
         )
     user = session.exec(select(User).where(User.email == address)).first()
     if not isinstance(password, str):

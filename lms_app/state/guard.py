@@ -24,7 +24,7 @@ from lms_app.api.routes import SESSION_COOKIE
 from lms_app.db import run_db
 from lms_app.services import sessions
 from lms_app.services.accounts import Actor
-from lms_app.services.permissions import LEARNER_AREA
+from lms_app.services.permissions import LEARNER_AREA, home_for
 
 _current: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("lms_actor", default=None)
 
@@ -70,9 +70,11 @@ def login_redirect(state: rx.State):
 
 
 def _refusal(state: rx.State, actor: Actor | None, roles: tuple[str, ...]):
+    """Anonymous → sign in and come back; wrong role → say so and go to the role's own home."""
     if actor is None:
         return [rx.toast.info("Please sign in to continue."), login_redirect(state)]
-    return rx.toast.error("Your account does not have access to that.")
+    return [rx.toast.error("Your account does not have access to that page or action."),
+            rx.redirect(home_for(actor.role), replace=True)]
 
 
 def guarded(roles: tuple[str, ...] = LEARNER_AREA):
