@@ -79,7 +79,7 @@ def navbar() -> rx.Component:
                     rx.cond(
                         AuthState.checked,
                         rx.hstack(
-                            link_button("Sign in", href="/login", variant="ghost"),
+                            link_button("Sign in", href="/login", variant="ghost", margin="0"),
                             link_button("Get started", href="/register", class_name="lms-hide-narrow"),
                             spacing="2",
                         ),

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from lms_app.models import Category, Course, Enrollment, Lesson, Module, User
 from lms_app.models.types import utcnow
 from lms_app.services import demo_content as demo
-from lms_app.services.passwords import hash_password
+from lms_app.services.passwords import hash_password, verify_password
 from lms_app.settings import Settings
 
 
@@ -114,3 +114,14 @@ def _ensure_enrollments(session: Session, users: dict[str, User], courses: list[
         if course.student_count != counts.get(course.id, 0):
             course.student_count = counts.get(course.id, 0)
             session.add(course)
+
+
+def active_demo_logins(session: Session) -> list[str]:
+    """Emails of demo accounts that still sign in with their published password.
+
+    Production refuses to start while any exist, even with LMS_DEMO_DATA off, because the
+    README tells the world those passwords.
+    """
+    emails = {email: password for email, _name, _role, password in demo.DEMO_USERS}
+    users = session.exec(select(User).where(User.email.in_(list(emails)), User.is_active)).all()
+    return [u.email for u in users if verify_password(emails[u.email], u.password_hash)]

@@ -72,6 +72,8 @@ def login_redirect(state: rx.State):
 def _refusal(state: rx.State, actor: Actor | None, roles: tuple[str, ...]):
     """Anonymous → sign in and come back; wrong role → say so and go to the role's own home."""
     if actor is None:
+        if session_token(state):  # a cookie that no longer opens a session: expired, revoked or forged
+            return [rx.toast.warning("Your session has ended. Please sign in again."), login_redirect(state)]
         return [rx.toast.info("Please sign in to continue."), login_redirect(state)]
     return [rx.toast.error("Your account does not have access to that page or action."),
             rx.redirect(home_for(actor.role), replace=True)]
