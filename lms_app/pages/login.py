@@ -21,9 +21,15 @@ class LoginState(rx.State):
 
     @rx.event
     @public
-    def load(self):
-        """Show why the visitor is here (signed out, expired hand-over, or sent from a page)."""
+    async def load(self):
+        """Show why the visitor is here (signed out, expired hand-over, or sent from a page).
+
+        Someone already signed in goes on to where they were headed instead.
+        """
         params = self.router.url.query_parameters
+        auth = await self.get_state(AuthState)
+        if auth.signed_in:
+            return rx.redirect(safe_next(params.get("next"), home_for(auth.user["role"])), replace=True)
         self.error = ""
         self.busy = False
         if params.get("signed_out"):

@@ -97,7 +97,7 @@ class ProfileState(rx.State):
     @guarded(LEARNER_AREA)
     async def upload_avatar(self, files: list[rx.UploadFile]):
         self.avatar_error = ""
-        if not isinstance(files, list) or len(files) != 1:
+        if not isinstance(files, list) or len(files) != 1 or not isinstance(files[0], rx.UploadFile):
             self.avatar_error = "Choose one image file."
             return
         self.uploading = True

@@ -25,10 +25,12 @@ class RegisterState(rx.State):
 
     @rx.event
     @public
-    def load(self):
+    async def load(self):
         self.errors = {f: "" for f in _FIELDS}
         self.error = ""
         self.busy = False
+        if (await self.get_state(AuthState)).signed_in:
+            return rx.redirect("/dashboard", replace=True)
 
     @rx.event
     @public

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import event
 from sqlmodel import Session
 
 from lms_app.models import User
@@ -19,12 +20,36 @@ def avatar_dir(settings: Settings):
     return settings.media_dir / "avatars"
 
 
+def _settle_files(session: Session, settings: Settings, *, remove_on_commit: str | None,
+                  remove_on_rollback: str | None = None) -> None:
+    """Delete a file only once the transaction's outcome is known.
+
+    The old avatar goes when the new name is committed; if the transaction rolls back, the
+    row still names the old file, so it stays, and the new file (now unreferenced) goes.
+    """
+
+    settled = False
+
+    def unlink(name: str | None) -> None:
+        nonlocal settled
+        if settled:  # the first outcome of the transaction decides; later ones are other work
+            return
+        settled = True
+        if name:
+            stale = images.safe_child(avatar_dir(settings), name)
+            if stale is not None:
+                stale.unlink(missing_ok=True)
+
+    event.listen(session, "after_commit", lambda _s: unlink(remove_on_commit), once=True)
+    event.listen(session, "after_rollback", lambda _s: unlink(remove_on_rollback), once=True)
+
+
 def avatar_url(user_id: int, avatar_file: str | None) -> str:
     return f"/media/avatars/{avatar_file}" if avatar_file else ""
 
 
 def set_avatar(session: Session, settings: Settings, actor: Actor, data: bytes) -> User:
-    """Check, re-encode and store a new avatar; the old file is removed after commit-safe swap."""
+    """Check, re-encode and store a new avatar; the old file is removed once the swap commits."""
     processed = images.process_image(data, max_bytes=AVATAR_MAX_BYTES, size=AVATAR_SIZE, crop=True, field="avatar")
     user = session.get(User, actor.user_id)
     if user is None or not user.is_active:
@@ -34,10 +59,7 @@ def set_avatar(session: Session, settings: Settings, actor: Actor, data: bytes) 
     user.updated_at = utcnow()
     session.add(user)
     session.flush()
-    if old:
-        stale = images.safe_child(avatar_dir(settings), old)
-        if stale is not None:
-            stale.unlink(missing_ok=True)
+    _settle_files(session, settings, remove_on_commit=old, remove_on_rollback=user.avatar_file)
     return user
 
 
@@ -48,8 +70,5 @@ def remove_avatar(session: Session, settings: Settings, actor: Actor) -> User:
     old, user.avatar_file = user.avatar_file, None
     session.add(user)
     session.flush()
-    if old:
-        stale = images.safe_child(avatar_dir(settings), old)
-        if stale is not None:
-            stale.unlink(missing_ok=True)
+    _settle_files(session, settings, remove_on_commit=old)
     return user

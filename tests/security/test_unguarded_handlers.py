@@ -1,0 +1,269 @@
+"""Every public event handler is a public endpoint: prove each one refuses who it must.
+
+Inventory: every State subclass defined under ``lms_app`` (all pages imported through
+``lms_app.lms_app``), every name in its ``event_handlers`` (exactly what the browser can call:
+Reflex registers the same names in its registry, cross-checked below). Each handler must be
+guarded (``__lms_guard__``, set by ``lms_app.state.guard.guarded``) or be listed in ALLOW_LIST
+with the reason it is public by design. A new unguarded handler makes this test fail.
+
+Reflex built-ins, decided from the 0.10.1 source:
+- ``setvar`` exists on every state. It calls ``set_<var>`` and only works for vars that have a
+  setter; ``state_auto_setters`` is off, so no app state has any. Checked below: there is no
+  ``set_*`` attribute on app states and ``setvar`` refuses every public var.
+- Handlers of Reflex's own states (root ``hydrate``/``set_is_hydrated``/``hydrate_and_load``,
+  ``OnLoadInternalState``, ``UpdateVarsInternalState``, ``FrontendEventExceptionState``,
+  ``SharedStateBaseInternal``) live outside ``lms_app`` and are not in the inventory.
+  ``update_vars_internal`` can write client-storage vars (rx.Cookie/LocalStorage) of any state,
+  so app states must declare none: checked below.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from datetime import timedelta
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import SQLModel, func, select
+
+import lms_app.lms_app  # noqa: F401  (registers every page and its state)
+from lms_app.db import session_scope
+from lms_app.models import ROLES, User, UserSession
+from lms_app.models.types import utcnow
+from lms_app.services.permissions import home_for
+from reflex.state import State
+
+ALLOW_LIST = {
+    "HomeState.load": "public catalog: published courses and categories only",
+    "LoginState.load": "reads only the page's own query string to choose a notice",
+    "LoginState.submit": "sign-in itself: the service throttles and checks the password",
+    "RegisterState.load": "only resets the form",
+    "RegisterState.submit": "self-registration: the service validates and always creates a learner",
+    "AuthState.refresh": "shows the caller their own user, resolved from the HttpOnly cookie",
+    "AuthState.logout": "revokes only the caller's own cookie session",
+}
+BUILTINS = {"setvar"}  # see the module docstring; behaviour checked in test_setvar_cannot_set_any_var
+
+
+def app_states() -> list[type]:
+    found, todo = [], list(State.get_substates())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.get_substates())
+        if cls.__module__.startswith("lms_app"):
+            found.append(cls)
+    return sorted(found, key=lambda c: c.__name__)
+
+
+APP_STATES = app_states()
+HANDLERS = [(cls, name) for cls in APP_STATES for name in sorted(cls.event_handlers) if name not in BUILTINS]
+GUARDED = [(cls, name) for cls, name in HANDLERS if getattr(cls.event_handlers[name].fn, "__lms_guard__", None)]
+
+
+def key(cls, name) -> str:
+    return f"{cls.__name__}.{name}"
+
+
+def ids(pairs):
+    return [key(c, n) for c, n in pairs]
+
+
+# --- inventory ---------------------------------------------------------------------------
+
+def test_inventory_found_the_app_states():
+    names = {c.__name__ for c in APP_STATES}
+    assert {"AuthState", "HomeState", "LoginState", "RegisterState", "ProfileState"} <= names
+    assert len(names) == len(APP_STATES), "two app states share a class name; make ALLOW_LIST keys unique"
+    assert GUARDED, "no guarded handler found: the inventory is broken"
+
+
+def test_every_handler_is_guarded_or_explicitly_public():
+    unguarded = [key(c, n) for c, n in HANDLERS
+                 if not getattr(c.event_handlers[n].fn, "__lms_guard__", None) and key(c, n) not in ALLOW_LIST]
+    assert unguarded == [], (
+        "These handlers can be called by anyone from a browser but have no @guarded(...): "
+        f"{unguarded}. Guard them, or add them to ALLOW_LIST with the reason they are public.")
+
+
+def test_allow_list_entries_exist_are_unguarded_and_marked_public():
+    existing = {key(c, n): c.event_handlers[n].fn for c, n in HANDLERS}
+    stale = sorted(set(ALLOW_LIST) - set(existing))
+    assert stale == [], f"ALLOW_LIST names handlers that no longer exist: {stale}"
+    for name in ALLOW_LIST:
+        fn = existing[name]
+        assert not getattr(fn, "__lms_guard__", None), f"{name} is guarded: drop it from ALLOW_LIST"
+        assert getattr(fn, "__lms_public__", False), f"{name} should carry @public (lms_app.state.guard)"
+        assert ALLOW_LIST[name].strip(), f"{name} needs a reason"
+
+
+def test_guard_roles_are_real_roles():
+    for cls, name in GUARDED:
+        roles = cls.event_handlers[name].fn.__lms_guard__
+        assert roles and set(roles) <= set(ROLES), (key(cls, name), roles)
+
+
+def test_inventory_matches_what_reflex_registered():
+    from reflex_base.registry import RegistrationContext
+
+    inventory = {(c.get_full_name(), n) for c in APP_STATES for n in c.event_handlers}
+    registered = set()
+    for full_name in RegistrationContext.get().event_handlers:
+        state_name, _, handler = full_name.rpartition(".")
+        cls = State.get_class_substate(state_name)
+        if cls.__module__.startswith("lms_app"):
+            registered.add((state_name, handler))
+        else:
+            assert cls.__module__.startswith("reflex"), f"handler of an unknown state: {full_name}"
+    assert registered == inventory
+
+
+def test_setvar_cannot_set_any_var(states, make_user, sign_in):
+    token, _ = sign_in(make_user(role="admin"))
+    root = states.root(token)
+    for cls in APP_STATES:
+        # Only names the app defines: the root's own ``set_is_hydrated`` is a Reflex built-in.
+        setters = [n for n in dir(cls) if n.startswith("set_") and not hasattr(State, n)]
+        assert setters == [], f"{cls.__name__} has setters the browser can reach through setvar: {setters}"
+        state = states.sub(root, cls)
+        for var in list(cls.base_vars) + list(cls.computed_vars) + ["_apply", "router", "user", "loaded"]:
+            before = states.snapshot(root)
+            with pytest.raises(AttributeError):
+                cls.event_handlers["setvar"].fn(state, var, {"id": 1, "role": "admin"})
+            assert states.snapshot(root) == before
+
+
+def test_no_app_state_declares_client_storage_vars():
+    for cls in APP_STATES:
+        storage = [n for n in cls.base_vars if cls._is_client_storage(n)]
+        assert storage == [], f"{cls.__name__}: browser-writable vars {storage} (update_vars_internal sets them)"
+
+
+# --- behaviour ---------------------------------------------------------------------------
+
+def placeholders(fn) -> dict:
+    """None / {} / [] per parameter, from the handler's annotations, by name (as Reflex calls)."""
+    target = inspect.unwrap(fn)
+    try:
+        hints = typing.get_type_hints(target)
+    except Exception:  # unresolvable annotation: fall back to None everywhere
+        hints = {}
+    args = {}
+    for param in list(inspect.signature(target).parameters.values())[1:]:
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        origin = typing.get_origin(hints.get(param.name)) or hints.get(param.name)
+        args[param.name] = {} if origin is dict else [] if origin is list else None
+    return args
+
+
+def table_counts() -> dict[str, int]:
+    with session_scope() as s:
+        return {t.name: s.exec(select(func.count()).select_from(t)).one() for t in SQLModel.metadata.sorted_tables}
+
+
+PAGE, QUERY = "/some/page", {"tab": "x&y"}
+LOGIN_REDIRECT = f"/login?next={quote(PAGE + '?tab=x%26y', safe='')}"
+
+
+def call_and_check_untouched(states, root, cls, name):
+    state = states.sub(root, cls)
+    before, rows = states.snapshot(root), table_counts()
+    events = states.call(state, name, **placeholders(cls.event_handlers[name].fn))
+    assert states.snapshot(root) == before, f"{key(cls, name)} changed vars for a refused caller"
+    assert states.dirty(root) == {}, f"{key(cls, name)} dirtied vars for a refused caller"
+    assert table_counts() == rows
+    return events
+
+
+@pytest.mark.parametrize("cls, name", GUARDED, ids=ids(GUARDED))
+def test_anonymous_caller_is_sent_to_login_and_nothing_changes(states, make_user, cls, name):
+    make_user()  # a row in the DB, so "nothing changes" is not trivially true
+    root = states.root(None, path=PAGE, query=QUERY)
+    events = call_and_check_untouched(states, root, cls, name)
+    assert states.redirects(events) == [LOGIN_REDIRECT]
+    assert [level for level, _ in states.toasts(events)] == ["info"]
+
+
+def _expired(db_user, token):
+    with session_scope() as s:
+        s.exec(update(UserSession).where(UserSession.user_id == db_user.id)
+               .values(expires_at=utcnow() - timedelta(seconds=1)))
+
+
+def _revoked(db_user, token):
+    from lms_app.services import sessions
+
+    with session_scope() as s:
+        sessions.revoke_token(s, token)
+
+
+def _deactivated(db_user, token):
+    with session_scope() as s:
+        s.exec(update(User).where(User.id == db_user.id).values(is_active=False))
+
+
+BAD_COOKIES = {
+    "expired": (_expired, lambda t: t),
+    "revoked": (_revoked, lambda t: t),
+    "deactivated-user": (_deactivated, lambda t: t),
+    "tampered": (None, lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB")),
+    "hash-as-token": (None, lambda t: __import__("hashlib").sha256(t.encode()).hexdigest()),
+    "oversized": (None, lambda t: t * 20),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_COOKIES))
+@pytest.mark.parametrize("cls, name", GUARDED, ids=ids(GUARDED))
+def test_bad_session_cookies_count_as_anonymous(states, make_user, sign_in, cls, name, kind):
+    roles = cls.event_handlers[name].fn.__lms_guard__
+    user = make_user(role=roles[0])
+    token, _ = sign_in(user)
+    spoil, mangle = BAD_COOKIES[kind]
+    if spoil:
+        spoil(user, token)
+    root = states.root(mangle(token), path=PAGE, query=QUERY)
+    events = call_and_check_untouched(states, root, cls, name)
+    assert states.redirects(events) == [LOGIN_REDIRECT]
+
+
+@pytest.mark.parametrize("cookie", ['lms_session="unterminated', "lms_session=; lms_session=", "\x00\x01;;=="])
+def test_malformed_cookie_headers_count_as_anonymous(states, cookie):
+    cls, name = GUARDED[0]
+    root = states.root(cookie=cookie, path=PAGE, query=QUERY)
+    events = call_and_check_untouched(states, root, cls, name)
+    assert states.redirects(events) == [LOGIN_REDIRECT]
+
+
+WRONG_ROLE = [(cls, name, role) for cls, name in GUARDED for role in ROLES
+              if role not in cls.event_handlers[name].fn.__lms_guard__]
+
+
+@pytest.mark.parametrize("cls, name, role", WRONG_ROLE, ids=[f"{key(c, n)}-as-{r}" for c, n, r in WRONG_ROLE])
+def test_wrong_role_is_refused_and_nothing_changes(states, make_user, sign_in, cls, name, role):
+    token, _ = sign_in(make_user(role=role))
+    root = states.root(token, path=PAGE, query=QUERY)
+    events = call_and_check_untouched(states, root, cls, name)
+    # Refused with a message, and sent to the role's own home (never to a login loop).
+    assert states.redirects(events) == [home_for(role)]
+    toasts = states.toasts(events)
+    assert [level for level, _ in toasts] == ["error"] and "does not have access" in toasts[0][1]
+
+
+def test_wrong_role_cases_exist():
+    assert WRONG_ROLE, "no handler is limited to some roles: the wrong-role test would prove nothing"
+
+
+ALLOWED = [(cls, name, role) for cls, name in GUARDED for role in cls.event_handlers[name].fn.__lms_guard__]
+
+
+@pytest.mark.parametrize("cls, name, role", ALLOWED, ids=[f"{key(c, n)}-as-{r}" for c, n, r in ALLOWED])
+def test_allowed_role_gets_past_the_guard_and_survives_placeholder_arguments(states, make_user, sign_in, cls,
+                                                                             name, role):
+    """The control for the refusals above; also: junk arguments must not crash a handler."""
+    token, _ = sign_in(make_user(role=role))
+    root = states.root(token, path=PAGE, query=QUERY)
+    events = states.call(states.sub(root, cls), name, **placeholders(cls.event_handlers[name].fn))
+    assert not any(r.startswith("/login") for r in states.redirects(events))
+    assert not any("does not have access" in text for _, text in states.toasts(events))
