@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, Float, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from lms_app.models.types import UTCDateTime, utcnow
@@ -51,6 +51,16 @@ class Course(SQLModel, table=True):
     currency: str = Field(default="USD", sa_column=Column(String(3), nullable=False, server_default="USD"))
     status: str = Field(default="draft", sa_column=Column(String(16), nullable=False, server_default="draft"))
     thumbnail_file: str | None = Field(default=None, sa_column=Column(String(80), nullable=True))
+    # "What you will learn": a short list of outcome sentences.
+    outcomes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    # Sum of the lessons' durations, maintained by the authoring services.
+    duration_seconds: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # Title, subtitle, description and teacher name in one column, maintained by the services
+    # that change any of them, so catalog search needs no join (PostgreSQL indexes it).
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # The latest rejection reason, shown to the teacher until the next submission.
+    review_note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    submitted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     # Maintained counters (updated by the services that change them), so the catalog can
     # sort by them without aggregating per request.
     rating_avg: float = Field(default=0.0, sa_column=Column(Float, nullable=False, server_default="0"))
@@ -88,6 +98,14 @@ class Lesson(SQLModel, table=True):
     position: int = Field(default=0)
     is_preview: bool = Field(default=False)
     duration_seconds: int = Field(default=0)
+    # Content by type (see the lesson-type registry): Markdown for text lessons, a video URL,
+    # or a stored private file (uploaded video or PDF) kept outside the public upload folder.
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    video_url: str = Field(default="", sa_column=Column(String(500), nullable=False, server_default=""))
+    file_key: str | None = Field(default=None, sa_column=Column(String(80), nullable=True))
+    file_name: str = Field(default="", sa_column=Column(String(255), nullable=False, server_default=""))
+    file_size: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    file_mime: str = Field(default="", sa_column=Column(String(100), nullable=False, server_default=""))
 
 
 class Enrollment(SQLModel, table=True):
@@ -97,4 +115,19 @@ class Enrollment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     course_id: int = Field(foreign_key="courses.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CourseStatusChange(SQLModel, table=True):
+    """Every review-workflow transition: who moved the course, from what to what, when, why."""
+
+    __tablename__ = "course_status_changes"
+    __table_args__ = (Index("ix_course_status_changes_course_at", "course_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    course_id: int = Field(foreign_key="courses.id", ondelete="CASCADE")
+    actor_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    from_status: str = Field(sa_column=Column(String(16), nullable=False))
+    to_status: str = Field(sa_column=Column(String(16), nullable=False))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -12,6 +12,8 @@ import base64
 import functools
 import hashlib
 import hmac
+import os
+import threading
 
 import bcrypt
 
@@ -20,6 +22,10 @@ from lms_app.services.errors import ServiceError
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 _PREHASH_KEY = b"lms-app/password-prehash/v1"
+# At most one bcrypt per core at a time. Without the cap, asyncio's default pool ran six
+# bcrypts on two cores and the event loop's thread waited up to 40 ms for a core during 20
+# concurrent logins (bench/login_stall.py); with it, about 10 ms, and logins take as long.
+_BCRYPT_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
 def validate_password(password: str, field: str = "password") -> None:
@@ -36,14 +42,16 @@ def _prehash(password: str) -> bytes:
 
 def hash_password(password: str, cost: int) -> str:
     """bcrypt hash (CPU-heavy: call it through ``asyncio.to_thread`` from handlers)."""
-    return bcrypt.hashpw(_prehash(password), bcrypt.gensalt(rounds=cost)).decode("ascii")
+    with _BCRYPT_SLOTS:
+        return bcrypt.hashpw(_prehash(password), bcrypt.gensalt(rounds=cost)).decode("ascii")
 
 
 def verify_password(password: str, password_hash: str) -> bool:
     if not isinstance(password, str) or len(password) > MAX_LENGTH:
         return False
     try:
-        return bcrypt.checkpw(_prehash(password), password_hash.encode("ascii"))
+        with _BCRYPT_SLOTS:
+            return bcrypt.checkpw(_prehash(password), password_hash.encode("ascii"))
     except ValueError:
         return False
 

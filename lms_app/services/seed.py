@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from lms_app.models import Category, Course, Enrollment, Lesson, Module, User
 from lms_app.models.types import utcnow
 from lms_app.services import demo_content as demo
+from lms_app.services.course_fields import recount_duration, refresh_search_text
 from lms_app.services.passwords import hash_password, verify_password
 from lms_app.settings import Settings
 
@@ -37,7 +38,10 @@ def seed_demo_data(session: Session, settings: Settings) -> dict[str, int]:
             status="published", published_at=now - timedelta(days=60 - index * 3),
             description=f"{subtitle}.\n\nThis demo course shows how a published course looks: "
                         "modules, lessons of each type, and a free preview of the first lesson.",
+            outcomes=[f"Understand {m_title.lower()}" for m_title, _ in modules]
+            + [f"Apply what you learn in {title}"],
         )
+        refresh_search_text(course, teachers[teacher_ix].name)
         session.add(course)
         session.flush()
         for m_pos, (m_title, lessons) in enumerate(modules):
@@ -46,7 +50,10 @@ def seed_demo_data(session: Session, settings: Settings) -> dict[str, int]:
             session.flush()
             for l_pos, (l_title, l_type, minutes, preview) in enumerate(lessons):
                 session.add(Lesson(module_id=module.id, course_id=course.id, title=l_title, lesson_type=l_type,
-                                   position=l_pos, is_preview=preview, duration_seconds=minutes * 60))
+                                   position=l_pos, is_preview=preview, duration_seconds=minutes * 60,
+                                   body=demo.lesson_body(title, l_title) if l_type == "text" else ""))
+        session.flush()
+        recount_duration(session, course.id)
         courses[slug] = course
         created["courses"] += 1
     _ensure_enrollments(session, users, list(courses.values()), created)
