@@ -17,12 +17,15 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "==> Creating virtualenv in $VENV"
   "$PY" -m venv "$VENV"
 fi
-stamp="$VENV/.installed-$(cat requirements.txt "$REQ" | sha256sum | cut -c1-16)"
-if [ ! -f "$stamp" ]; then
+# One marker per requirements file and content, so switching between run.sh and test.sh
+# does not reinstall; the dev file includes the runtime one, so its marker implies both.
+stamp="$VENV/.installed-${REQ%.txt}-$(cat requirements.txt "$REQ" | sha256sum | cut -c1-16)"
+dev_stamp="$VENV/.installed-requirements-dev-$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ] && [ ! -f "$dev_stamp" ]; then
   echo "==> Installing Python packages ($REQ)"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ"
-  rm -f "$VENV"/.installed-*
+  rm -f "$VENV"/.installed-"${REQ%.txt}"-*
   touch "$stamp"
 fi
 # Node.js from the wheel; its bundled npm script needs to be started through node.

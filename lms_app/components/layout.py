@@ -10,7 +10,7 @@ from lms_app.state.auth import AuthState
 
 
 def footer() -> rx.Component:
-    return rx.box(
+    return rx.el.footer(
         rx.hstack(
             rx.text(f"© 2026 {get_settings().site_name} · open-source learning, written in Python", size="1",
                     color=rx.color("gray", 10)),
@@ -23,7 +23,7 @@ def footer() -> rx.Component:
             ),
             justify="between", wrap="wrap", gap="2", max_width="1200px", margin_x="auto", padding="1.5rem 1.25rem",
         ),
-        border_top=f"1px solid {rx.color('gray', 4)}", as_="footer", width="100%",
+        style={"borderTop": f"1px solid {rx.color('gray', 4)}", "width": "100%"},
     )
 
 
@@ -31,8 +31,9 @@ def page_shell(*children: rx.Component, width: str = "1200px") -> rx.Component:
     return rx.flex(
         rx.el.a("Skip to content", href="#main", class_name="lms-skip-link"),
         navbar(),
-        rx.box(*children, id="main", as_="main", width="100%", max_width=width, margin_x="auto",
-               padding_x="1.25rem", padding_y="2rem", flex="1"),
+        rx.el.main(*children, id="main",
+                   style={"width": "100%", "maxWidth": width, "marginLeft": "auto", "marginRight": "auto",
+                          "padding": "2rem 1.25rem", "flex": "1", "boxSizing": "border-box"}),
         footer(),
         direction="column", min_height="100vh", background=rx.color("gray", 1),
     )

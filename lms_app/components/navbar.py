@@ -24,8 +24,9 @@ def logo() -> rx.Component:
 
 
 def avatar(size: str = "2") -> rx.Component:
+    # rx.avatar drops an `alt` prop; custom_attrs reaches Radix, which passes it to the <img>.
     return rx.avatar(src=_user["avatar_url"], fallback=_user["initials"], size=size, radius="full",
-                     alt=_user["name"])
+                     custom_attrs={"alt": _user["name"]})
 
 
 def _nav_link(label: str, href: str, icon: str) -> rx.Component:
@@ -67,7 +68,7 @@ def _account_menu() -> rx.Component:
 
 
 def navbar() -> rx.Component:
-    return rx.box(
+    return rx.el.header(
         rx.hstack(
             logo(),
             rx.hstack(
@@ -91,8 +92,7 @@ def navbar() -> rx.Component:
             justify="between", align="center", max_width="1200px", margin_x="auto", width="100%",
             padding_x="1.25rem", height="64px",
         ),
-        position="sticky", top="0", z_index="20", width="100%",
-        background=rx.color("gray", 1, alpha=True), backdrop_filter="blur(10px)",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
-        as_="header",
+        style={"position": "sticky", "top": "0", "zIndex": "20", "width": "100%",
+               "background": rx.color("gray", 1, alpha=True), "backdropFilter": "blur(10px)",
+               "borderBottom": f"1px solid {rx.color('gray', 4)}"},
     )
