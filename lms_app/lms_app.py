@@ -6,6 +6,8 @@ import reflex as rx
 
 from lms_app.api.routes import build_api
 from lms_app.pages import admin, dashboard, home, login, not_found, profile, register, teach
+from lms_app.pages import catalog, course
+from lms_app.pages import admin_reviews, course_editor, learn
 from lms_app.settings import get_settings
 
 
@@ -25,6 +27,8 @@ app = rx.App(
 
 DESCRIPTION = "Open-source learning platform: courses, progress that never gets lost, verifiable certificates."
 
-for module in (home, login, register, dashboard, teach, admin, profile, not_found):
-    app.add_page(module.page, route=module.ROUTE, title=module.TITLE, description=DESCRIPTION,
+for module in (home, login, register, dashboard, teach, admin, profile, not_found, catalog, course,
+               course_editor, admin_reviews, learn):
+    app.add_page(module.page, route=module.ROUTE, title=module.TITLE,
+                 description=getattr(module, "DESCRIPTION", DESCRIPTION),
                  on_load=module.ON_LOAD)

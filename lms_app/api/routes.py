@@ -59,9 +59,49 @@ async def avatar(request: Request) -> Response:
                                  "X-Content-Type-Options": "nosniff"})
 
 
+async def thumbnail(request: Request) -> Response:
+    """Course thumbnails are public pictures, stored privately under unguessable names."""
+    from lms_app.services.authoring import thumbnail_dir
+
+    path = images.safe_child(thumbnail_dir(get_settings()), request.path_params["name"])
+    if path is None:
+        return Response("Not found", status_code=404)
+    return FileResponse(path, media_type="image/webp",
+                        headers={"Cache-Control": "public, max-age=31536000, immutable",
+                                 "X-Content-Type-Options": "nosniff"})
+
+
+def _lesson_file_lookup(session, token, lesson_id):
+    from lms_app.services import course_access
+    from lms_app.services.accounts import Actor
+
+    found = sessions.resolve_session(session, token) if token else None
+    actor = Actor(user_id=found[0].id, role=found[0].role, session_id=found[1].id) if found else None
+    return course_access.lesson_file(session, get_settings(), actor, lesson_id)
+
+
+async def lesson_file(request: Request) -> Response:
+    """A lesson's stored file, only for viewers who may open the lesson (404 for everyone else)."""
+    found = await run_db(_lesson_file_lookup, request.cookies.get(SESSION_COOKIE), request.path_params["lesson_id"])
+    if found is None:
+        return Response("Not found", status_code=404, headers={"Cache-Control": "no-store"})
+    disposition = "inline" if found.mime in ("application/pdf", "video/mp4", "video/webm") else "attachment"
+    safe_name = "".join(ch for ch in found.name if ch.isalnum() or ch in " ._-")[:120] or "lesson"
+    return FileResponse(found.path, media_type=found.mime,
+                        headers={"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff",
+                                 "Content-Disposition": f'{disposition}; filename="{safe_name}"',
+                                 "Vary": "Cookie"})
+
+
 def build_api() -> Starlette:
+    from lms_app.api.sitemap import sitemap
+
     return Starlette(routes=[
+        Route("/sitemap.xml", sitemap, methods=["GET", "HEAD"]),
+        Route("/sitemap-courses.xml", sitemap, methods=["GET", "HEAD"]),
         Route("/api/session", start_session, methods=["POST"]),
         Route("/api/session", end_session, methods=["DELETE"]),
         Route("/media/avatars/{name}", avatar, methods=["GET", "HEAD"]),
+        Route("/media/thumbnails/{name}", thumbnail, methods=["GET", "HEAD"]),
+        Route("/media/lessons/{lesson_id}", lesson_file, methods=["GET", "HEAD"]),
     ])

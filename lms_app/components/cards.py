@@ -6,6 +6,12 @@ import reflex as rx
 
 from lms_app.models.views import CategoryView, CourseCardView
 
+# A link whose ::after covers the nearest positioned ancestor (the card): the whole card is
+# clickable, with one link in the accessibility tree and a visible focus ring on the card.
+_STRETCHED = {"&::after": {"content": "''", "position": "absolute", "inset": "0", "borderRadius": "inherit"},
+              "&:focus-visible": {"outline": "none"},
+              "&:focus-visible::after": {"outline": f"2px solid {rx.color('accent', 8)}", "outlineOffset": "2px"}}
+
 CATEGORY_ICONS = ["code", "globe", "chart-line", "palette", "briefcase", "server", "smartphone", "shield-check"]
 
 
@@ -55,7 +61,13 @@ def course_card(course: rx.Var[CourseCardView], show_status: bool = False) -> rx
                     size="1")),
                 spacing="1", wrap="wrap",
             ),
-            rx.heading(course["title"], size="3", as_="h3", style={"lineHeight": "1.3"}),
+            rx.heading(
+                # One link per card; its ::after covers the card, so the whole card is clickable
+                # while screen readers and keyboards meet a single, well-named link.
+                rx.link(course["title"], href="/courses/" + course["slug"].to(str), color=rx.color("gray", 12),
+                        underline="none", style=_STRETCHED),
+                size="3", as_="h3", style={"lineHeight": "1.3"},
+            ),
             rx.text(course["teacher_name"], size="1", color=rx.color("gray", 11)),
             rx.hstack(rating(course), rx.spacer(),
                       rx.text(course["price_label"], weight="bold", size="3",
@@ -63,7 +75,8 @@ def course_card(course: rx.Var[CourseCardView], show_status: bool = False) -> rx
                       align="center", width="100%"),
             spacing="2", align="start", width="100%",
         ),
-        width="100%", height="100%",
+        width="100%", height="100%", position="relative",
+        _hover={"boxShadow": f"0 0 0 1px {rx.color('accent', 8)}"},
     )
 
 
@@ -80,12 +93,14 @@ def category_tile(category: rx.Var[CategoryView]) -> rx.Component:
             rx.center(category_icon(category["icon"]), background=rx.color("accent", 3), color=rx.color("accent", 11),
                       border_radius="10px", width="44px", height="44px", flex_shrink="0"),
             rx.vstack(
-                rx.text(category["name"], weight="bold", size="3"),
+                rx.link(category["name"], href="/courses?category=" + category["slug"].to(str), weight="bold",
+                        size="3", color=rx.color("gray", 12), underline="none", style=_STRETCHED),
                 rx.text(category["course_count"], rx.cond(category["course_count"] == 1, " course", " courses"),
                         size="1", color=rx.color("gray", 11)),
                 spacing="0",
             ),
             align="center", spacing="3",
         ),
-        width="100%",
+        width="100%", position="relative",
+        _hover={"boxShadow": f"0 0 0 1px {rx.color('accent', 8)}"},
     )

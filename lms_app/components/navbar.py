@@ -7,6 +7,7 @@ import reflex as rx
 from lms_app.components.links import link_button
 from lms_app.settings import get_settings
 from lms_app.state.auth import AuthState
+from lms_app.state.search import NavSearchState
 
 _user = AuthState.user
 
@@ -67,10 +68,27 @@ def _account_menu() -> rx.Component:
     )
 
 
+def catalog_search() -> rx.Component:
+    """Search box that opens the catalog at /courses?q=…."""
+    return rx.box(
+        rx.form(
+            rx.input(rx.input.slot(rx.icon("search", size=15)), name="q", type="search", placeholder="Search courses",
+                     aria_label="Search courses", size="2", width="100%", max_length=100),
+            on_submit=NavSearchState.go, reset_on_submit=True, role="search", width="100%",
+        ),
+        class_name="lms-hide-narrow", flex="1", max_width="360px", margin_x="1.5rem",
+    )
+
+
 def navbar() -> rx.Component:
     return rx.el.header(
         rx.hstack(
             logo(),
+            catalog_search(),
+            rx.link(rx.hstack(rx.icon("library", size=16), rx.text("Courses", size="2", class_name="lms-hide-narrow"),
+                              align="center", spacing="1"),
+                    href="/courses", color=rx.color("gray", 11), underline="none", aria_label="Courses",
+                    _hover={"color": rx.color("accent", 11)}),
             rx.hstack(
                 rx.cond(AuthState.signed_in, rx.hstack(*_role_links(), spacing="5", class_name="lms-hide-narrow")),
                 rx.color_mode.button(size="2", variant="ghost", color_scheme="gray", aria_label="Toggle dark mode"),
@@ -80,7 +98,7 @@ def navbar() -> rx.Component:
                     rx.cond(
                         AuthState.checked,
                         rx.hstack(
-                            link_button("Sign in", href="/login", variant="ghost", margin="0"),
+                            link_button("Sign in", href="/login", variant="soft"),
                             link_button("Get started", href="/register", class_name="lms-hide-narrow"),
                             spacing="2",
                         ),

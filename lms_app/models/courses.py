@@ -35,6 +35,11 @@ class Course(SQLModel, table=True):
         CheckConstraint("level IN ('beginner', 'intermediate', 'advanced')", name="ck_courses_level"),
         CheckConstraint("price_minor >= 0", name="ck_courses_price_nonnegative"),
         Index("ix_courses_status_published_at", "status", "published_at"),
+        # Catalog sorts walk these with keyset pagination (sort key, id); migration 0003 also
+        # adds a PostgreSQL-only GIN index on to_tsvector('english', search_text).
+        Index("ix_courses_status_price", "status", "price_minor", "id"),
+        Index("ix_courses_status_rating", "status", "rating_avg", "id"),
+        Index("ix_courses_status_students", "status", "student_count", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

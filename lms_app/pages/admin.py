@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_app.components.links import link_button
 from lms_app.components.layout import loading_block, page_heading, page_shell, stat_card
 from lms_app.db import run_db
 from lms_app.services import dashboards
@@ -58,7 +59,10 @@ def _recent_table() -> rx.Component:
 
 def page() -> rx.Component:
     return page_shell(
-        page_heading("Administration", "What is happening on the platform."),
+        rx.hstack(page_heading("Administration", "What is happening on the platform."), rx.spacer(),
+                  link_button(rx.icon("clipboard-check", size=16), "Course reviews", href="/admin/reviews",
+                              variant="soft", margin_bottom="1.5rem"),
+                  align="start", width="100%", wrap="wrap"),
         rx.cond(
             AdminState.loaded,
             rx.vstack(_counts("People", AdminState.users, "users"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_app.components.forms import field, form_error
+from lms_app.components.forms import field
 from lms_app.components.layout import loading_block, page_heading, page_shell
 from lms_app.components.navbar import avatar
 from lms_app.db import run_db

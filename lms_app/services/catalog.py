@@ -1,4 +1,4 @@
-"""Read-side queries for the public pages (home today; the catalog issue extends this).
+"""Read-side queries for the home page and the sitemap (the catalog page: catalog_search.py).
 
 Each function issues a fixed number of queries however many rows exist: joins and
 aggregates, no per-row lookups.
@@ -14,14 +14,15 @@ from lms_app.models import Category, Course, User
 from lms_app.models.views import CategoryView, CourseCardView
 from lms_app.services.views import category_view, course_card
 
-_Teacher = aliased(User)
+# The course teacher, aliased so queries can also join users for other roles.
+Teacher = aliased(User)
 
 
 def card_query():
     """Courses with their teacher's and category's names, ready for ``course_card``."""
     return (
-        select(Course, _Teacher.name, Category.name)
-        .join(_Teacher, _Teacher.id == Course.teacher_id)
+        select(Course, Teacher.name, Category.name)
+        .join(Teacher, Teacher.id == Course.teacher_id)
         .outerjoin(Category, Category.id == Course.category_id)
     )
 
@@ -50,3 +51,11 @@ def categories_with_counts(session: Session) -> list[CategoryView]:
 
 def home_page(session: Session) -> tuple[list[CourseCardView], list[CategoryView]]:
     return featured_courses(session), categories_with_counts(session)
+
+
+def published_course_slugs(session: Session, limit: int = 50_000) -> list[tuple[str, object]]:
+    """(slug, last change) of published courses, for the sitemap (one query)."""
+    return list(session.exec(
+        select(Course.slug, Course.updated_at).where(Course.status == "published")
+        .order_by(Course.published_at.desc(), Course.id.desc()).limit(limit)
+    ).all())

@@ -16,7 +16,7 @@ from sqlmodel import select
 import lms_app.lms_app  # noqa: F401
 from lms_app.db import session_scope
 from lms_app.models import User
-from reflex.state import State
+from app_inventory import app_states
 
 JUNK = {
     "none": None, "empty-str": "", "str": "x' OR 1=1 --", "int": -1, "bool": True, "float": 1e308,
@@ -26,16 +26,6 @@ JUNK = {
 
 # (handler, junk kind) pairs known to crash; each is marked xfail(strict) so a fix shows up.
 KNOWN_BUGS: dict[tuple[str, str], str] = {}
-
-
-def app_states():
-    found, todo = [], list(State.get_substates())
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.get_substates())
-        if cls.__module__.startswith("lms_app"):
-            found.append(cls)
-    return sorted(found, key=lambda c: c.__name__)
 
 
 def params(fn) -> list[str]:

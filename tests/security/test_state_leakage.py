@@ -19,19 +19,9 @@ from lms_app.models import User
 from lms_app.pages.admin import AdminState
 from lms_app.pages.login import LoginState
 from lms_app.state.auth import AuthState
-from reflex.state import State
+from app_inventory import app_states
 
 PW = "correct horse battery"
-
-
-def app_states():
-    found, todo = [], list(State.get_substates())
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.get_substates())
-        if cls.__module__.startswith("lms_app"):
-            found.append(cls)
-    return found
 
 
 LOADERS = sorted((cls for cls in app_states() if "load" in cls.event_handlers), key=lambda c: c.__name__)

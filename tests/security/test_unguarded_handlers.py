@@ -33,28 +33,29 @@ from lms_app.db import session_scope
 from lms_app.models import ROLES, User, UserSession
 from lms_app.models.types import utcnow
 from lms_app.services.permissions import home_for
+from app_inventory import app_states
 from reflex.state import State
 
 ALLOW_LIST = {
     "HomeState.load": "public catalog: published courses and categories only",
+    "CatalogState.load": "public catalog: published courses only, filters parsed and validated from the URL",
+    "CatalogState.search": "only builds the next catalog URL (redirect); reads nothing private",
+    "CatalogState.choose_option": "only builds the next catalog URL from a validated sort/language/size",
+    "CatalogState.toggle_free": "only builds the next catalog URL",
+    "CatalogState.apply_price": "only builds the next catalog URL from validated price bounds",
+    "NavSearchState.go": "only builds the catalog URL for the typed words (redirect)",
+    "CoursePageState.load": "public course page: the service shows hidden courses only to their teacher/admins "
+                            "(viewer resolved from the cookie) and never loads lesson content",
     "LoginState.load": "reads only the page's own query string to choose a notice",
     "LoginState.submit": "sign-in itself: the service throttles and checks the password",
     "RegisterState.load": "only resets the form",
     "RegisterState.submit": "self-registration: the service validates and always creates a learner",
     "AuthState.refresh": "shows the caller their own user, resolved from the HttpOnly cookie",
     "AuthState.logout": "revokes only the caller's own cookie session",
+    "LearnState.load": "preview lessons open signed out; course_access.lesson_page checks access server-side "
+                       "before any content is put in state (tests/security/test_lesson_access.py)",
 }
 BUILTINS = {"setvar"}  # see the module docstring; behaviour checked in test_setvar_cannot_set_any_var
-
-
-def app_states() -> list[type]:
-    found, todo = [], list(State.get_substates())
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.get_substates())
-        if cls.__module__.startswith("lms_app"):
-            found.append(cls)
-    return sorted(found, key=lambda c: c.__name__)
 
 
 APP_STATES = app_states()

@@ -9,7 +9,7 @@ import pytest
 import reflex as rx
 from starlette.datastructures import Headers
 
-from lms_app.models import User, UserSession
+from lms_app.models import User
 from lms_app.pages.profile import ProfileState
 from lms_app.services import passwords, profiles, sessions
 from lms_app.state.auth import AuthState

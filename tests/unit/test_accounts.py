@@ -8,7 +8,7 @@ import bcrypt
 import pytest
 from sqlmodel import func, select
 
-from lms_app.models import LoginAttempt, LoginTicket, User, UserSession
+from lms_app.models import LoginAttempt, LoginTicket, User
 from lms_app.models.types import utcnow
 from lms_app.services import accounts, passwords, sessions, throttle
 from lms_app.services.accounts import BAD_CREDENTIALS, Actor

@@ -19,13 +19,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 import lms_app.db
+from lms_app.models.schema_extras import include_object
 from lms_app.settings import get_settings
 
 MODEL_TABLES = {t.name for t in SQLModel.metadata.sorted_tables}
 
 
 def schema_diff(conn) -> list:
-    context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
+    context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False,
+                                                     "include_object": include_object})
     return compare_metadata(context, SQLModel.metadata)
 
 

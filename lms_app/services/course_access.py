@@ -1,0 +1,168 @@
+"""Who may open which lesson, and the lesson as a viewer sees it (for /learn and the file route).
+
+One rule, used by the lesson page handler and by ``/media/lessons/<id>``:
+
+- the course's teacher and admins may open every lesson of the course, in any status;
+- anyone (signed out too) may open a **preview** lesson of a **published** course;
+- a learner enrolled in a published or archived course may open all of its lessons;
+- nobody else: drafts, pending and rejected courses exist only for their teacher and admins.
+
+Content (body, video address, file) is read only after the rule said yes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from lms_app.models import Course, Enrollment, Lesson, Module
+from lms_app.models.authoring_views import LessonContentView, OutlineRow
+from lms_app.services import images, lesson_types
+from lms_app.services.accounts import Actor
+from lms_app.services.authoring import lesson_dir
+from lms_app.settings import Settings
+
+
+_REF = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def size_label(size: int) -> str:
+    if size <= 0:
+        return ""
+    if size < 1024 * 1024:
+        return f"{max(1, size // 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def duration_label(seconds: int) -> str:
+    minutes = (seconds or 0) // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def is_staff_for(actor: Actor | None, course: Course) -> bool:
+    return actor is not None and (actor.role == "admin" or (actor.role in ("teacher", "admin")
+                                                            and course.teacher_id == actor.user_id))
+
+
+def may_see_course(actor: Actor | None, course: Course) -> bool:
+    """Whether the course exists for this viewer at all (drafts etc. only for staff)."""
+    return course.status in ("published", "archived") or is_staff_for(actor, course)
+
+
+def may_open_lesson(session: Session, actor: Actor | None, course: Course, lesson: Lesson) -> bool:
+    if lesson.course_id != course.id:
+        return False
+    if is_staff_for(actor, course):
+        return True
+    if course.status == "published" and lesson.is_preview:
+        return True
+    if actor is None or course.status not in ("published", "archived"):
+        return False
+    enrolled = session.exec(select(Enrollment.id).where(Enrollment.user_id == actor.user_id,
+                                                        Enrollment.course_id == course.id)).first()
+    return enrolled is not None
+
+
+def _id(raw: object) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, str) and raw.isdigit() and len(raw) < 18:
+        raw = int(raw)
+    return raw if isinstance(raw, int) and 0 < raw < 2**62 else None
+
+
+def find_course(session: Session, ref: object) -> Course | None:
+    """A course by slug or numeric id (route parameter)."""
+    if not isinstance(ref, str) or not _REF.fullmatch(ref):
+        return None
+    course = session.exec(select(Course).where(Course.slug == ref)).first()
+    if course is None and (cid := _id(ref)) is not None:
+        course = session.get(Course, cid)
+    return course
+
+
+@dataclass
+class LessonPage:
+    """What the lesson page shows: state is 'ok', 'locked' (sign in / enroll) or 'missing'."""
+
+    state: str
+    course_title: str = ""
+    course_slug: str = ""
+    lesson: LessonContentView | None = None
+    outline: list[OutlineRow] | None = None
+    locked_title: str = ""
+
+
+def content_view(lesson: Lesson, module_title: str) -> LessonContentView:
+    kind = lesson_types.get(lesson.lesson_type) if lesson.lesson_type in {t.key for t in lesson_types.all_types()} \
+        else None
+    embed = lesson_types.embed_url(lesson.video_url) if lesson.video_url else None
+    return LessonContentView(
+        id=lesson.id or 0, title=lesson.title, lesson_type=lesson.lesson_type,
+        type_label=kind.label if kind else lesson.lesson_type.title(), body=lesson.body,
+        video_url="" if embed else lesson.video_url, embed_url=embed or "",
+        file_url=f"/media/lessons/{lesson.id}" if lesson.file_key else "", file_name=lesson.file_name,
+        file_size_label=size_label(lesson.file_size), is_preview=lesson.is_preview, module_title=module_title,
+        duration_label=duration_label(lesson.duration_seconds),
+    )
+
+
+def outline(session: Session, course: Course, current_id: int | None) -> list[OutlineRow]:
+    """Lesson titles of the course in order (one query): titles are public for visible courses."""
+    rows = session.exec(
+        select(Lesson.id, Lesson.title, Lesson.is_preview, Lesson.lesson_type, Module.title)
+        .join(Module, Module.id == Lesson.module_id).where(Lesson.course_id == course.id)
+        .order_by(Module.position, Module.id, Lesson.position, Lesson.id).limit(2000)
+    ).all()
+    icons = {t.key: t.icon for t in lesson_types.all_types()}
+    return [OutlineRow(id=lid, title=title, module_title=mtitle, is_preview=bool(preview),
+                       icon=icons.get(kind, "file"), current=lid == current_id)
+            for lid, title, preview, kind, mtitle in rows]
+
+
+def lesson_page(session: Session, actor: Actor | None, course_ref: object, lesson_ref: object,
+                as_learner: bool = False) -> LessonPage:
+    """``as_learner``: the course's teacher (or an admin) previews the course as a learner who has
+    not enrolled would see it once published: preview lessons open, the others locked."""
+    course = find_course(session, course_ref)
+    lesson_id = _id(lesson_ref)
+    if course is None or not may_see_course(actor, course):
+        return LessonPage(state="missing")
+    lesson = session.get(Lesson, lesson_id) if lesson_id else None
+    if lesson is None or lesson.course_id != course.id:
+        return LessonPage(state="missing", course_title=course.title, course_slug=course.slug)
+    learner_view = as_learner is True and is_staff_for(actor, course)
+    allowed = lesson.is_preview if learner_view else may_open_lesson(session, actor, course, lesson)
+    if not allowed:
+        return LessonPage(state="locked", course_title=course.title, course_slug=course.slug,
+                          locked_title=lesson.title, outline=outline(session, course, lesson.id))
+    module_title = session.exec(select(Module.title).where(Module.id == lesson.module_id)).one()
+    return LessonPage(state="ok", course_title=course.title, course_slug=course.slug,
+                      lesson=content_view(lesson, module_title), outline=outline(session, course, lesson.id))
+
+
+@dataclass
+class LessonFile:
+    path: Path
+    mime: str
+    name: str
+
+
+def lesson_file(session: Session, settings: Settings, actor: Actor | None, lesson_id: object) -> LessonFile | None:
+    """The stored file of a lesson if this viewer may open it; None otherwise (route says 404)."""
+    lid = _id(lesson_id)
+    lesson = session.get(Lesson, lid) if lid else None
+    if lesson is None or not lesson.file_key:
+        return None
+    course = session.get(Course, lesson.course_id)
+    if course is None or not may_open_lesson(session, actor, course, lesson):
+        return None
+    path = images.safe_child(lesson_dir(settings), lesson.file_key)
+    if path is None:
+        return None
+    return LessonFile(path=path, mime=lesson.file_mime or "application/octet-stream", name=lesson.file_name)

@@ -1,0 +1,204 @@
+"""The lesson-type registry: what each kind of lesson holds and how its content is checked.
+
+Each type declares its label and Lucide icon, the content fields it uses (``body``,
+``video_url``, ``file``), a ``validate(fields) -> cleaned fields`` function, and, when it takes
+an uploaded file, an ``UploadRule`` (allowed magic bytes per MIME type and a size limit).
+
+Later issues add quiz, assignment or live lessons by calling ``register(LessonType(...))`` from
+their own module (imported once by the app); nothing here changes. Services only ever ask the
+registry (``get``/``all_types``), never compare type names themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from lms_app.services.errors import ServiceError
+from lms_app.services.markdown import neutralise
+
+BODY_MAX = 100_000
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UploadRule:
+    """Which files a type accepts: sniffed by content, never by name or declared MIME type."""
+
+    max_bytes: int
+    # (MIME type, stored suffix, predicate on the first bytes)
+    kinds: tuple[tuple[str, str, Callable[[bytes], bool]], ...]
+    description: str  # for messages, e.g. "a PDF"
+
+    def sniff(self, head: bytes) -> tuple[str, str] | None:
+        for mime, suffix, matches in self.kinds:
+            if matches(head):
+                return mime, suffix
+        return None
+
+    @property
+    def limit_label(self) -> str:
+        return f"{self.max_bytes // MB} MB"
+
+    @property
+    def accept(self) -> dict[str, list[str]]:
+        """For the browser's file picker (a hint only; the server sniffs)."""
+        return {mime: [suffix] for mime, suffix, _ in self.kinds}
+
+
+@dataclass(frozen=True)
+class LessonType:
+    key: str
+    label: str
+    icon: str
+    fields: tuple[str, ...]
+    validate: Callable[[dict], dict]
+    upload: UploadRule | None = None
+    # A short sentence for the editor, e.g. what to upload.
+    help: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+_REGISTRY: dict[str, LessonType] = {}
+
+
+def register(lesson_type: LessonType) -> LessonType:
+    if lesson_type.key in _REGISTRY:
+        raise ValueError(f"lesson type {lesson_type.key!r} is already registered")
+    if not re.fullmatch(r"[a-z][a-z0-9_]{1,23}", lesson_type.key):
+        raise ValueError(f"bad lesson type key {lesson_type.key!r}")
+    _REGISTRY[lesson_type.key] = lesson_type
+    return lesson_type
+
+
+def get(key: object) -> LessonType:
+    if not isinstance(key, str) or key not in _REGISTRY:
+        raise ServiceError("Choose a lesson type from the list.", "lesson_type")
+    return _REGISTRY[key]
+
+
+def all_types() -> list[LessonType]:
+    return list(_REGISTRY.values())
+
+
+# --- content checks shared by the built-in types ------------------------------------------
+
+def clean_body(raw: object) -> tuple[str, bool]:
+    """Markdown body, with raw HTML and unsafe links neutralised; (text, whether it changed)."""
+    if raw is None:
+        raw = ""
+    if not isinstance(raw, str):
+        raise ServiceError("The lesson text must be text.", "body")
+    if len(raw) > BODY_MAX:
+        raise ServiceError(f"The lesson text is too long: keep it under {BODY_MAX:,} characters.", "body")
+    return neutralise(raw)
+
+
+_VIDEO_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "vimeo.com", "www.vimeo.com",
+                "player.vimeo.com"}
+_VIDEO_SUFFIXES = (".mp4", ".webm", ".ogg", ".ogv")
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
+
+
+def clean_video_url(raw: object) -> str:
+    """'' or an http(s) URL of a video file (.mp4/.webm/.ogg) or a YouTube/Vimeo page."""
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise ServiceError("Enter the video's web address.", "video_url")
+    url = raw.strip()
+    if not url:
+        return ""
+    if len(url) > 500 or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        raise ServiceError("That video address is not valid.", "video_url")
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ServiceError("The video address must start with https:// (or http://).", "video_url")
+    if parsed.username or parsed.password:
+        raise ServiceError("That video address is not valid.", "video_url")
+    host = parsed.hostname.lower()
+    if host in _VIDEO_HOSTS:
+        if embed_url(url) is None:
+            raise ServiceError("Use the address of one YouTube or Vimeo video (its page or share link).",
+                               "video_url")
+        return url
+    if parsed.path.lower().endswith(_VIDEO_SUFFIXES):
+        return url
+    raise ServiceError("Use a YouTube or Vimeo link, or the address of an .mp4, .webm or .ogg file.", "video_url")
+
+
+def embed_url(url: str) -> str | None:
+    """The iframe address for a YouTube/Vimeo URL, or None for anything else."""
+    try:
+        parsed = urlparse(url)
+    except ValueError:
+        return None
+    host = (parsed.hostname or "").lower()
+    if parsed.scheme not in ("http", "https"):
+        return None
+    video_id = ""
+    if host == "youtu.be":
+        video_id = parsed.path.strip("/").split("/")[0]
+    elif host.endswith("youtube.com"):
+        if parsed.path == "/watch":
+            for part in parsed.query.split("&"):
+                if part.startswith("v="):
+                    video_id = part[2:]
+        elif parsed.path.startswith(("/embed/", "/shorts/", "/live/")):
+            video_id = parsed.path.split("/")[2] if len(parsed.path.split("/")) > 2 else ""
+        if video_id and _YOUTUBE_ID.match(video_id):
+            return f"https://www.youtube-nocookie.com/embed/{video_id}"
+        return None
+    elif host.endswith("vimeo.com"):
+        digits = [p for p in parsed.path.split("/") if p.isdigit()]
+        return f"https://player.vimeo.com/video/{digits[0]}" if digits else None
+    if host == "youtu.be" and _YOUTUBE_ID.match(video_id):
+        return f"https://www.youtube-nocookie.com/embed/{video_id}"
+    return None
+
+
+# --- the built-in types ----------------------------------------------------------------------
+
+def _validate_text(fields: dict) -> dict:
+    body, changed = clean_body(fields.get("body"))
+    return {"body": body, "_neutralised": changed}
+
+
+def _validate_video(fields: dict) -> dict:
+    # Optional notes under the video are Markdown too.
+    body, changed = clean_body(fields.get("body"))
+    return {"video_url": clean_video_url(fields.get("video_url")), "body": body, "_neutralised": changed}
+
+
+def _validate_pdf(fields: dict) -> dict:
+    body, changed = clean_body(fields.get("body"))
+    return {"body": body, "_neutralised": changed}
+
+
+def _is_pdf(head: bytes) -> bool:
+    return head.startswith(b"%PDF-")
+
+
+def _is_mp4(head: bytes) -> bool:
+    # ISO base media: a box size, then "ftyp" at offset 4.
+    return len(head) >= 12 and head[4:8] == b"ftyp"
+
+
+def _is_webm(head: bytes) -> bool:
+    return head.startswith(b"\x1a\x45\xdf\xa3")
+
+
+PDF_UPLOAD = UploadRule(max_bytes=50 * MB, kinds=(("application/pdf", ".pdf", _is_pdf),), description="a PDF")
+VIDEO_UPLOAD = UploadRule(max_bytes=200 * MB,
+                          kinds=(("video/mp4", ".mp4", _is_mp4), ("video/webm", ".webm", _is_webm)),
+                          description="an MP4 or WebM video")
+
+TEXT = register(LessonType("text", "Text", "file-text", ("body",), _validate_text,
+                           help="Write the lesson in Markdown."))
+VIDEO = register(LessonType("video", "Video", "circle-play", ("video_url", "body", "file"), _validate_video,
+                            upload=VIDEO_UPLOAD,
+                            help="Upload an MP4 or WebM file (up to 200 MB), or link a video file, YouTube or Vimeo."))
+PDF = register(LessonType("pdf", "PDF", "file-type", ("body", "file"), _validate_pdf, upload=PDF_UPLOAD,
+                          help="Upload a PDF (up to 50 MB)."))
