@@ -49,7 +49,7 @@ def run() -> int:
     from lms_app.db import session_scope
     from lms_app.manage import alembic_config
     from lms_app.models import User
-    from lms_app.services import authoring, passwords, sessions
+    from lms_app.services import authoring, curriculum, passwords, sessions
     from lms_app.services.accounts import Actor
 
     cfg = alembic_config()
@@ -66,9 +66,9 @@ def run() -> int:
         course = authoring.create_course(s, actor, "Two hundred lessons")
         lesson_ids = []
         for m in range(MODULES):
-            module = authoring.add_module(s, actor, course.id, f"Module {m + 1}: a realistic module title")
+            module = curriculum.add_module(s, actor, course.id, f"Module {m + 1}: a realistic module title")
             for n in range(LESSONS):
-                lesson = authoring.add_lesson(s, actor, module.id, f"Lesson {m + 1}.{n + 1}: a typical lesson title",
+                lesson = curriculum.add_lesson(s, actor, module.id, f"Lesson {m + 1}.{n + 1}: a typical lesson title",
                                               "text")
                 lesson_ids.append(lesson.id)
         course_id = course.id

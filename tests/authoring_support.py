@@ -7,7 +7,7 @@ from sqlmodel import select
 from lms_app.db import session_scope
 from lms_app.models import Course, Lesson, Module
 from lms_app.models.types import utcnow
-from lms_app.services import authoring
+from lms_app.services import authoring, curriculum
 from lms_app.services.accounts import Actor
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -36,10 +36,10 @@ def build_course(teacher, *, modules: int = 2, lessons: int = 2, status: str = "
         course.category_id = category.id if category else None
         module_ids, lesson_ids = [], []
         for m in range(modules):
-            module = authoring.add_module(s, me, course.id, f"Module {m + 1}")
+            module = curriculum.add_module(s, me, course.id, f"Module {m + 1}")
             module_ids.append(module.id)
             for n in range(lessons):
-                lesson = authoring.add_lesson(s, me, module.id, f"Lesson {m + 1}.{n + 1}", lesson_type)
+                lesson = curriculum.add_lesson(s, me, module.id, f"Lesson {m + 1}.{n + 1}", lesson_type)
                 lesson.body = f"SECRET BODY {m + 1}.{n + 1}"
                 lesson.is_preview = preview_first and m == 0 and n == 0
                 lesson_ids.append(lesson.id)

@@ -8,7 +8,7 @@ from lms_app.components.layout import empty_state, loading_block, page_heading, 
 from lms_app.components.status import safe_markdown, status_badge
 from lms_app.db import run_db
 from lms_app.models.authoring_views import CourseDetailsView, LessonContentView, QueueRow
-from lms_app.pages.course_editor import _empty_details
+from lms_app.pages.course_editor.state import _empty_details
 from lms_app.services import authoring_views, review
 from lms_app.services.errors import ServiceError
 from lms_app.services.permissions import ADMIN_AREA

@@ -39,7 +39,7 @@ def page() -> rx.Component:
                     course_grid(DashboardState.courses),
                     empty_state("book-open", "You have not joined a course yet",
                                 "Browse the featured courses and categories to find your first one.",
-                                link_button("Explore courses", href="/#categories")),
+                                link_button("Explore courses", href="/courses")),
                 ),
                 spacing="4", width="100%", align="start",
             ),

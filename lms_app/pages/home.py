@@ -41,7 +41,7 @@ def hero() -> rx.Component:
                 rx.cond(AuthState.signed_in,
                         link_button("Continue learning", rx.icon("arrow-right", size=16), href="/dashboard", size="3"),
                         link_button("Start learning free", rx.icon("arrow-right", size=16), href="/register", size="3")),
-                link_button("Browse categories", href="#categories", size="3", variant="soft"),
+                link_button("Browse courses", href="/courses", size="3", variant="soft"),
                 spacing="3", wrap="wrap",
             ),
             spacing="5", align="start",

@@ -9,7 +9,7 @@ from lms_app.components.links import link_button
 from lms_app.components.status import status_badge
 from lms_app.db import run_db
 from lms_app.models.authoring_views import TeacherCourseRow
-from lms_app.services import authoring, authoring_views
+from lms_app.services import authoring, authoring_checks, authoring_views
 from lms_app.services.errors import ServiceError
 from lms_app.services.permissions import TEACHER_AREA
 from lms_app.state.auth import AuthState
@@ -76,8 +76,8 @@ def _new_course_dialog() -> rx.Component:
                 rx.vstack(
                     rx.el.label("Title", html_for="new-course-title",
                                 style={"fontSize": "var(--font-size-2)", "fontWeight": "500"}),
-                    rx.input(id="new-course-title", name="title", required=True, min_length=authoring.TITLE_MIN,
-                             max_length=authoring.TITLE_MAX, placeholder="e.g. Python for data journalists",
+                    rx.input(id="new-course-title", name="title", required=True, min_length=authoring_checks.TITLE_MIN,
+                             max_length=authoring_checks.TITLE_MAX, placeholder="e.g. Python for data journalists",
                              width="100%", size="3", auto_focus=True),
                     rx.cond(TeachState.create_error != "",
                             rx.text(TeachState.create_error, size="1", color=rx.color("red", 11), role="alert")),

@@ -19,7 +19,8 @@ from lms_app.models.authoring_views import (
 )
 from lms_app.services import lesson_types
 from lms_app.services.accounts import Actor
-from lms_app.services.authoring import as_id, owned_course, price_text
+from lms_app.services.authoring import owned_course
+from lms_app.services.authoring_checks import as_id, price_text
 from lms_app.services.course_access import content_view, duration_label, size_label
 from lms_app.services.errors import ServiceError
 from lms_app.services.money import format_price

@@ -21,7 +21,8 @@ from sqlmodel import Session, select
 from lms_app.models import Course, CourseStatusChange, Lesson, Module, User
 from lms_app.models.types import utcnow
 from lms_app.services.accounts import Actor
-from lms_app.services.authoring import _course_for, strip_controls
+from lms_app.services.authoring import _course_for
+from lms_app.services.authoring_checks import strip_controls
 from lms_app.services.errors import ServiceError
 from lms_app.services.permissions import ADMIN_AREA, require_role
 

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 from lms_app.db import session_scope
 from lms_app.models import Course, CourseStatusChange, Lesson, Module
 from lms_app.pages.course_editor import CourseEditorState
-from lms_app.services import authoring, authoring_views, review
+from lms_app.services import authoring, authoring_checks, authoring_views, curriculum, review
 from lms_app.services.errors import PermissionDenied
 from lms_app.settings import get_settings
 
@@ -26,7 +26,7 @@ def snapshot():
 
 
 def service_calls(c):
-    """(name, fn, args after the actor) for every authoring/review service, aimed at course ``c``."""
+    """(name, fn, args after the actor) for every authoring/curriculum/review service, aimed at course ``c``."""
     st = get_settings()
     cid, mid, lid = c["id"], c["modules"][0], c["lessons"][0]
     form = {"title": "Hijacked title", "description": "x", "level": "beginner", "language": "en",
@@ -36,20 +36,23 @@ def service_calls(c):
         ("set_thumbnail", lambda s, a, *x: authoring.set_thumbnail(s, st, a, *x), (cid, b"img")),
         ("remove_thumbnail", lambda s, a, *x: authoring.remove_thumbnail(s, st, a, *x), (cid,)),
         ("delete_course", lambda s, a, *x: authoring.delete_course(s, st, a, *x), (cid,)),
-        ("add_module", authoring.add_module, (cid, "Injected")),
-        ("rename_module", authoring.rename_module, (mid, "Hijacked")),
-        ("delete_module", lambda s, a, *x: authoring.delete_module(s, st, a, *x), (mid,)),
-        ("move_module", authoring.move_module, (mid, 1)),
-        ("add_lesson", authoring.add_lesson, (mid, "Injected", "text")),
-        ("rename_lesson", authoring.rename_lesson, (lid, "Hijacked")),
-        ("delete_lesson", lambda s, a, *x: authoring.delete_lesson(s, st, a, *x), (lid,)),
-        ("move_lesson", authoring.move_lesson, (lid, mid, 1)),
-        ("set_preview", authoring.set_preview, (lid, True)),
-        ("set_lesson_content", authoring.set_lesson_content, (lid, {"title": "Hijacked", "body": "x"})),
-        ("set_lesson_file", lambda s, a, *x: authoring.set_lesson_file(s, st, a, *x), (lid, PDF, "x.pdf")),
-        ("remove_lesson_file", lambda s, a, *x: authoring.remove_lesson_file(s, st, a, *x), (lid,)),
-        ("lesson_type_of", authoring.lesson_type_of, (lid,)),
+        ("add_module", curriculum.add_module, (cid, "Injected")),
+        ("rename_module", curriculum.rename_module, (mid, "Hijacked")),
+        ("delete_module", lambda s, a, *x: curriculum.delete_module(s, st, a, *x), (mid,)),
+        ("move_module", curriculum.move_module, (mid, 1)),
+        ("add_lesson", curriculum.add_lesson, (mid, "Injected", "text")),
+        ("rename_lesson", curriculum.rename_lesson, (lid, "Hijacked")),
+        ("delete_lesson", lambda s, a, *x: curriculum.delete_lesson(s, st, a, *x), (lid,)),
+        ("move_lesson", curriculum.move_lesson, (lid, mid, 1)),
+        ("set_preview", curriculum.set_preview, (lid, True)),
+        ("set_lesson_content", curriculum.set_lesson_content, (lid, {"title": "Hijacked", "body": "x"})),
+        ("set_lesson_file", lambda s, a, *x: curriculum.set_lesson_file(s, st, a, *x), (lid, PDF, "x.pdf")),
+        ("remove_lesson_file", lambda s, a, *x: curriculum.remove_lesson_file(s, st, a, *x), (lid,)),
+        ("lesson_type_of", curriculum.lesson_type_of, (lid,)),
         ("owned_course", authoring.owned_course, (cid,)),
+        ("editable", authoring.editable, (cid,)),
+        ("module_for", authoring.module_for, (mid,)),
+        ("lesson_for", authoring.lesson_for, (lid,)),
         ("editor", authoring_views.editor, (cid,)),
         ("lesson_edit_view", authoring_views.lesson_edit_view, (lid,)),
         ("review_preview", authoring_views.review_preview, (cid,)),
@@ -78,12 +81,12 @@ def test_no_service_lets_another_user_touch_a_course(make_user, make_category, s
 
 
 def test_the_loop_covers_every_public_service_function():
-    """A new authoring/review function must be added to the IDOR loop above."""
+    """A new authoring/curriculum/review function must be added to the IDOR loop above."""
     import inspect
 
     covered = {name for name, _, _ in service_calls({"id": 1, "modules": [1], "lessons": [1]})}
     public = set()
-    for module in (authoring, review, authoring_views):
+    for module in (authoring, authoring_checks, curriculum, review, authoring_views):
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ != module.__name__ or name.startswith("_"):
                 continue
@@ -92,6 +95,8 @@ def test_the_loop_covers_every_public_service_function():
                 public.add(name)
     # Functions without a course argument: they only list or create the actor's own rows.
     assert public - covered <= {"create_course", "teacher_rows", "queue", "published_list"}, public - covered
+    # Every loop entry names a real public service function (no stale names after a move).
+    assert covered <= public, covered - public
 
 
 # --- handlers ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from lms_app.api.routes import SESSION_COOKIE, build_api
 from lms_app.db import session_scope
 from lms_app.models import Course, Lesson
 from lms_app.pages.learn import LearnState
-from lms_app.services import authoring
+from lms_app.services import authoring, curriculum
 from lms_app.settings import get_settings
 
 
@@ -34,7 +34,7 @@ def with_pdfs(teacher, status="published"):
         with session_scope() as s:
             s.exec(update(Course).where(Course.id == c["id"]).values(status="draft"))
     for lid in c["lessons"]:
-        call(authoring.set_lesson_file, get_settings(), me, lid, PDF, f"{lid}.pdf")
+        call(curriculum.set_lesson_file, get_settings(), me, lid, PDF, f"{lid}.pdf")
     with session_scope() as s:
         s.exec(update(Course).where(Course.id == c["id"]).values(status=status))
     return c

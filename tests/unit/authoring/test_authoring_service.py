@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from lms_app.db import session_scope
 from lms_app.models import Course, Lesson, Module
-from lms_app.services import authoring, lesson_types
+from lms_app.services import authoring, authoring_checks, curriculum, lesson_types
 from lms_app.services.errors import ServiceError
 
 
@@ -78,7 +78,7 @@ def test_update_details_saves_everything(make_user, make_category):
 def test_bad_details_are_refused_and_nothing_is_saved(make_user, over, field):
     teacher = make_user(role="teacher")
     c = build_course(teacher, title="Original title")
-    with pytest.raises(authoring.FormErrors) as err:
+    with pytest.raises(authoring_checks.FormErrors) as err:
         call(authoring.update_details, actor_of(teacher), c["id"], good_form(**over))
     assert field in err.value.errors and err.value.errors[field]
     row = get_course(c["id"])
@@ -89,20 +89,20 @@ def test_duplicate_slug_is_refused_with_a_clear_message(make_user):
     teacher = make_user(role="teacher")
     a = build_course(teacher, title="First course")
     b = build_course(teacher, title="Second course")
-    with pytest.raises(authoring.FormErrors) as err:
+    with pytest.raises(authoring_checks.FormErrors) as err:
         call(authoring.update_details, actor_of(teacher), b["id"], good_form(slug=a["slug"]))
     assert "already used" in err.value.errors["slug"]
     assert get_course(b["id"]).slug == b["slug"]
 
 
 def test_price_limits():
-    assert authoring.parse_price("0", "USD") == 0
-    assert authoring.parse_price("100000", "USD") == 10_000_000
-    assert authoring.parse_price("4900", "JPY") == 4900
+    assert authoring_checks.parse_price("0", "USD") == 0
+    assert authoring_checks.parse_price("100000", "USD") == 10_000_000
+    assert authoring_checks.parse_price("4900", "JPY") == 4900
     with pytest.raises(ServiceError):
-        authoring.parse_price("100000.01", "USD")
+        authoring_checks.parse_price("100000.01", "USD")
     with pytest.raises(ServiceError):
-        authoring.parse_price(True, "USD")
+        authoring_checks.parse_price(True, "USD")
 
 
 def test_markdown_in_description_is_neutralised(make_user):
@@ -123,18 +123,18 @@ def test_reorder_within_and_across_modules_keeps_positions_dense(make_user):
     c = build_course(teacher, modules=2, lessons=3)
     m1, m2 = c["modules"]
     l = c["lessons"]
-    call(authoring.move_lesson, me, l[2], m1, 0)  # last to first in the same module
+    call(curriculum.move_lesson, me, l[2], m1, 0)  # last to first in the same module
     assert positions(c["id"])[m1] == [(l[2], 0), (l[0], 1), (l[1], 2)]
-    call(authoring.move_lesson, me, l[0], m2, 1)  # into the middle of the other module
+    call(curriculum.move_lesson, me, l[0], m2, 1)  # into the middle of the other module
     pos = positions(c["id"])
     assert pos[m1] == [(l[2], 0), (l[1], 1)]
     assert pos[m2] == [(l[3], 0), (l[0], 1), (l[4], 2), (l[5], 3)]
-    call(authoring.move_lesson, me, l[3], m2, 99)  # past the end clamps
+    call(curriculum.move_lesson, me, l[3], m2, 99)  # past the end clamps
     assert [x for x, _ in positions(c["id"])[m2]][-1] == l[3]
-    call(authoring.delete_lesson, get_settings(), me, l[4])
+    call(curriculum.delete_lesson, get_settings(), me, l[4])
     for rows in positions(c["id"]).values():
         assert [p for _, p in rows] == list(range(len(rows)))
-    call(authoring.move_module, me, m2, 0)
+    call(curriculum.move_module, me, m2, 0)
     with session_scope() as s:
         order = s.exec(select(Module.id).where(Module.course_id == c["id"]).order_by(Module.position)).all()
     assert order == [m2, m1]
@@ -144,7 +144,7 @@ def test_move_lesson_to_another_courses_module_is_refused(make_user):
     teacher = make_user(role="teacher")
     a, b = build_course(teacher), build_course(teacher, title="Other course")
     with pytest.raises(ServiceError):
-        call(authoring.move_lesson, actor_of(teacher), a["lessons"][0], b["modules"][0], 0)
+        call(curriculum.move_lesson, actor_of(teacher), a["lessons"][0], b["modules"][0], 0)
     with session_scope() as s:
         assert s.get(Lesson, a["lessons"][0]).module_id == a["modules"][0]
 
@@ -153,18 +153,18 @@ def test_duration_is_derived_from_lessons(make_user):
     teacher = make_user(role="teacher")
     me = actor_of(teacher)
     c = build_course(teacher, modules=1, lessons=2)
-    call(authoring.set_lesson_content, me, c["lessons"][0], {"title": "One", "minutes": "10", "body": "x"})
-    call(authoring.set_lesson_content, me, c["lessons"][1], {"title": "Two", "minutes": 5, "body": "y"})
+    call(curriculum.set_lesson_content, me, c["lessons"][0], {"title": "One", "minutes": "10", "body": "x"})
+    call(curriculum.set_lesson_content, me, c["lessons"][1], {"title": "Two", "minutes": 5, "body": "y"})
     assert get_course(c["id"]).duration_seconds == 15 * 60
-    call(authoring.delete_lesson, get_settings(), me, c["lessons"][0])
+    call(curriculum.delete_lesson, get_settings(), me, c["lessons"][0])
     assert get_course(c["id"]).duration_seconds == 5 * 60
 
 
 def test_lesson_content_errors_save_nothing(make_user):
     teacher = make_user(role="teacher")
     c = build_course(teacher, modules=1, lessons=1)
-    with pytest.raises(authoring.FormErrors) as err:
-        call(authoring.set_lesson_content, actor_of(teacher), c["lessons"][0],
+    with pytest.raises(authoring_checks.FormErrors) as err:
+        call(curriculum.set_lesson_content, actor_of(teacher), c["lessons"][0],
              {"title": "", "minutes": "-3", "body": "new"})
     assert {"title", "minutes"} <= set(err.value.errors)
     with session_scope() as s:
@@ -183,10 +183,10 @@ def test_video_urls(make_user, url, ok):
     c = build_course(teacher, modules=1, lessons=1, lesson_type="video")
     form = {"title": "Video", "video_url": url}
     if ok:
-        call(authoring.set_lesson_content, actor_of(teacher), c["lessons"][0], form)
+        call(curriculum.set_lesson_content, actor_of(teacher), c["lessons"][0], form)
     else:
-        with pytest.raises(authoring.FormErrors) as err:
-            call(authoring.set_lesson_content, actor_of(teacher), c["lessons"][0], form)
+        with pytest.raises(authoring_checks.FormErrors) as err:
+            call(curriculum.set_lesson_content, actor_of(teacher), c["lessons"][0], form)
         assert "video_url" in err.value.errors
 
 
@@ -211,11 +211,11 @@ def test_pdf_upload_is_stored_privately_and_replaced_after_commit(make_user):
     teacher = make_user(role="teacher")
     c = build_course(teacher, modules=1, lessons=1, lesson_type="pdf")
     me = actor_of(teacher)
-    first = call(authoring.set_lesson_file, get_settings(), me, c["lessons"][0], PDF, "notes.pdf")
+    first = call(curriculum.set_lesson_file, get_settings(), me, c["lessons"][0], PDF, "notes.pdf")
     assert first.file_mime == "application/pdf" and first.file_name == "notes.pdf" and first.file_size == len(PDF)
     assert lesson_dir_files() == [first.file_key]
     assert not str(authoring.lesson_dir(get_settings())).startswith(str(get_settings().data_dir / "uploaded_files"))
-    second = call(authoring.set_lesson_file, get_settings(), me, c["lessons"][0], PDF + b"2", "v2.pdf")
+    second = call(curriculum.set_lesson_file, get_settings(), me, c["lessons"][0], PDF + b"2", "v2.pdf")
     assert lesson_dir_files() == [second.file_key] != [first.file_key]
 
 
@@ -223,7 +223,7 @@ def test_executable_renamed_pdf_is_refused(make_user):
     teacher = make_user(role="teacher")
     c = build_course(teacher, modules=1, lessons=1, lesson_type="pdf")
     with pytest.raises(ServiceError) as err:
-        call(authoring.set_lesson_file, get_settings(), actor_of(teacher), c["lessons"][0], EXE, "notes.pdf")
+        call(curriculum.set_lesson_file, get_settings(), actor_of(teacher), c["lessons"][0], EXE, "notes.pdf")
     assert "not a PDF" in err.value.message
     assert lesson_dir_files() == []
 
@@ -233,7 +233,7 @@ def test_sixty_megabyte_pdf_is_refused_before_storing(make_user):
     c = build_course(teacher, modules=1, lessons=1, lesson_type="pdf")
     big = PDF + b"0" * (60 * 1024 * 1024)
     with pytest.raises(ServiceError) as err:
-        call(authoring.set_lesson_file, get_settings(), actor_of(teacher), c["lessons"][0], big, "big.pdf")
+        call(curriculum.set_lesson_file, get_settings(), actor_of(teacher), c["lessons"][0], big, "big.pdf")
     assert "50 MB" in err.value.message
     assert lesson_dir_files() == []
     with session_scope() as s:
@@ -244,22 +244,22 @@ def test_video_upload_sniffs_mp4_and_text_lessons_take_no_file(make_user):
     teacher = make_user(role="teacher")
     v = build_course(teacher, modules=1, lessons=1, lesson_type="video")
     t = build_course(teacher, modules=1, lessons=1, title="Text course")
-    lesson = call(authoring.set_lesson_file, get_settings(), actor_of(teacher), v["lessons"][0], MP4, "clip.mov")
+    lesson = call(curriculum.set_lesson_file, get_settings(), actor_of(teacher), v["lessons"][0], MP4, "clip.mov")
     assert lesson.file_mime == "video/mp4" and lesson.file_name == "clip.mp4"
     with pytest.raises(ServiceError):
-        call(authoring.set_lesson_file, get_settings(), actor_of(teacher), v["lessons"][0], PDF, "x.mp4")
+        call(curriculum.set_lesson_file, get_settings(), actor_of(teacher), v["lessons"][0], PDF, "x.mp4")
     with pytest.raises(ServiceError):
-        call(authoring.set_lesson_file, get_settings(), actor_of(teacher), t["lessons"][0], PDF, "x.pdf")
+        call(curriculum.set_lesson_file, get_settings(), actor_of(teacher), t["lessons"][0], PDF, "x.pdf")
 
 
 def test_failed_transaction_removes_the_new_file_and_keeps_the_old(make_user):
     teacher = make_user(role="teacher")
     c = build_course(teacher, modules=1, lessons=1, lesson_type="pdf")
     me = actor_of(teacher)
-    first = call(authoring.set_lesson_file, get_settings(), me, c["lessons"][0], PDF, "a.pdf")
+    first = call(curriculum.set_lesson_file, get_settings(), me, c["lessons"][0], PDF, "a.pdf")
     with pytest.raises(RuntimeError):
         with session_scope() as s:
-            authoring.set_lesson_file(s, get_settings(), me, c["lessons"][0], PDF + b"x", "b.pdf")
+            curriculum.set_lesson_file(s, get_settings(), me, c["lessons"][0], PDF + b"x", "b.pdf")
             raise RuntimeError("boom")
     assert lesson_dir_files() == [first.file_key]
 
@@ -268,7 +268,7 @@ def test_delete_draft_vs_archive_with_students(make_user, enroll):
     teacher = make_user(role="teacher")
     me = actor_of(teacher)
     draft = build_course(teacher, lesson_type="pdf", modules=1, lessons=1)
-    call(authoring.set_lesson_file, get_settings(), me, draft["lessons"][0], PDF, "a.pdf")
+    call(curriculum.set_lesson_file, get_settings(), me, draft["lessons"][0], PDF, "a.pdf")
     call(authoring.delete_course, get_settings(), me, draft["id"])
     assert get_course(draft["id"]) is None and lesson_dir_files() == []
     with session_scope() as s:
@@ -291,14 +291,14 @@ def test_pending_course_is_read_only(make_user):
     teacher = make_user(role="teacher")
     c = build_course(teacher, status="pending")
     with pytest.raises(ServiceError) as err:
-        call(authoring.rename_lesson, actor_of(teacher), c["lessons"][0], "New name")
+        call(curriculum.rename_lesson, actor_of(teacher), c["lessons"][0], "New name")
     assert "waiting for review" in err.value.message
 
 
 def test_published_course_stays_published_when_edited(make_user):
     teacher = make_user(role="teacher")
     c = build_course(teacher, status="published")
-    call(authoring.rename_lesson, actor_of(teacher), c["lessons"][0], "Renamed live")
+    call(curriculum.rename_lesson, actor_of(teacher), c["lessons"][0], "Renamed live")
     assert get_course(c["id"]).status == "published"
 
 
@@ -320,8 +320,8 @@ def test_thumbnail_is_checked_and_resized(make_user, png_bytes):
 @pytest.mark.parametrize("junk", [None, "", "abc", -1, 0, True, 1.5, [], {}, {"id": 1}, 2**70])
 def test_junk_ids_are_refused_cleanly(make_user, junk):
     me = actor_of(make_user(role="teacher"))
-    for fn, args in [(authoring.rename_lesson, (junk, "x")), (authoring.add_module, (junk, "x")),
-                     (authoring.set_preview, (junk, True)), (authoring.move_lesson, (junk, junk, junk))]:
+    for fn, args in [(curriculum.rename_lesson, (junk, "x")), (curriculum.add_module, (junk, "x")),
+                     (curriculum.set_preview, (junk, True)), (curriculum.move_lesson, (junk, junk, junk))]:
         with pytest.raises(ServiceError):
             call(fn, me, *args)
 
@@ -345,9 +345,9 @@ def test_control_characters_never_reach_the_database(make_user):
     me = actor_of(teacher)
     course = call(authoring.create_course, me, "Py\x00thon\x07 basics")
     assert course.title == "Python basics"
-    module = call(authoring.add_module, me, course.id, "Mod\x00ule")
-    lesson = call(authoring.add_lesson, me, module.id, "Les\x00son", "text")
-    saved, _ = call(authoring.set_lesson_content, me, lesson.id, {"title": "T\x00", "body": "a\x00b"})
+    module = call(curriculum.add_module, me, course.id, "Mod\x00ule")
+    lesson = call(curriculum.add_lesson, me, module.id, "Les\x00son", "text")
+    saved, _ = call(curriculum.set_lesson_content, me, lesson.id, {"title": "T\x00", "body": "a\x00b"})
     assert (module.title, lesson.title, saved.title, saved.body) == ("Module", "Lesson", "T", "ab")
     _, _ = call(authoring.update_details, me, course.id, good_form(subtitle="s\x00", description="d\x00",
                                                                       outcomes="o\x00ne"))

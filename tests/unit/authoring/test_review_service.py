@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from lms_app.db import session_scope
 from lms_app.models import CourseStatusChange
-from lms_app.services import authoring, authoring_views, review
+from lms_app.services import authoring, authoring_views, curriculum, review
 from lms_app.services.errors import PermissionDenied, ServiceError
 
 
@@ -26,7 +26,7 @@ def test_submit_lists_what_is_missing(make_user):
     with pytest.raises(review.Incomplete) as err:
         call(review.submit, me, bare.id)
     assert err.value.missing == ["a description", "a category", "at least one module with at least one lesson"]
-    call(authoring.add_module, me, bare.id, "Empty module")
+    call(curriculum.add_module, me, bare.id, "Empty module")
     with pytest.raises(review.Incomplete) as err:
         call(review.submit, me, bare.id)
     assert "at least one lesson in a module" in err.value.missing
@@ -79,7 +79,7 @@ def test_withdraw_makes_it_editable_again(make_user, make_category):
     call(review.submit, actor_of(teacher), c["id"])
     call(review.withdraw, actor_of(teacher), c["id"])
     assert get_course(c["id"]).status == "draft"
-    call(authoring.rename_lesson, actor_of(teacher), c["lessons"][0], "Editable again")
+    call(curriculum.rename_lesson, actor_of(teacher), c["lessons"][0], "Editable again")
 
 
 def test_teacher_cannot_approve_or_reject_even_their_own(make_user, make_category):
