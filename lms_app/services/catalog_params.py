@@ -23,6 +23,7 @@ DEFAULT_PAGE_SIZE = 12
 MAX_QUERY_LENGTH = 100
 MAX_OFFSET_PAGE = 1000
 TOTAL_CAP = 10_000  # counted exactly up to here; beyond, the page says "10,000+"
+RANK_CAP = 2_000  # a PostgreSQL search ranks by text up to this many matches; broader ones by popularity
 SEARCH_CONFIG = "english"
 
 SORTS = {

@@ -91,6 +91,34 @@ def test_search_ranks_title_matches_above_description_matches(db, course):
 
 
 @pytest.mark.postgres
+def test_postgres_search_broader_than_the_rank_cap_lists_matches_by_popularity(db, course, monkeypatch):
+    course(title="Cooking for beginners", student_count=1)
+    course(title="Weekend projects", description="Includes a little cooking.", student_count=50)
+    course(title="Balcony life", subtitle="Cooking outdoors in small spaces", student_count=10)
+    monkeypatch.setattr(catalog_search, "RANK_CAP", 3)  # at the cap: ranked by text
+    page = catalog_search.search_courses(db, params(q="cooking"))
+    assert titles(page) == ["Cooking for beginners", "Balcony life", "Weekend projects"]
+    assert page["total_label"] == "3"
+    monkeypatch.setattr(catalog_search, "RANK_CAP", 2)  # broader than the cap: by popularity
+    page = catalog_search.search_courses(db, params(q="cooking"))
+    assert titles(page) == ["Weekend projects", "Balcony life", "Cooking for beginners"]
+    assert page["total_label"] == "2+"
+
+
+@pytest.mark.postgres
+def test_postgres_broad_search_pages_walk_every_match_once(db, monkeypatch):
+    monkeypatch.setattr(catalog_search, "RANK_CAP", 10)
+    bulk(db, 30)
+    seen, page = [], catalog_search.search_courses(db, params(q="python", size=12))
+    while True:
+        seen += [c["id"] for c in page["courses"]]
+        if not page["has_next"]:
+            break
+        page = catalog_search.search_courses(db, catalog_params.parse_params(query_of(page["next_url"])))
+    assert len(seen) == 30 == len(set(seen))
+
+
+@pytest.mark.postgres
 def test_postgres_search_is_full_text_with_stemming_and_uses_the_gin_index(db, course):
     course(title="Running a small business")
     course(title="Walking tours", description="Someone runs through the city.")
