@@ -8,7 +8,9 @@ from lms_app.api.routes import build_api
 from lms_app.pages import admin, dashboard, home, login, not_found, profile, register, teach
 from lms_app.pages import catalog, course
 from lms_app.pages import admin_reviews, course_editor, learn
+from lms_app.pages import admin_orders, checkout, coupons_admin, orders, revenue
 from lms_app.settings import get_settings
+from lms_app.state.auth import AuthState
 
 
 def _refuse_unsafe_production() -> None:
@@ -28,7 +30,14 @@ app = rx.App(
 DESCRIPTION = "Open-source learning platform: courses, progress that never gets lost, verifiable certificates."
 
 for module in (home, login, register, dashboard, teach, admin, profile, not_found, catalog, course,
-               course_editor, admin_reviews, learn):
+               course_editor, admin_reviews, learn, checkout, admin_orders, coupons_admin, revenue):
     app.add_page(module.page, route=module.ROUTE, title=module.TITLE,
                  description=getattr(module, "DESCRIPTION", DESCRIPTION),
                  on_load=module.ON_LOAD)
+
+app.add_page(orders.history_page, route="/orders", title="Payments", description=DESCRIPTION,
+             on_load=[AuthState.refresh, orders.OrdersState.load])
+app.add_page(orders.receipt_page, route="/orders/[order_id]", title="Receipt", description=DESCRIPTION,
+             on_load=[AuthState.refresh, orders.ReceiptState.load])
+app.add_page(coupons_admin.page, route="/teach/coupons", title="Coupons", description=DESCRIPTION,
+             on_load=coupons_admin.ON_LOAD)

@@ -59,6 +59,9 @@ class Settings:
     data_dir: Path
     cookie_secure: bool
     site_name: str
+    platform_fee_percent: int = 20
+    payment_gateway: str = "test"
+    webhook_secret: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -82,6 +85,10 @@ class Settings:
             problems.append("LMS_DEMO_DATA is on: demo accounts have published passwords")
         if self.bcrypt_cost < 12:
             problems.append("LMS_BCRYPT_COST is below 12")
+        if self.payment_gateway == "test":
+            problems.append("LMS_PAYMENT_GATEWAY is 'test': dummy payments are refused in production")
+        if self.payment_gateway != "test" and len(self.webhook_secret) < 16:
+            problems.append("LMS_WEBHOOK_SECRET is missing or shorter than 16 characters")
         return problems
 
 
@@ -109,7 +116,20 @@ def load_settings() -> Settings:
         data_dir=data_dir,
         cookie_secure=_bool("LMS_COOKIE_SECURE", is_production),
         site_name=os.environ.get("LMS_SITE_NAME") or "Lumen Learning",
+        platform_fee_percent=_int("LMS_PLATFORM_FEE_PERCENT", 20, 0, 100),
+        payment_gateway=_gateway(os.environ.get("LMS_PAYMENT_GATEWAY") or "test"),
+        webhook_secret=os.environ.get("LMS_WEBHOOK_SECRET") or "",
     )
+
+
+GATEWAYS = ("test", "webhook")
+
+
+def _gateway(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in GATEWAYS:
+        raise SettingsError(f"LMS_PAYMENT_GATEWAY must be one of {', '.join(GATEWAYS)}, not {raw!r}")
+    return value
 
 
 @functools.lru_cache(maxsize=1)

@@ -93,6 +93,47 @@ async def lesson_file(request: Request) -> Response:
                                  "Vary": "Cookie"})
 
 
+def _receipt_lookup(session, token, order_id):
+    from lms_app.services import receipts
+    from lms_app.services.accounts import Actor
+
+    found = sessions.resolve_session(session, token) if token else None
+    actor = Actor(user_id=found[0].id, role=found[0].role, session_id=found[1].id) if found else None
+    return receipts.receipt_pdf(session, get_settings(), actor, order_id)
+
+
+async def receipt(request: Request) -> Response:
+    """An order's PDF receipt: its buyer or an admin; everyone else gets 404 (ids reveal nothing)."""
+    found = await run_db(_receipt_lookup, request.cookies.get(SESSION_COOKIE), request.path_params["order_id"])
+    if found is None:
+        return Response("Not found", status_code=404, headers=_NO_STORE)
+    name, data = found
+    return Response(data, media_type="application/pdf",
+                    headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+                             "Content-Disposition": f'attachment; filename="{name}"', "Vary": "Cookie"})
+
+
+async def payment_webhook(request: Request) -> Response:
+    """Signed provider events (see services/gateways/webhook_provider.py); bad signature → 400."""
+    from lms_app.services import provider_checkout
+    from lms_app.services.gateways import get_gateway
+    from lms_app.services.gateways.base import BadSignature
+
+    settings = get_settings()
+    try:
+        gateway = get_gateway(settings)
+    except RuntimeError:
+        return Response("Not found", status_code=404)
+    if not hasattr(gateway, "parse_webhook"):
+        return Response("Not found", status_code=404)
+    body = await request.body()
+    try:
+        outcome = await run_db(provider_checkout.handle_webhook, settings, gateway, body, dict(request.headers))
+    except BadSignature:
+        return JSONResponse({"error": "bad signature"}, status_code=400, headers=_NO_STORE)
+    return JSONResponse({"result": outcome}, headers=_NO_STORE)
+
+
 def build_api() -> Starlette:
     from lms_app.api.sitemap import sitemap
 
@@ -104,4 +145,6 @@ def build_api() -> Starlette:
         Route("/media/avatars/{name}", avatar, methods=["GET", "HEAD"]),
         Route("/media/thumbnails/{name}", thumbnail, methods=["GET", "HEAD"]),
         Route("/media/lessons/{lesson_id}", lesson_file, methods=["GET", "HEAD"]),
+        Route("/api/orders/{order_id}/receipt.pdf", receipt, methods=["GET"]),
+        Route("/api/webhooks/payments", payment_webhook, methods=["POST"]),
     ])

@@ -53,6 +53,7 @@ def _account_menu() -> rx.Component:
         ),
         rx.menu.content(
             rx.menu.item(rx.hstack(rx.icon("user", size=14), rx.text("Profile")), on_select=rx.redirect("/profile")),
+            rx.menu.item(rx.hstack(rx.icon("receipt", size=14), rx.text("Payments")), on_select=rx.redirect("/orders")),
             rx.menu.item(rx.hstack(rx.icon("book-open", size=14), rx.text("My learning")),
                          on_select=rx.redirect("/dashboard"), class_name="lms-only-narrow"),
             rx.cond((_user["role"] == "teacher") | (_user["role"] == "admin"),

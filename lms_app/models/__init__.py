@@ -11,6 +11,14 @@ from lms_app.models.courses import (
     Lesson,
     Module,
 )
+from lms_app.models.commerce import (
+    Coupon,
+    CouponRedemption,
+    LedgerEntry,
+    Order,
+    Payment,
+    WebhookEvent,
+)
 from lms_app.models.users import ROLES, LoginAttempt, LoginTicket, User, UserSession
 
 __all__ = [
@@ -19,6 +27,12 @@ __all__ = [
     "LESSON_TYPES",
     "ROLES",
     "Category",
+    "Coupon",
+    "CouponRedemption",
+    "LedgerEntry",
+    "Order",
+    "Payment",
+    "WebhookEvent",
     "Course",
     "CourseStatusChange",
     "Enrollment",

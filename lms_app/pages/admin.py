@@ -7,7 +7,8 @@ import reflex as rx
 from lms_app.components.links import link_button
 from lms_app.components.layout import loading_block, page_heading, page_shell, stat_card
 from lms_app.db import run_db
-from lms_app.services import dashboards
+from lms_app.pages.revenue import RevenueRow, revenue_table
+from lms_app.services import dashboards, revenue
 from lms_app.services.dashboards import CountView, RecentUserView
 from lms_app.services.permissions import ADMIN_AREA
 from lms_app.state.auth import AuthState
@@ -19,6 +20,7 @@ class AdminState(rx.State):
     courses: list[CountView] = []
     totals: list[CountView] = []
     recent: list[RecentUserView] = []
+    revenue: list[RevenueRow] = []
     loaded: bool = False
 
     @rx.event
@@ -27,6 +29,7 @@ class AdminState(rx.State):
         overview = await run_db(dashboards.admin_overview, current_actor())
         self.users, self.courses = overview["users"], overview["courses"]
         self.totals, self.recent = overview["totals"], overview["recent"]
+        self.revenue = await run_db(revenue.platform_summary, current_actor())
         self.loaded = True
 
 
@@ -62,12 +65,18 @@ def page() -> rx.Component:
         rx.hstack(page_heading("Administration", "What is happening on the platform."), rx.spacer(),
                   link_button(rx.icon("clipboard-check", size=16), "Course reviews", href="/admin/reviews",
                               variant="soft", margin_bottom="1.5rem"),
+                  link_button(rx.icon("receipt", size=16), "Orders", href="/admin/orders", variant="soft",
+                              margin_bottom="1.5rem"),
+                  link_button(rx.icon("ticket-percent", size=16), "Coupons", href="/admin/coupons", variant="soft",
+                              margin_bottom="1.5rem"),
                   align="start", width="100%", wrap="wrap"),
         rx.cond(
             AdminState.loaded,
             rx.vstack(_counts("People", AdminState.users, "users"),
                       _counts("Courses", AdminState.courses, "library"),
                       _counts("Learning", AdminState.totals, "graduation-cap"),
+                      rx.cond(AdminState.revenue.length() > 0,
+                              revenue_table("Revenue (all courses, net of refunds)", "Currency", AdminState.revenue)),
                       _recent_table(), spacing="6", width="100%"),
             loading_block(),
         ),

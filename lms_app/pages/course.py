@@ -17,7 +17,10 @@ from lms_app.models.catalog_views import CourseCtaView, CourseDetailView, Lesson
 from lms_app.services import course_page
 from lms_app.settings import get_settings
 from lms_app.state.auth import AuthState
-from lms_app.state.guard import public, resolve
+from lms_app.services import enrollment
+from lms_app.services.errors import ServiceError
+from lms_app.services.permissions import LEARNER_AREA
+from lms_app.state.guard import current_actor, guarded, public, resolve
 
 SITE = get_settings().site_name
 ROUTE_PREFIX = "/courses/"
@@ -67,6 +70,17 @@ class CoursePageState(rx.State):
             self.page_title = f"{self.course['title']} · {SITE}"
             self.meta_description = description
         self.loaded = True
+
+    @rx.event
+    @guarded(LEARNER_AREA)
+    async def enroll(self):
+        """One click for a free course (the service refuses paid or hidden ones)."""
+        slug = slug_from_path(self.router.url.path)
+        try:
+            await run_db(enrollment.enroll_free, current_actor(), slug)
+        except ServiceError as exc:
+            return rx.toast.error(exc.message)
+        return [rx.toast.success("You are enrolled. Enjoy the course!"), CoursePageState.load]
 
     @rx.var
     def language_name(self) -> str:
@@ -144,9 +158,14 @@ def thumb() -> rx.Component:
 def cta_button() -> rx.Component:
     cta = CoursePageState.cta
     return rx.cond(
+        cta["kind"] == "enroll",
+        rx.button(rx.icon("circle-plus", size=16), cta["label"], size="3", width="100%",
+                  on_click=CoursePageState.enroll),
+        rx.cond(
         cta["href"] != "",
         link_button(cta["label"], rx.icon("arrow-right", size=16), href=cta["href"], size="3", width="100%"),
         rx.tooltip(rx.button(cta["label"], size="3", width="100%", disabled=True), content=cta["note"]),
+        ),
     )
 
 

@@ -73,8 +73,11 @@ def _curriculum(session: Session, course: Course) -> list[ModuleView]:
 
 def _cta(session: Session, course: Course, viewer: Actor | None, modules: list[ModuleView]) -> CourseCtaView:
     slug = course.slug
+    buy_label = f"Buy for {format_price(course.price_minor, course.currency)}"
     if viewer is None:
-        return CourseCtaView(kind="signin", label="Sign in to enroll", href=f"/login?next=/courses/{slug}", note="")
+        label = "Enroll for free" if course.price_minor == 0 else buy_label
+        return CourseCtaView(kind="signin", label=label, href=f"/login?next=/courses/{slug}",
+                             note="Sign in or create a free account first.")
     if viewer.role == "admin" or viewer.user_id == course.teacher_id:
         return CourseCtaView(kind="edit", label="Edit course", href=f"/teach/courses/{course.id}", note="")
     enrolled = session.exec(
@@ -84,11 +87,11 @@ def _cta(session: Session, course: Course, viewer: Actor | None, modules: list[M
         first = next((lesson for m in modules for lesson in m["lessons"]), None)
         href = learn_url(slug, first["id"]) if first else "/dashboard"
         return CourseCtaView(kind="continue", label="Continue learning", href=href, note="")
-    note = "Enrolment opens soon: joining and checkout arrive with the next release."
+    if course.status != "published":
+        return CourseCtaView(kind="closed", label="Not open for enrolment", href="", note="")
     if course.price_minor == 0:
-        return CourseCtaView(kind="enroll", label="Enroll for free", href="", note=note)
-    return CourseCtaView(kind="buy", label=f"Buy for {format_price(course.price_minor, course.currency)}", href="",
-                         note=note)
+        return CourseCtaView(kind="enroll", label="Enroll for free", href="", note="")
+    return CourseCtaView(kind="buy", label=buy_label, href=f"/checkout/{slug}", note="")
 
 
 def meta_description(course: Course) -> str:

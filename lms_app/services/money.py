@@ -20,3 +20,13 @@ def format_price(minor: int, currency: str) -> str:
     amount = f"{units:,.{exp}f}"
     symbol = _SYMBOLS.get(currency.upper())
     return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
+
+
+def format_amount(minor: int, currency: str) -> str:
+    """Like format_price but zero is an amount ('$0.00'), and negatives keep their sign."""
+    exp = exponent(currency)
+    sign = "-" if minor < 0 else ""
+    minor = abs(minor)
+    amount = f"{(minor / (10**exp) if exp else minor):,.{exp}f}"
+    symbol = _SYMBOLS.get(currency.upper())
+    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency.upper()}"

@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from lms_app.models import Category, Course, Enrollment, Lesson, Module, User
+from lms_app.models import Category, Coupon, Course, Enrollment, Lesson, Module, User
 from lms_app.models.types import utcnow
 from lms_app.services import demo_content as demo
 from lms_app.services.course_fields import recount_duration, refresh_search_text
@@ -23,7 +23,7 @@ from lms_app.settings import Settings
 
 def seed_demo_data(session: Session, settings: Settings) -> dict[str, int]:
     """Create whatever demo record is missing; returns how many of each were created."""
-    created = {"users": 0, "categories": 0, "courses": 0, "enrollments": 0}
+    created = {"users": 0, "categories": 0, "courses": 0, "enrollments": 0, "coupons": 0}
     users = _ensure_users(session, settings, created)
     categories = _ensure_categories(session, created)
     teachers = [users["teacher@example.com"], users[demo.SECOND_TEACHER[0]]]
@@ -57,8 +57,16 @@ def seed_demo_data(session: Session, settings: Settings) -> dict[str, int]:
         courses[slug] = course
         created["courses"] += 1
     _ensure_enrollments(session, users, list(courses.values()), created)
+    _ensure_coupons(session, users["admin@example.com"], created)
     session.flush()
     return created
+
+
+def _ensure_coupons(session: Session, admin: User, created: dict[str, int]) -> None:
+    """DEMO20: 20 % off every course, used by the README's walkthrough and the browser test."""
+    if session.exec(select(Coupon.id).where(Coupon.code == "DEMO20")).first() is None:
+        session.add(Coupon(code="DEMO20", kind="percent", amount=20, created_by=admin.id))
+        created["coupons"] += 1
 
 
 def _ensure_users(session: Session, settings: Settings, created: dict[str, int]) -> dict[str, User]:

@@ -183,7 +183,7 @@ def test_course_page_cta_for_each_viewer(states, make_course, make_user, sign_in
     _, state, _ = load_course(states, course.slug, sign_in(learner)[0])
     assert state.cta["kind"] == "continue" and state.cta["href"].startswith(f"/learn/{course.slug}/")
     _, state, _ = load_course(states, course.slug, sign_in(make_user())[0])
-    assert state.cta["kind"] == "buy" and state.cta["label"] == "Buy for €19.00" and state.cta["href"] == ""
+    assert state.cta["kind"] == "buy" and state.cta["label"] == "Buy for €19.00" and state.cta["href"] == f"/checkout/{course.slug}"
     _, state, _ = load_course(states, course.slug, sign_in(teacher)[0])
     assert state.cta == {"kind": "edit", "label": "Edit course", "href": f"/teach/courses/{course.id}", "note": ""}
 

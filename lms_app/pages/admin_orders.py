@@ -1,0 +1,133 @@
+"""Admin orders at /admin/orders: every order, and refunds with a reason and a confirmation."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from lms_app.components.layout import empty_state, loading_block, page_heading, page_shell
+from lms_app.db import run_db
+from lms_app.pages.orders import OrderView, status_badge
+from lms_app.services import orders, refunds
+from lms_app.services.errors import ServiceError
+from lms_app.services.gateways import get_gateway
+from lms_app.services.permissions import ADMIN_AREA
+from lms_app.settings import get_settings
+from lms_app.state.auth import AuthState
+from lms_app.state.guard import current_actor, guarded
+
+
+def _refund(session, actor, order_id, reason):
+    try:
+        gateway = get_gateway(get_settings())
+    except RuntimeError:
+        gateway = None
+    return refunds.refund(session, actor, order_id, reason, gateway).id
+
+
+class AdminOrdersState(rx.State):
+    rows: list[OrderView] = []
+    loaded: bool = False
+    target_id: int = 0
+    target_label: str = ""
+    error: str = ""
+    busy: bool = False
+
+    @rx.event
+    @guarded(ADMIN_AREA)
+    async def load(self):
+        self.rows = await run_db(orders.admin_list, current_actor())
+        self.target_id, self.loaded = 0, True
+
+    @rx.event
+    @guarded(ADMIN_AREA)
+    async def ask_refund(self, order_id: int):
+        """Open the confirmation for one order (nothing changes yet)."""
+        row = next((r for r in self.rows if r["id"] == order_id), None)
+        if row is None or row["status"] != "paid":
+            return rx.toast.error("Only paid orders can be refunded.")
+        self.target_id, self.target_label, self.error = row["id"], f"{row['number']} · {row['course_title']}", ""
+
+    @rx.event
+    @guarded(ADMIN_AREA)
+    async def cancel_refund(self):
+        self.target_id, self.error = 0, ""
+
+    @rx.event
+    @guarded(ADMIN_AREA)
+    async def refund(self, form: dict):
+        reason = form.get("reason") if isinstance(form, dict) else None
+        self.busy = True
+        yield
+        try:
+            await run_db(_refund, current_actor(), self.target_id, reason)
+        except ServiceError as exc:
+            self.busy, self.error = False, exc.message
+            return
+        self.busy, self.target_id = False, 0
+        self.rows = await run_db(orders.admin_list, current_actor())
+        yield rx.toast.success("Order refunded: access removed and the ledger reversed.")
+
+
+def _row(o) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(o["number"], href="/orders/" + o["id"].to_string())),
+        rx.table.cell(o["buyer"]), rx.table.cell(o["course_title"]), rx.table.cell(o["date_label"]),
+        rx.table.cell(o["amount_label"]), rx.table.cell(status_badge(o)),
+        rx.table.cell(rx.cond(o["status"] == "paid",
+                              rx.button("Refund", size="1", color_scheme="red", variant="soft",
+                                        aria_label="Refund order " + o["number"],
+                                        on_click=AdminOrdersState.ask_refund(o["id"])))),
+    )
+
+
+def refund_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Refund this order?"),
+            rx.alert_dialog.description(AdminOrdersState.target_label,
+                                        ": the learner loses access, the ledger records a reversal and the coupon "
+                                        "use is released."),
+            rx.form(
+                rx.vstack(
+                    rx.el.label("Reason", html_for="refund-reason",
+                                style={"fontSize": "var(--font-size-2)", "fontWeight": "500"}),
+                    rx.text_area(id="refund-reason", name="reason", required=True, width="100%"),
+                    rx.cond(AdminOrdersState.error != "",
+                            rx.text(AdminOrdersState.error, color=rx.color("red", 11), size="2", role="alert")),
+                    rx.hstack(rx.button("Cancel", variant="soft", color_scheme="gray", type="button",
+                                        on_click=AdminOrdersState.cancel_refund),
+                              rx.button("Refund order", color_scheme="red", type="submit",
+                                        loading=AdminOrdersState.busy),
+                              justify="end", width="100%"),
+                    spacing="3", width="100%", margin_top="1rem",
+                ),
+                on_submit=AdminOrdersState.refund,
+            ),
+        ),
+        open=AdminOrdersState.target_id != 0,
+    )
+
+
+def page() -> rx.Component:
+    return page_shell(
+        page_heading("Orders", "Every purchase on the platform; refunds reverse the ledger."),
+        rx.cond(
+            AdminOrdersState.loaded,
+            rx.cond(
+                AdminOrdersState.rows.length() > 0,
+                rx.box(rx.table.root(
+                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
+                                                   ("Order", "Buyer", "Course", "Date", "Amount", "Status", "")])),
+                    rx.table.body(rx.foreach(AdminOrdersState.rows, _row)), variant="surface", width="100%"),
+                    width="100%", overflow_x="auto"),
+                empty_state("receipt", "No orders yet", "Purchases will appear here."),
+            ),
+            loading_block(),
+        ),
+        refund_dialog(),
+    )
+
+
+ROUTE = "/admin/orders"
+TITLE = "Orders"
+ON_LOAD = [AuthState.refresh, AdminOrdersState.load]
