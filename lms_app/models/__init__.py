@@ -19,6 +19,7 @@ from lms_app.models.commerce import (
     Payment,
     WebhookEvent,
 )
+from lms_app.models.learning import LessonProgress, Review
 from lms_app.models.users import ROLES, LoginAttempt, LoginTicket, User, UserSession
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "CourseStatusChange",
     "Enrollment",
     "Lesson",
+    "LessonProgress",
+    "Review",
     "LoginAttempt",
     "LoginTicket",
     "Module",

@@ -32,6 +32,7 @@ class CourseDetailsView(TypedDict):
     currency: str
     price: str
     outcomes_text: str
+    sequential: bool
     thumbnail_url: str
     status: str
     duration_label: str
@@ -125,3 +126,7 @@ class OutlineRow(TypedDict):
     is_preview: bool
     icon: str
     current: bool
+    # Learner progress (False for viewers who do not track progress).
+    done: bool
+    locked: bool
+    module_start: bool

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Column, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Column, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.sql.expression import false
 from sqlmodel import Field, SQLModel
 
 from lms_app.models.types import UTCDateTime, utcnow
@@ -71,6 +72,8 @@ class Course(SQLModel, table=True):
     rating_avg: float = Field(default=0.0, sa_column=Column(Float, nullable=False, server_default="0"))
     rating_count: int = Field(default=0)
     student_count: int = Field(default=0)
+    # Sequential mode (a teacher setting): a lesson opens once the previous one is complete.
+    sequential: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

@@ -16,6 +16,7 @@ from lms_app.db import run_db
 from lms_app.models.catalog_views import CourseCtaView, CourseDetailView, LessonRowView, ModuleView
 from lms_app.services import course_page
 from lms_app.settings import get_settings
+from lms_app.pages.course_reviews import ReviewsState, reviews_section
 from lms_app.state.auth import AuthState
 from lms_app.services import enrollment
 from lms_app.services.errors import ServiceError
@@ -329,7 +330,7 @@ def page() -> rx.Component:
             rx.cond(
                 CoursePageState.found,
                 rx.flex(
-                    rx.vstack(hero(), mobile_cta(), outcomes(), curriculum(), about(), teacher(),
+                    rx.vstack(hero(), mobile_cta(), outcomes(), curriculum(), about(), teacher(), reviews_section(),
                               spacing="6", flex="1", min_width="0", width="100%"),
                     rx.box(buy_box(), width="340px", flex_shrink="0", position="sticky", top="80px",
                            display=rx.breakpoints(initial="none", md="block")),
@@ -345,4 +346,4 @@ def page() -> rx.Component:
 ROUTE = "/courses/[course_slug]"
 TITLE = CoursePageState.page_title
 DESCRIPTION = CoursePageState.meta_description
-ON_LOAD = [AuthState.refresh, CoursePageState.load]
+ON_LOAD = [AuthState.refresh, CoursePageState.load, ReviewsState.load]

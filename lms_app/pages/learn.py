@@ -1,80 +1,21 @@
-"""A basic lesson viewer (/learn/<course>/<lesson>); the learning-experience issue extends it.
+"""The course player (/learn/<course>/<lesson>): sidebar with progress, lesson by type, completion.
 
-The page's data is empty until ``load`` has checked, on the server, who is asking
-(course_access.lesson_page): preview lessons of published courses open for anyone, everything
-else only for the teacher, admins and enrolled learners. Others get a "sign in / enroll" state
-with the lesson's title only; the content never reaches their browser.
+The page's data is empty until ``LearnState.load`` (learn_state.py) has checked, on the server,
+who is asking (course_access.lesson_page). Enrolled learners get progress: completion ticks, the
+course percentage, sequential locks, the saved video position and time spent.
 """
 
 from __future__ import annotations
-
-from urllib.parse import quote, unquote
 
 import reflex as rx
 
 from lms_app.components.layout import empty_state, loading_block, page_shell
 from lms_app.components.links import link_button
 from lms_app.components.status import safe_markdown, type_icon
-from lms_app.db import run_db
-from lms_app.models.authoring_views import LessonContentView, OutlineRow
-from lms_app.services import course_access
+from lms_app.pages.learn_state import LearnState
 from lms_app.state.auth import AuthState
-from lms_app.state.guard import public, resolve
 
-
-def _blank_lesson() -> LessonContentView:
-    return LessonContentView(id=0, title="", lesson_type="", type_label="", body="", video_url="", embed_url="",
-                             file_url="", file_name="", file_size_label="", is_preview=False, module_title="",
-                             duration_label="")
-
-
-class LearnState(rx.State):
-    view: str = "loading"  # loading | ok | locked | missing
-    course_title: str = ""
-    course_slug: str = ""
-    content: LessonContentView = _blank_lesson()
-    outline: list[OutlineRow] = []
-    locked_title: str = ""
-    signed_in: bool = False
-    as_learner: bool = False
-    # Where "Sign in" on a locked lesson leads: back to this lesson afterwards.
-    sign_in_href: str = "/login"
-
-    @rx.event
-    @public
-    async def load(self):
-        """Public by design: preview lessons open signed out. The access check is server-side."""
-        self.view, self.content, self.outline, self.locked_title = "loading", _blank_lesson(), [], ""
-        # /learn/<course>/<lesson>: read from the URL (RouterData.page is deprecated since 0.8.1).
-        parts = self.router.url.path.strip("/").split("/")
-        course_ref, lesson_ref = (parts[1], parts[2]) if len(parts) == 3 and parts[0] == "learn" else ("", "")
-        found = await resolve(self)
-        actor = found[0] if found else None
-        self.signed_in = actor is not None
-        self.sign_in_href = "/login?next=" + quote(self.router.url.path, safe="")
-        self.as_learner = self.router.url.query_parameters.get("as") == "learner"
-        result = await run_db(course_access.lesson_page, actor, unquote(course_ref), lesson_ref, self.as_learner)
-        self.course_title, self.course_slug = result.course_title, result.course_slug
-        if result.state == "ok":
-            self.content, self.outline = result.lesson, result.outline
-        elif result.state == "locked":
-            self.locked_title, self.outline = result.locked_title, result.outline or []
-        self.view = result.state
-
-    @rx.var
-    def prev_href(self) -> str:
-        ids = [row["id"] for row in self.outline]
-        if self.content["id"] in ids and (i := ids.index(self.content["id"])) > 0:
-            return f"/learn/{self.course_slug}/{ids[i - 1]}" + ("?as=learner" if self.as_learner else "")
-        return ""
-
-    @rx.var
-    def next_href(self) -> str:
-        ids = [row["id"] for row in self.outline]
-        if self.content["id"] in ids and (i := ids.index(self.content["id"])) < len(ids) - 1:
-            return f"/learn/{self.course_slug}/{ids[i + 1]}" + ("?as=learner" if self.as_learner else "")
-        return ""
-
+__all__ = ["LearnState", "page", "ROUTE", "TITLE", "ON_LOAD"]
 
 L = LearnState
 
@@ -83,15 +24,20 @@ def _video() -> rx.Component:
     c = L.content
     return rx.cond(
         c["embed_url"] != "",
-        rx.el.iframe(src=c["embed_url"], title=c["title"], width="100%",
+        rx.el.iframe(src=L.embed_src, title=c["title"], width="100%",
                      style={"aspectRatio": "16 / 9", "border": "0", "borderRadius": "12px"},
                      allow="fullscreen; picture-in-picture; encrypted-media", referrer_policy="strict-origin"),
         rx.cond(
-            c["file_url"] != "",
-            rx.video(src=c["file_url"], controls=True, width="100%", height="auto"),
-            rx.cond(c["video_url"] != "",
-                    rx.video(src=c["video_url"], controls=True, width="100%", height="auto"),
-                    rx.callout("The video for this lesson is not available yet.", icon="video-off", width="100%")),
+            L.video_src != "",
+            rx.box(
+                rx.video(src=L.video_src, controls=True, width="100%", height="auto", id="lesson-video",
+                         on_time_update=LearnState.poll_position.throttle(5000),
+                         on_seeked=LearnState.poll_position, on_pause=LearnState.poll_position,
+                         on_ended=LearnState.poll_position),
+                width="100%", style={"aspectRatio": "16 / 9"}, border_radius="12px", overflow="hidden",
+                background="black",
+            ),
+            rx.callout("The video for this lesson is not available yet.", icon="video-off", width="100%"),
         ),
     )
 
@@ -112,6 +58,27 @@ def _pdf() -> rx.Component:
     )
 
 
+def _completion() -> rx.Component:
+    """Mark complete (text, PDF, video by hand); videos also complete at 90 % watched."""
+    return rx.cond(
+        L.tracking,
+        rx.cond(
+            L.completed,
+            rx.hstack(rx.badge(rx.icon("circle-check", size=14), "Completed", color_scheme="green", size="2"),
+                      rx.button("Mark as not complete", variant="ghost", size="1", on_click=LearnState.mark_incomplete),
+                      align="center", spacing="3"),
+            rx.hstack(
+                rx.button(rx.icon("check", size=16), "Mark complete", on_click=LearnState.mark_complete,
+                          id="mark-complete"),
+                rx.cond(L.content["lesson_type"] == "video",
+                        rx.text("Videos complete by themselves at 90 % watched.", size="1",
+                                color=rx.color("gray", 11))),
+                align="center", spacing="3", wrap="wrap",
+            ),
+        ),
+    )
+
+
 def _lesson_body() -> rx.Component:
     c = L.content
     return rx.vstack(
@@ -123,6 +90,7 @@ def _lesson_body() -> rx.Component:
         rx.cond(c["body"] != "", safe_markdown(c["body"])),
         rx.cond((c["lesson_type"] == "text") & (c["body"] == ""),
                 rx.text("This lesson has no text yet.", color=rx.color("gray", 11))),
+        _completion(),
         rx.hstack(
             rx.cond(L.prev_href != "", link_button(rx.icon("arrow-left", size=16), "Previous", href=L.prev_href,
                                                    variant="soft")),
@@ -134,30 +102,68 @@ def _lesson_body() -> rx.Component:
     )
 
 
-def _outline() -> rx.Component:
-    return rx.vstack(
-        rx.text("Lessons", weight="bold", size="2"),
-        rx.foreach(L.outline, lambda row: rx.link(
-            rx.hstack(type_icon(row["icon"], size=14), rx.text(row["title"], size="2", trim="both"),
-                      align="center", spacing="2"),
-            href="/learn/" + L.course_slug + "/" + row["id"].to_string() + rx.cond(L.as_learner, "?as=learner", ""),
-            weight=rx.cond(row["current"], "bold", "regular"),
-            color=rx.cond(row["current"], rx.color("accent", 11), rx.color("gray", 12)),
-            aria_current=rx.cond(row["current"], "page", "false"),
-        )),
-        spacing="2", width="100%", align="start", class_name="lms-hide-narrow",
-        padding="1rem", border=f"1px solid {rx.color('gray', 4)}", border_radius="12px",
+def _row_icon(row) -> rx.Component:
+    return rx.cond(row["done"], rx.icon("circle-check", size=14, color=rx.color("green", 10), aria_label="Completed"),
+                   rx.cond(row["locked"], rx.icon("lock", size=14, color=rx.color("gray", 9), aria_label="Locked"),
+                           type_icon(row["icon"], size=14)))
+
+
+def _progress_summary() -> rx.Component:
+    return rx.cond(
+        L.tracking,
+        rx.vstack(
+            rx.hstack(rx.text("Course progress", size="2", weight="medium"), rx.spacer(),
+                      rx.text(L.percent.to_string() + "%", size="2", weight="bold", id="course-progress"),
+                      width="100%"),
+            rx.progress(value=L.percent, max=100, width="100%", aria_label="Course progress"),
+            rx.text(L.done_count.to_string() + " of " + L.total_count.to_string() + " lessons complete", size="1",
+                    color=rx.color("gray", 11)),
+            spacing="2", width="100%",
+        ),
     )
 
 
+def _outline() -> rx.Component:
+    return rx.vstack(
+        _progress_summary(),
+        rx.foreach(L.outline, lambda row: rx.fragment(
+            rx.cond(row["module_start"], rx.text(row["module_title"], weight="bold", size="2", margin_top="0.5rem")),
+            rx.link(
+                rx.hstack(_row_icon(row), rx.text(row["title"], size="2", trim="both"), align="center", spacing="2"),
+                href="/learn/" + L.course_slug + "/" + row["id"].to_string() + rx.cond(L.as_learner, "?as=learner", ""),
+                weight=rx.cond(row["current"], "bold", "regular"),
+                color=rx.cond(row["current"], rx.color("accent", 11), rx.color("gray", rx.cond(row["locked"], 10, 12))),
+                aria_current=rx.cond(row["current"], "page", "false"),
+                background=rx.cond(row["current"], rx.color("accent", 3), "transparent"),
+                padding_x="0.4rem", border_radius="6px", width="100%",
+            ),
+        )),
+        spacing="2", width="100%", align="start", class_name=rx.cond(L.sidebar_open, "", "lms-hide-narrow"),
+        padding="1rem", border=f"1px solid {rx.color('gray', 4)}", border_radius="12px", id="course-sidebar",
+    )
+
+
+def _sidebar_toggle() -> rx.Component:
+    return rx.button(rx.icon("list", size=16), rx.cond(L.sidebar_open, "Hide lessons", "Lessons"),
+                     rx.cond(L.tracking, " · " + L.percent.to_string() + "%", ""), variant="soft",
+                     on_click=LearnState.toggle_sidebar, class_name="lms-only-narrow", aria_controls="course-sidebar",
+                     aria_expanded=L.sidebar_open, margin_bottom="0.75rem")
+
+
 def _locked() -> rx.Component:
-    return empty_state(
-        "lock", "“" + L.locked_title + "” is for enrolled learners",
-        rx.cond(L.signed_in, "Enroll in the course to open it.", "Sign in, then enroll in the course to open it."),
-        rx.hstack(
-            rx.cond(~L.signed_in, link_button("Sign in", href=L.sign_in_href)),
-            link_button("Go to the course page", href="/courses/" + L.course_slug, variant="soft"),
-            spacing="3",
+    return rx.cond(
+        L.sequential_locked,
+        empty_state("lock", "“" + L.locked_title + "” opens after the previous lessons",
+                    "This course is taken in order: complete the lessons before it first.",
+                    link_button("Go to the course page", href="/courses/" + L.course_slug, variant="soft")),
+        empty_state(
+            "lock", "“" + L.locked_title + "” is for enrolled learners",
+            rx.cond(L.signed_in, "Enroll in the course to open it.", "Sign in, then enroll in the course to open it."),
+            rx.hstack(
+                rx.cond(~L.signed_in, link_button("Sign in", href=L.sign_in_href)),
+                link_button("Go to the course page", href="/courses/" + L.course_slug, variant="soft"),
+                spacing="3",
+            ),
         ),
     )
 
@@ -173,15 +179,24 @@ def _learner_banner() -> rx.Component:
     )
 
 
+def _player(main: rx.Component) -> rx.Component:
+    return rx.box(
+        _sidebar_toggle(),
+        rx.grid(main, _outline(), columns=rx.breakpoints(initial="1", md="3fr 1fr"), spacing="6",
+                width="100%", align_items="start"),
+        # Time spent: every 30 s the handler asks the browser whether the tab is visible.
+        rx.cond(L.tracking, rx.moment(interval=30000, on_change=LearnState.beat, display="none")),
+        width="100%",
+    )
+
+
 def page() -> rx.Component:
     return page_shell(
         _learner_banner(),
         rx.match(
             L.view,
-            ("ok", rx.grid(_lesson_body(), _outline(), columns=rx.breakpoints(initial="1", md="3fr 1fr"), spacing="6",
-                           width="100%", align_items="start")),
-            ("locked", rx.grid(_locked(), _outline(), columns=rx.breakpoints(initial="1", md="3fr 1fr"), spacing="6",
-                               width="100%", align_items="start")),
+            ("ok", _player(_lesson_body())),
+            ("locked", _player(_locked())),
             ("missing", empty_state("search-x", "Lesson not found", "It may have been moved or removed.",
                                     link_button("Browse courses", href="/courses"))),
             loading_block(),

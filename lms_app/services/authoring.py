@@ -183,6 +183,7 @@ class DetailsInput:
     price_minor: int
     outcomes: list[str]
     neutralised: bool
+    sequential: bool = False
 
 
 def validate_details(session: Session, form: object, course_id: int | None = None) -> DetailsInput:
@@ -218,7 +219,7 @@ def validate_details(session: Session, form: object, course_id: int | None = Non
         raise FormErrors(errors)
     return DetailsInput(title=title, subtitle=subtitle, description=desc[0], slug=slug, category_id=category_id,
                         level=level, language=language, currency=currency, price_minor=price, outcomes=outcomes,
-                        neutralised=desc[1])
+                        neutralised=desc[1], sequential=form.get("sequential") in ("on", "true", True))
 
 
 def _clean_optional(raw: object, maximum: int, field: str) -> str:
@@ -280,6 +281,7 @@ def update_details(session: Session, actor: Actor, course_id: object, form: obje
         course.slug = data.slug
     course.category_id, course.level, course.language = data.category_id, data.level, data.language
     course.currency, course.price_minor, course.outcomes = data.currency, data.price_minor, list(data.outcomes)
+    course.sequential = data.sequential
     refresh_search_text(course, _teacher_name(session, course))
     touch(course)
     session.add(course)

@@ -55,7 +55,7 @@ def details_view(course: Course) -> CourseDetailsView:
         id=course.id, title=course.title, subtitle=course.subtitle, description=course.description,
         slug=course.slug, category_id=str(course.category_id or ""), level=course.level, language=course.language,
         currency=course.currency, price=price_text(course.price_minor, course.currency),
-        outcomes_text="\n".join(course.outcomes or []), thumbnail_url=_thumb(course), status=course.status,
+        outcomes_text="\n".join(course.outcomes or []), sequential=bool(course.sequential), thumbnail_url=_thumb(course), status=course.status,
         duration_label=duration_label(course.duration_seconds), review_note=course.review_note,
         initials=initials(course.title), hue=hue_for(course.title),
     )

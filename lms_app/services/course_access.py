@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from lms_app.models import Course, Enrollment, Lesson, Module
 from lms_app.models.authoring_views import LessonContentView, OutlineRow
-from lms_app.services import images, lesson_types
+from lms_app.services import images, lesson_types, progress
 from lms_app.services.accounts import Actor
 from lms_app.services.authoring import lesson_dir
 from lms_app.settings import Settings
@@ -96,6 +96,16 @@ class LessonPage:
     lesson: LessonContentView | None = None
     outline: list[OutlineRow] | None = None
     locked_title: str = ""
+    # Progress of an enrolled learner (tracking False for staff, previews and the signed out).
+    tracking: bool = False
+    done: int = 0
+    total: int = 0
+    percent: int = 0
+    completed: bool = False
+    position: int = 0
+    # "locked" because of sequential mode (the learner is enrolled but skipped ahead).
+    sequential: bool = False
+    course_sequential: bool = False
 
 
 def content_view(lesson: Lesson, module_title: str) -> LessonContentView:
@@ -112,7 +122,8 @@ def content_view(lesson: Lesson, module_title: str) -> LessonContentView:
     )
 
 
-def outline(session: Session, course: Course, current_id: int | None) -> list[OutlineRow]:
+def outline(session: Session, course: Course, current_id: int | None, done: set[int] | None = None,
+            locked: set[int] | None = None) -> list[OutlineRow]:
     """Lesson titles of the course in order (one query): titles are public for visible courses."""
     rows = session.exec(
         select(Lesson.id, Lesson.title, Lesson.is_preview, Lesson.lesson_type, Module.title)
@@ -120,9 +131,11 @@ def outline(session: Session, course: Course, current_id: int | None) -> list[Ou
         .order_by(Module.position, Module.id, Lesson.position, Lesson.id).limit(2000)
     ).all()
     icons = {t.key: t.icon for t in lesson_types.all_types()}
+    done, locked = done or set(), locked or set()
     return [OutlineRow(id=lid, title=title, module_title=mtitle, is_preview=bool(preview),
-                       icon=icons.get(kind, "file"), current=lid == current_id)
-            for lid, title, preview, kind, mtitle in rows]
+                       icon=icons.get(kind, "file"), current=lid == current_id, done=lid in done,
+                       locked=lid in locked, module_start=i == 0 or rows[i - 1][4] != mtitle)
+            for i, (lid, title, preview, kind, mtitle) in enumerate(rows)]
 
 
 def lesson_page(session: Session, actor: Actor | None, course_ref: object, lesson_ref: object,
@@ -141,9 +154,37 @@ def lesson_page(session: Session, actor: Actor | None, course_ref: object, lesso
     if not allowed:
         return LessonPage(state="locked", course_title=course.title, course_slug=course.slug,
                           locked_title=lesson.title, outline=outline(session, course, lesson.id))
+    tracked = None
+    if actor is not None and not learner_view and not is_staff_for(actor, course) \
+            and course.status in ("published", "archived") and progress.is_enrolled(session, actor.user_id, course.id):
+        tracked = _learner_progress(session, actor, course, lesson)
+        if tracked.state == "locked":
+            return tracked
     module_title = session.exec(select(Module.title).where(Module.id == lesson.module_id)).one()
-    return LessonPage(state="ok", course_title=course.title, course_slug=course.slug,
+    page = LessonPage(state="ok", course_title=course.title, course_slug=course.slug,
                       lesson=content_view(lesson, module_title), outline=outline(session, course, lesson.id))
+    if tracked is not None:
+        tracked.lesson = page.lesson
+        return tracked
+    return page
+
+
+def _learner_progress(session: Session, actor: Actor, course: Course, lesson: Lesson) -> LessonPage:
+    """The enrolled learner's view: sequential lock, ticks, percentage; opening it is recorded."""
+    order = progress.lesson_order(session, course.id)
+    done = progress.completed_ids(session, actor.user_id, course.id)
+    locked = progress.locked_ids(order, done, course.sequential)
+    rows = outline(session, course, lesson.id, done, locked)
+    summary = progress.course_progress(order, done)
+    if lesson.id in locked:
+        return LessonPage(state="locked", course_title=course.title, course_slug=course.slug, locked_title=lesson.title,
+                          outline=rows, tracking=True, done=summary.done, total=summary.total,
+                          percent=summary.percent, sequential=True, course_sequential=True)
+    row = progress.open_lesson(session, actor, lesson.id)
+    return LessonPage(state="ok", course_title=course.title, course_slug=course.slug, outline=rows, tracking=True,
+                      done=summary.done, total=summary.total, percent=summary.percent,
+                      completed=row.completed_at is not None, position=row.video_position_seconds,
+                      course_sequential=course.sequential)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from lms_app.models import Category, Course, Enrollment, Lesson, Module, User
 from lms_app.models.catalog_views import CourseCtaView, CourseDetailView, LessonRowView, ModuleView
 from lms_app.services.accounts import Actor
+from lms_app.services import progress
 from lms_app.services.money import format_price
 from lms_app.services.profiles import avatar_url
 from lms_app.services.views import hue_for, initials
@@ -84,7 +85,13 @@ def _cta(session: Session, course: Course, viewer: Actor | None, modules: list[M
         select(Enrollment.id).where(Enrollment.user_id == viewer.user_id, Enrollment.course_id == course.id)
     ).first() is not None
     if enrolled:
+        # The lesson the learner was last on (its saved video position resumes there), else the first.
         first = next((lesson for m in modules for lesson in m["lessons"]), None)
+        resume = progress.resume_point(session, viewer.user_id, course.id)
+        lesson_ids = {lesson["id"] for m in modules for lesson in m["lessons"]}
+        if resume is not None and resume.lesson_id in lesson_ids:
+            return CourseCtaView(kind="continue", label="Continue learning", href=learn_url(slug, resume.lesson_id),
+                                 note="")
         href = learn_url(slug, first["id"]) if first else "/dashboard"
         return CourseCtaView(kind="continue", label="Continue learning", href=href, note="")
     if course.status != "published":

@@ -135,7 +135,8 @@ def test_teacher_builds_submits_and_admin_reviews(ui, page: Page, new_context, D
     visitor.get_by_role("main").get_by_label("Search courses").fill(title)
     visitor.get_by_role("main").get_by_role("button", name="Search").click()
     visitor.wait_for_url(re.compile(r"/courses\?.*q="))
-    expect(visitor.get_by_role("link", name=re.compile(re.escape(title)))).to_be_visible()
+    # exact: the active search also shows a "Remove filter “<title>”" link once the catalog loaded
+    expect(visitor.get_by_role("link", name=title, exact=True)).to_be_visible()
     ui.goto(visitor, "/courses")
     visitor.get_by_role("link", name="Design", exact=True).click()
     visitor.wait_for_url(re.compile(r"category=design"))

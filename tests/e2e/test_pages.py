@@ -53,7 +53,7 @@ def test_phone_width_has_no_horizontal_scroll(ui, new_context, DEMO, signed_in: 
     if signed_in:
         ui.login(page, *DEMO["learner"], lands_on="/dashboard")
         # Wait for the learner's course list (the demo learner is enrolled in courses).
-        expect(page.get_by_role("heading", name="My courses")).to_be_visible()
+        expect(page.get_by_role("heading", name="In progress")).to_be_visible()
     else:
         ui.goto(page, "/")
         expect(page.get_by_role("heading", name="Featured courses")).to_be_visible()

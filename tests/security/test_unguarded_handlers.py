@@ -52,6 +52,13 @@ ALLOW_LIST = {
     "RegisterState.submit": "self-registration: the service validates and always creates a learner",
     "AuthState.refresh": "shows the caller their own user, resolved from the HttpOnly cookie",
     "AuthState.logout": "revokes only the caller's own cookie session",
+    "ReviewsState.load": "visible reviews of a course the viewer may see (course_page.may_view); hidden reviews "
+                         "only for admins; the viewer is resolved from the cookie",
+    "LearnState.beat": "only asks this tab's browser whether it is visible; the time is recorded by the guarded "
+                       "record_beat",
+    "LearnState.poll_position": "only asks this tab's video player for its time; the guarded save_position "
+                                "records it",
+    "LearnState.toggle_sidebar": "flips a layout flag of this tab; reads and writes no data",
     "LearnState.load": "preview lessons open signed out; course_access.lesson_page checks access server-side "
                        "before any content is put in state (tests/security/test_lesson_access.py)",
 }

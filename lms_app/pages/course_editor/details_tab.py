@@ -70,6 +70,12 @@ def _details_tab() -> rx.Component:
                 ),
                 columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%",
             ),
+            rx.el.label(
+                rx.el.input(type="checkbox", name="sequential", id="field-sequential",
+                            default_checked=d["sequential"], key=d["id"].to_string() + d["sequential"].to_string()),
+                rx.text(" Sequential mode: a lesson opens only after the previous one is complete", size="2"),
+                html_for="field-sequential", style={"display": "flex", "gap": "0.5rem", "alignItems": "center"},
+            ),
             rx.vstack(
                 _label("What you will learn (one point per line, up to 10)", "field-outcomes"),
                 rx.text_area(id="field-outcomes", name="outcomes", default_value=d["outcomes_text"], rows="5",

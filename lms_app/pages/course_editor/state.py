@@ -38,7 +38,7 @@ def _blank(fields) -> dict[str, str]:
 
 def _empty_details() -> CourseDetailsView:
     return CourseDetailsView(id=0, title="", subtitle="", description="", slug="", category_id="", level="beginner",
-                             language="en", currency="USD", price="0", outcomes_text="", thumbnail_url="",
+                             language="en", currency="USD", price="0", outcomes_text="", sequential=False, thumbnail_url="",
                              status="draft", duration_label="0 min", review_note="", initials="", hue=0)
 
 

@@ -1,0 +1,62 @@
+"""Reviews on the course page, driven through ReviewsState's handlers."""
+
+from __future__ import annotations
+
+from lms_app.pages.course import CoursePageState
+from lms_app.pages.course_reviews import ReviewsState
+
+
+def loaded(states, token, slug):
+    root = states.root(token, path=f"/courses/{slug}")
+    reviews = states.sub(root, ReviewsState)
+    states.call(reviews, "load")
+    page = states.sub(root, CoursePageState)
+    states.call(page, "load")
+    return reviews, page
+
+
+def test_enrolled_learner_posts_edits_and_deletes(states, make_course, make_user, enroll, sign_in):
+    course = make_course()
+    learner = make_user(name="Rita")
+    enroll(learner, course)
+    token, _ = sign_in(learner)
+    state, page = loaded(states, token, course.slug)
+    assert state.can_review and not state.has_review and state.rows == []
+    states.call(state, "save", {"comment": "no stars"})
+    assert "1 to 5" in state.error
+    states.call(state, "pick", 4)
+    states.call(state, "save", {"comment": "Clear and kind"})
+    state, page = loaded(states, token, course.slug)
+    assert state.has_review and state.my_rating == 4 and [r["author"] for r in state.rows] == ["Rita"]
+    assert page.course["rating_label"] == "4.0" and page.course["rating_count"] == 1
+    states.call(state, "pick", 2)
+    states.call(state, "save", {"comment": "Changed my mind"})
+    state, page = loaded(states, token, course.slug)
+    assert page.course["rating_label"] == "2.0" and len(state.rows) == 1
+    states.call(state, "delete")
+    state, page = loaded(states, token, course.slug)
+    assert state.rows == [] and page.course["rating_count"] == 0
+
+
+def test_not_enrolled_cannot_review_and_teacher_replies(states, make_course, make_user, enroll, sign_in):
+    teacher = make_user(role="teacher")
+    course = make_course(teacher=teacher)
+    stranger_token, _ = sign_in(make_user())
+    state, _ = loaded(states, stranger_token, course.slug)
+    assert not state.can_review
+    states.call(state, "pick", 5)
+    states.call(state, "save", {"comment": "sneaky"})
+    state, page = loaded(states, stranger_token, course.slug)
+    assert state.rows == [] and page.course["rating_count"] == 0
+    learner = make_user()
+    enroll(learner, course)
+    token, _ = sign_in(learner)
+    mine, _ = loaded(states, token, course.slug)
+    states.call(mine, "pick", 5)
+    states.call(mine, "save", {"comment": ""})
+    teacher_token, _ = sign_in(teacher)
+    as_teacher, _ = loaded(states, teacher_token, course.slug)
+    assert as_teacher.can_reply and not as_teacher.can_review
+    states.call(as_teacher, "reply", {"review_id": str(as_teacher.rows[0]["id"]), "reply": "Thanks!"})
+    as_teacher, _ = loaded(states, teacher_token, course.slug)
+    assert as_teacher.rows[0]["teacher_reply"] == "Thanks!"
