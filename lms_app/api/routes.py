@@ -71,13 +71,18 @@ async def thumbnail(request: Request) -> Response:
                                  "X-Content-Type-Options": "nosniff"})
 
 
+def _actor(session, token):
+    """The signed-in actor behind the request's session cookie, or None."""
+    from lms_app.services.accounts import actor_for_token
+
+    found = actor_for_token(session, token)
+    return found[0] if found else None
+
+
 def _lesson_file_lookup(session, token, lesson_id):
     from lms_app.services import course_access
-    from lms_app.services.accounts import Actor
 
-    found = sessions.resolve_session(session, token) if token else None
-    actor = Actor(user_id=found[0].id, role=found[0].role, session_id=found[1].id) if found else None
-    return course_access.lesson_file(session, get_settings(), actor, lesson_id)
+    return course_access.lesson_file(session, get_settings(), _actor(session, token), lesson_id)
 
 
 async def lesson_file(request: Request) -> Response:
@@ -95,11 +100,8 @@ async def lesson_file(request: Request) -> Response:
 
 def _receipt_lookup(session, token, order_id):
     from lms_app.services import receipts
-    from lms_app.services.accounts import Actor
 
-    found = sessions.resolve_session(session, token) if token else None
-    actor = Actor(user_id=found[0].id, role=found[0].role, session_id=found[1].id) if found else None
-    return receipts.receipt_pdf(session, get_settings(), actor, order_id)
+    return receipts.receipt_pdf(session, get_settings(), _actor(session, token), order_id)
 
 
 async def receipt(request: Request) -> Response:

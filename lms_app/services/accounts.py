@@ -39,6 +39,15 @@ class Actor:
     session_id: int
 
 
+def actor_for_token(session: Session, token: str | None) -> tuple[Actor, User] | None:
+    """The actor (and user row) behind a session token, or None: the one way a request becomes an actor."""
+    found = sessions.resolve_session(session, token)
+    if found is None:
+        return None
+    user, user_session = found
+    return Actor(user_id=user.id, role=user.role, session_id=user_session.id), user
+
+
 def normalize_email(raw: object) -> str:
     if not isinstance(raw, str):
         raise ServiceError("Enter your email address.", "email")

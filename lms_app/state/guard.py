@@ -22,8 +22,7 @@ import reflex as rx
 
 from lms_app.api.routes import SESSION_COOKIE
 from lms_app.db import run_db
-from lms_app.services import sessions
-from lms_app.services.accounts import Actor
+from lms_app.services.accounts import Actor, actor_for_token
 from lms_app.services.permissions import LEARNER_AREA, home_for
 
 _current: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("lms_actor", default=None)
@@ -47,20 +46,12 @@ def session_token(state: rx.State) -> str | None:
     return morsel.value if morsel else None
 
 
-def _lookup(session, token):
-    found = sessions.resolve_session(session, token)
-    if found is None:
-        return None
-    user, user_session = found
-    return Actor(user_id=user.id, role=user.role, session_id=user_session.id), user
-
-
 async def resolve(state: rx.State):
     """(Actor, User row) for the caller, or None when signed out, expired, revoked or disabled."""
     token = session_token(state)
     if not token:
         return None
-    return await run_db(_lookup, token)
+    return await run_db(actor_for_token, token)
 
 
 def login_redirect(state: rx.State):
