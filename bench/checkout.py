@@ -16,18 +16,16 @@ Usage: python bench/checkout.py [--database-url URL] [--repeat 50] [--concurrent
 from __future__ import annotations
 
 import argparse
-import os
-import secrets
-import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scratch_db import scratch_database  # noqa: E402
 
 
 def main() -> None:
@@ -36,36 +34,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=50)
     ap.add_argument("--concurrent", type=int, default=100)
     args = ap.parse_args()
-    os.environ["LMS_ENV"] = "test"
-    tmp = tempfile.mkdtemp(prefix="lms-bench-checkout-")
-    os.environ["LMS_DATA_DIR"] = tmp
-    schema = None
-    if args.database_url:
-        from sqlalchemy import create_engine, text
-
-        schema = f"checkout_bench_{secrets.token_hex(4)}"
-        admin = create_engine(args.database_url)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        admin.dispose()
-        sep = "&" if "?" in args.database_url else "?"
-        os.environ["LMS_DATABASE_URL"] = f"{args.database_url}{sep}options={quote(f'-csearch_path={schema}')}"
-    else:
-        os.environ.pop("LMS_DATABASE_URL", None)
-    try:
+    with scratch_database(args.database_url, "checkout"):
         run(args.repeat, args.concurrent)
-    finally:
-        import lms_app.db
-
-        lms_app.db.reset_engine()
-        shutil.rmtree(tmp, ignore_errors=True)
-        if schema:
-            from sqlalchemy import create_engine, text
-
-            admin = create_engine(args.database_url)
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            admin.dispose()
 
 
 def run(repeat: int, concurrent: int) -> None:

@@ -5,6 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 
+def blank_errors(fields) -> dict[str, str]:
+    """One empty error message per form field (the state a form starts and resets to)."""
+    return {f: "" for f in fields}
+
+
 def field(label: str, name: str, error: rx.Var | str = "", **input_props) -> rx.Component:
     """A labelled input; the label is tied to the input for screen readers."""
     input_id = f"field-{name}"

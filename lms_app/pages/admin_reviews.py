@@ -8,7 +8,7 @@ from lms_app.components.layout import empty_state, loading_block, page_heading, 
 from lms_app.components.status import safe_markdown, status_badge
 from lms_app.db import run_db
 from lms_app.models.authoring_views import CourseDetailsView, LessonContentView, QueueRow
-from lms_app.pages.course_editor.state import _empty_details
+from lms_app.pages.course_editor.defaults import empty_details
 from lms_app.services import authoring_views, review
 from lms_app.services.errors import ServiceError
 from lms_app.services.permissions import ADMIN_AREA
@@ -20,7 +20,7 @@ class AdminReviewState(rx.State):
     queue: list[QueueRow] = []
     published: list[QueueRow] = []
     selected_id: int = 0
-    details: CourseDetailsView = _empty_details()
+    details: CourseDetailsView = empty_details()
     category: str = ""
     price_label: str = ""
     outcomes: list[str] = []
@@ -37,7 +37,7 @@ class AdminReviewState(rx.State):
         self.published = await run_db(review.published_list, current_actor())
 
     def _clear(self) -> None:
-        self.selected_id, self.details, self.category, self.price_label = 0, _empty_details(), "", ""
+        self.selected_id, self.details, self.category, self.price_label = 0, empty_details(), "", ""
         self.outcomes, self.lessons, self.missing = [], [], []
 
     async def _show(self, course_id) -> str | None:

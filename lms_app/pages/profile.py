@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_app.components.forms import field
+from lms_app.components.forms import blank_errors, field
 from lms_app.components.layout import loading_block, page_heading, page_shell
 from lms_app.components.navbar import avatar
 from lms_app.db import run_db
@@ -22,10 +22,6 @@ _PASSWORD_FIELDS = ("old_password", "new_password")
 AVATAR_TYPES = {"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"], "image/gif": [".gif"]}
 
 
-def _blank(fields) -> dict[str, str]:
-    return {f: "" for f in fields}
-
-
 def _load_user(session, actor) -> User:
     return session.get(User, actor.user_id)
 
@@ -34,8 +30,8 @@ class ProfileState(rx.State):
     name: str = ""
     bio: str = ""
     timezone: str = "UTC"
-    errors: dict[str, str] = _blank(_PROFILE_FIELDS)
-    password_errors: dict[str, str] = _blank(_PASSWORD_FIELDS)
+    errors: dict[str, str] = blank_errors(_PROFILE_FIELDS)
+    password_errors: dict[str, str] = blank_errors(_PASSWORD_FIELDS)
     avatar_error: str = ""
     saving: bool = False
     changing_password: bool = False
@@ -52,21 +48,21 @@ class ProfileState(rx.State):
     @guarded(LEARNER_AREA)
     async def load(self):
         await self._show(await run_db(_load_user, current_actor()))
-        self.errors, self.password_errors, self.avatar_error = _blank(_PROFILE_FIELDS), _blank(_PASSWORD_FIELDS), ""
+        self.errors, self.password_errors, self.avatar_error = blank_errors(_PROFILE_FIELDS), blank_errors(_PASSWORD_FIELDS), ""
         self.loaded = True
 
     @rx.event
     @guarded(LEARNER_AREA)
     async def save_profile(self, form: dict):
         form = form if isinstance(form, dict) else {}
-        self.errors = _blank(_PROFILE_FIELDS)
+        self.errors = blank_errors(_PROFILE_FIELDS)
         self.saving = True
         yield
         try:
             user = await run_db(accounts.update_profile, current_actor(), form.get("name"), form.get("bio"),
                                 form.get("timezone"))
         except ServiceError as exc:
-            self.errors = {**_blank(_PROFILE_FIELDS), (exc.field or "name"): exc.message}
+            self.errors = {**blank_errors(_PROFILE_FIELDS), (exc.field or "name"): exc.message}
             self.saving = False
             yield rx.toast.error("Your profile was not saved. Check the highlighted field.")
             return
@@ -78,14 +74,14 @@ class ProfileState(rx.State):
     @guarded(LEARNER_AREA)
     async def change_password(self, form: dict):
         form = form if isinstance(form, dict) else {}
-        self.password_errors = _blank(_PASSWORD_FIELDS)
+        self.password_errors = blank_errors(_PASSWORD_FIELDS)
         self.changing_password = True
         yield
         try:
             revoked = await run_db(accounts.change_password, get_settings(), current_actor(),
                                    form.get("old_password"), form.get("new_password"))
         except ServiceError as exc:
-            self.password_errors = {**_blank(_PASSWORD_FIELDS), (exc.field or "old_password"): exc.message}
+            self.password_errors = {**blank_errors(_PASSWORD_FIELDS), (exc.field or "old_password"): exc.message}
             self.changing_password = False
             return
         self.changing_password = False

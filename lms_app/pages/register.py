@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_app.components.forms import auth_card, field, form_error
+from lms_app.components.forms import auth_card, blank_errors, field, form_error
 from lms_app.components.layout import page_shell
 from lms_app.db import run_db
 from lms_app.services.accounts import register_and_sign_in
@@ -19,14 +19,14 @@ _FIELDS = ("name", "email", "password")
 
 
 class RegisterState(rx.State):
-    errors: dict[str, str] = {f: "" for f in _FIELDS}
+    errors: dict[str, str] = blank_errors(_FIELDS)
     error: str = ""
     busy: bool = False
 
     @rx.event
     @public
     async def load(self):
-        self.errors = {f: "" for f in _FIELDS}
+        self.errors = blank_errors(_FIELDS)
         self.error = ""
         self.busy = False
         if (await self.get_state(AuthState)).signed_in:
@@ -37,7 +37,7 @@ class RegisterState(rx.State):
     async def submit(self, form: dict):
         """Anyone may register; self-registration always creates a learner."""
         form = form if isinstance(form, dict) else {}
-        self.errors = {f: "" for f in _FIELDS}
+        self.errors = blank_errors(_FIELDS)
         self.error = ""
         self.busy = True
         yield
@@ -46,7 +46,7 @@ class RegisterState(rx.State):
                                   form.get("password"))
         except ServiceError as exc:
             if exc.field in _FIELDS:
-                self.errors = {**{f: "" for f in _FIELDS}, exc.field: exc.message}
+                self.errors = {**blank_errors(_FIELDS), exc.field: exc.message}
             else:
                 self.error = exc.message
             self.busy = False

@@ -6,7 +6,8 @@ import reflex as rx
 
 from lms_app.components.forms import field
 from lms_app.components.status import safe_markdown
-from lms_app.pages.course_editor.state import LOCKED, THUMB_TYPES, S
+from lms_app.pages.course_editor.defaults import THUMB_TYPES
+from lms_app.pages.course_editor.state import LOCKED, S
 from lms_app.pages.course_editor.widgets import _error, _label, _select
 from lms_app.services import authoring, authoring_checks
 

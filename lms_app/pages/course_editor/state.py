@@ -23,30 +23,9 @@ from lms_app.services import authoring, authoring_checks, authoring_views, curri
 from lms_app.services.errors import ServiceError
 from lms_app.services.permissions import TEACHER_AREA
 from lms_app.settings import get_settings
+from lms_app.components.forms import blank_errors
+from lms_app.pages.course_editor.defaults import DETAIL_FIELDS, LESSON_FIELDS, TABS, empty_details, empty_lesson
 from lms_app.state.guard import current_actor, guarded
-
-DETAIL_FIELDS = ("title", "subtitle", "description", "slug", "category_id", "level", "language", "currency",
-                 "price", "outcomes", "thumbnail")
-LESSON_FIELDS = ("title", "minutes", "body", "video_url", "file")
-TABS = ("details", "curriculum", "review")
-THUMB_TYPES = {"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]}
-
-
-def _blank(fields) -> dict[str, str]:
-    return {f: "" for f in fields}
-
-
-def _empty_details() -> CourseDetailsView:
-    return CourseDetailsView(id=0, title="", subtitle="", description="", slug="", category_id="", level="beginner",
-                             language="en", currency="USD", price="0", outcomes_text="", sequential=False, thumbnail_url="",
-                             status="draft", duration_label="0 min", review_note="", initials="", hue=0)
-
-
-def _empty_lesson() -> LessonEditView:
-    return LessonEditView(id=0, title="", lesson_type="text", type_label="", help="", minutes="0", is_preview=False,
-                          body="", video_url="", file_name="", file_size_label="", file_url="", uses_body=False,
-                          uses_video_url=False, takes_upload=False, upload_limit="")
-
 
 def _editor_bundle(session, actor, course_id):
     data = authoring_views.editor(session, actor, course_id)
@@ -55,13 +34,13 @@ def _editor_bundle(session, actor, course_id):
 
 
 class CourseEditorState(rx.State):
-    details: CourseDetailsView = _empty_details()
+    details: CourseDetailsView = empty_details()
     categories: list[dict[str, str]] = []
     modules: list[ModuleRow] = []
     lessons: list[LessonRow] = []
     missing: list[str] = []
     history: list[HistoryRow] = []
-    errors: dict[str, str] = _blank(DETAIL_FIELDS)
+    errors: dict[str, str] = blank_errors(DETAIL_FIELDS)
     description_preview: str = ""
     loaded: bool = False
     not_found: bool = False
@@ -72,8 +51,8 @@ class CourseEditorState(rx.State):
     version: int = 0
     # The lesson editor dialog.
     lesson_open: bool = False
-    lesson: LessonEditView = _empty_lesson()
-    lesson_errors: dict[str, str] = _blank(LESSON_FIELDS)
+    lesson: LessonEditView = empty_lesson()
+    lesson_errors: dict[str, str] = blank_errors(LESSON_FIELDS)
     body_preview: str = ""
     lesson_saving: bool = False
     lesson_uploading: bool = False
@@ -101,7 +80,7 @@ class CourseEditorState(rx.State):
     @guarded(TEACHER_AREA)
     async def load(self):
         self.loaded, self.not_found, self.lesson_open = False, False, False
-        self.errors, self.review_error = _blank(DETAIL_FIELDS), ""
+        self.errors, self.review_error = blank_errors(DETAIL_FIELDS), ""
         # /teach/courses/<id>: read from the URL (RouterData.page is deprecated since 0.8.1).
         parts = self.router.url.path.strip("/").split("/")
         raw = parts[2] if len(parts) == 3 and parts[:2] == ["teach", "courses"] else ""
@@ -142,7 +121,7 @@ class CourseEditorState(rx.State):
     @rx.event
     @guarded(TEACHER_AREA)
     async def save_details(self, form: dict):
-        self.errors = _blank(DETAIL_FIELDS)
+        self.errors = blank_errors(DETAIL_FIELDS)
         if not self._cid:
             yield rx.toast.error("Open a course first.")
             return
@@ -151,12 +130,12 @@ class CourseEditorState(rx.State):
         try:
             _, cleaned = await run_db(authoring.update_details, current_actor(), self._cid, form)
         except authoring_checks.FormErrors as exc:
-            self.errors = {**_blank(DETAIL_FIELDS), **exc.errors}
+            self.errors = {**blank_errors(DETAIL_FIELDS), **exc.errors}
             self.saving = False
             yield rx.toast.error("Nothing was saved. Check the highlighted fields.")
             return
         except ServiceError as exc:
-            self.errors = {**_blank(DETAIL_FIELDS), (exc.field or "title"): exc.message}
+            self.errors = {**blank_errors(DETAIL_FIELDS), (exc.field or "title"): exc.message}
             self.saving = False
             yield rx.toast.error(exc.message)
             return
@@ -292,7 +271,7 @@ class CourseEditorState(rx.State):
     @rx.event
     @guarded(TEACHER_AREA)
     async def open_lesson(self, lesson_id: int):
-        self.lesson_errors = _blank(LESSON_FIELDS)
+        self.lesson_errors = blank_errors(LESSON_FIELDS)
         if not self._cid:
             return rx.toast.error("Open a course first.")
         try:
@@ -315,7 +294,7 @@ class CourseEditorState(rx.State):
     @rx.event
     @guarded(TEACHER_AREA)
     async def save_lesson(self, form: dict):
-        self.lesson_errors = _blank(LESSON_FIELDS)
+        self.lesson_errors = blank_errors(LESSON_FIELDS)
         if not self._cid or not self.lesson["id"]:
             return
         self.lesson_saving = True
@@ -323,11 +302,11 @@ class CourseEditorState(rx.State):
         try:
             _, cleaned = await run_db(curriculum.set_lesson_content, current_actor(), self.lesson["id"], form)
         except authoring_checks.FormErrors as exc:
-            self.lesson_errors = {**_blank(LESSON_FIELDS), **exc.errors}
+            self.lesson_errors = {**blank_errors(LESSON_FIELDS), **exc.errors}
             self.lesson_saving = False
             return
         except ServiceError as exc:
-            self.lesson_errors = {**_blank(LESSON_FIELDS), (exc.field or "title"): exc.message}
+            self.lesson_errors = {**blank_errors(LESSON_FIELDS), (exc.field or "title"): exc.message}
             self.lesson_saving = False
             return
         await self._reload(bump=True)
