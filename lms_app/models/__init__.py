@@ -19,12 +19,14 @@ from lms_app.models.commerce import (
     Payment,
     WebhookEvent,
 )
+from lms_app.models.events import EVENT_KINDS, LearningEvent
 from lms_app.models.learning import LessonProgress, Review
 from lms_app.models.users import ROLES, LoginAttempt, LoginTicket, User, UserSession
 
 __all__ = [
     "COURSE_LEVELS",
     "COURSE_STATUSES",
+    "EVENT_KINDS",
     "LESSON_TYPES",
     "ROLES",
     "Category",
@@ -37,6 +39,7 @@ __all__ = [
     "Course",
     "CourseStatusChange",
     "Enrollment",
+    "LearningEvent",
     "Lesson",
     "LessonProgress",
     "Review",

@@ -82,6 +82,9 @@ class LessonEditView(TypedDict):
     uses_video_url: bool
     takes_upload: bool
     upload_limit: str
+    # Types built on their own page (quiz, assignment): the button label and where it leads.
+    editor_label: str
+    editor_href: str
 
 
 class HistoryRow(TypedDict):
@@ -115,6 +118,8 @@ class LessonContentView(TypedDict):
     is_preview: bool
     module_title: str
     duration_label: str
+    # Quiz and assignment lessons complete by passing, never by "mark complete".
+    graded: bool
 
 
 class OutlineRow(TypedDict):

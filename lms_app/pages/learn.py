@@ -59,9 +59,12 @@ def _pdf() -> rx.Component:
 
 
 def _completion() -> rx.Component:
-    """Mark complete (text, PDF, video by hand); videos also complete at 90 % watched."""
+    """Mark complete (text, PDF, video by hand); videos also complete at 90 % watched.
+
+    Graded lessons (quiz, assignment) complete by passing: their panel shows the outcome.
+    """
     return rx.cond(
-        L.tracking,
+        L.tracking & ~L.content["graded"],
         rx.cond(
             L.completed,
             rx.hstack(rx.badge(rx.icon("circle-check", size=14), "Completed", color_scheme="green", size="2"),

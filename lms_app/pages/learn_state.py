@@ -29,7 +29,7 @@ _READ_PLAYER = ("(() => { const v = document.querySelector('#lesson-video video'
 def _blank_lesson() -> LessonContentView:
     return LessonContentView(id=0, title="", lesson_type="", type_label="", body="", video_url="", embed_url="",
                              file_url="", file_name="", file_size_label="", is_preview=False, module_title="",
-                             duration_label="")
+                             duration_label="", graded=False)
 
 
 class LearnState(rx.State):

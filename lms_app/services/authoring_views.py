@@ -118,6 +118,7 @@ def lesson_edit_view(session: Session, actor: Actor, lesson_id: object) -> Lesso
         file_url=f"/media/lessons/{lesson.id}" if lesson.file_key else "",
         uses_body="body" in kind.fields, uses_video_url="video_url" in kind.fields, takes_upload=rule is not None,
         upload_limit=rule.limit_label if rule else "",
+        editor_label=kind.editor_label, editor_href=kind.editor_href(lesson.id),
     )
 
 

@@ -118,7 +118,7 @@ def content_view(lesson: Lesson, module_title: str) -> LessonContentView:
         video_url="" if embed else lesson.video_url, embed_url=embed or "",
         file_url=f"/media/lessons/{lesson.id}" if lesson.file_key else "", file_name=lesson.file_name,
         file_size_label=size_label(lesson.file_size), is_preview=lesson.is_preview, module_title=module_title,
-        duration_label=duration_label(lesson.duration_seconds),
+        duration_label=duration_label(lesson.duration_seconds), graded=bool(kind and kind.graded),
     )
 
 

@@ -58,7 +58,16 @@ class LessonType:
     upload: UploadRule | None = None
     # A short sentence for the editor, e.g. what to upload.
     help: str = ""
+    # Graded types (quiz, assignment) complete only when their grader says the learner passed:
+    # the player shows no "mark complete" and progress.mark_complete refuses them.
+    graded: bool = False
+    # A type whose content is built on its own page (a quiz builder, an assignment editor) names
+    # the button label; the page lives at ``editor_href(lesson_id)``.
+    editor_label: str = ""
     extra: dict = field(default_factory=dict)
+
+    def editor_href(self, lesson_id: int) -> str:
+        return f"/teach/lessons/{lesson_id}/{self.key}" if self.editor_label else ""
 
 
 _REGISTRY: dict[str, LessonType] = {}

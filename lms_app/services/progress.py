@@ -5,6 +5,10 @@ takes the actor from the guard and checks the enrolment of the lesson's course. 
 counts once (unique (user_id, lesson_id)); the course percentage counts completed rows of
 lessons that are still in the course, so it never exceeds 100 %.
 
+Graded lessons (quiz, assignment: ``LessonType.graded``) are never completed by hand; their
+grader calls ``record_pass`` when the learner passes. Every completion goes through
+``_completed``, which writes the learning events and notices when the whole course is done.
+
 Sequential mode (``Course.sequential``): a lesson is open when every lesson before it (in
 outline order) is complete. ``locked_ids`` is the one rule; the lesson page and the
 completion handlers both apply it, so skipping ahead is refused on the server.
@@ -21,6 +25,7 @@ from sqlmodel import Session, select
 
 from lms_app.models import Course, Enrollment, Lesson, LessonProgress, Module
 from lms_app.models.types import utcnow
+from lms_app.services import events, lesson_types
 from lms_app.services.accounts import Actor
 from lms_app.services.errors import PermissionDenied, ServiceError
 from lms_app.services.permissions import LEARNER_AREA, require_role
@@ -116,9 +121,9 @@ def _target(session: Session, actor: Actor, lesson_ref: object) -> Target:
     return Target(course=course, lesson=lesson, order=order, done=done)
 
 
-def _row(session: Session, actor: Actor, target: Target, lock: bool = True) -> LessonProgress:
+def _row(session: Session, user_id: int, target: Target, lock: bool = True) -> LessonProgress:
     """The (user, lesson) progress row, created when missing (concurrent creation is safe)."""
-    query = select(LessonProgress).where(LessonProgress.user_id == actor.user_id,
+    query = select(LessonProgress).where(LessonProgress.user_id == user_id,
                                          LessonProgress.lesson_id == target.lesson.id)
     if lock:
         query = query.with_for_update()
@@ -127,17 +132,30 @@ def _row(session: Session, actor: Actor, target: Target, lock: bool = True) -> L
         return row
     try:
         with session.begin_nested():
-            row = LessonProgress(user_id=actor.user_id, course_id=target.course.id, lesson_id=target.lesson.id)
+            row = LessonProgress(user_id=user_id, course_id=target.course.id, lesson_id=target.lesson.id)
             session.add(row)
     except IntegrityError:
-        row = session.exec(query).one()
+        return session.exec(query).one()
+    events.record(session, "lesson_started", user_id=user_id, course_id=target.course.id,
+                  lesson_id=target.lesson.id)
     return row
+
+
+def _completed(session: Session, user_id: int, target: Target) -> CourseProgress:
+    """A lesson just became complete: record it, and notice when that finished the course."""
+    events.record(session, "lesson_completed", user_id=user_id, course_id=target.course.id,
+                  lesson_id=target.lesson.id)
+    done = set(target.done) | {target.lesson.id}
+    summary = course_progress(target.order, done)
+    if summary.total and summary.done == summary.total and target.lesson.id not in target.done:
+        events.record(session, "course_completed", user_id=user_id, course_id=target.course.id)
+    return summary
 
 
 def open_lesson(session: Session, actor: Actor, lesson_ref: object) -> LessonProgress:
     """The learner opened the lesson: it becomes the one "Continue" leads back to."""
     target = _target(session, actor, lesson_ref)
-    row = _row(session, actor, target)
+    row = _row(session, actor.user_id, target)
     row.last_seen_at = utcnow()
     session.add(row)
     session.flush()
@@ -147,16 +165,42 @@ def open_lesson(session: Session, actor: Actor, lesson_ref: object) -> LessonPro
 def mark_complete(session: Session, actor: Actor, lesson_ref: object, complete: bool = True) -> CourseProgress:
     """Mark (or unmark) the lesson complete; completing twice counts once."""
     target = _target(session, actor, lesson_ref)
-    row = _row(session, actor, target)
+    if lesson_types.get(target.lesson.lesson_type).graded:
+        raise ServiceError("This lesson completes when you pass it.")
+    row = _row(session, actor.user_id, target)
     if complete and row.completed_at is None:
         row.completed_at = utcnow()
-    elif not complete:
+        session.add(row)
+        session.flush()
+        return _completed(session, actor.user_id, target)
+    if not complete:
         row.completed_at = None
-    session.add(row)
-    session.flush()
+        session.add(row)
+        session.flush()
     done = set(target.done)
     (done.add if complete else done.discard)(target.lesson.id)
     return course_progress(target.order, done)
+
+
+def record_pass(session: Session, user_id: int, lesson_id: int) -> CourseProgress:
+    """A grader (quiz, assignment) found that the learner passed: the lesson completes, once.
+
+    The caller has already checked that ``user_id`` is enrolled and allowed to take the lesson;
+    this is not reachable from a handler with a client-chosen user.
+    """
+    lesson = session.get(Lesson, lesson_id)
+    course = session.get(Course, lesson.course_id) if lesson else None
+    if lesson is None or course is None:
+        raise ServiceError("That lesson does not exist.")
+    target = Target(course=course, lesson=lesson, order=lesson_order(session, course.id),
+                    done=completed_ids(session, user_id, course.id))
+    row = _row(session, user_id, target)
+    if row.completed_at is not None:
+        return course_progress(target.order, target.done)
+    row.completed_at = utcnow()
+    session.add(row)
+    session.flush()
+    return _completed(session, user_id, target)
 
 
 def save_position(session: Session, actor: Actor, lesson_ref: object, position: object,
@@ -171,12 +215,15 @@ def save_position(session: Session, actor: Actor, lesson_ref: object, position: 
     known = target.lesson.duration_seconds or _seconds(duration) or 0
     if known:
         seconds = min(seconds, known)
-    row = _row(session, actor, target)
+    row = _row(session, actor.user_id, target)
     row.video_position_seconds = seconds
-    if known and row.completed_at is None and seconds >= AUTO_COMPLETE_RATIO * known:
+    finishing = bool(known and row.completed_at is None and seconds >= AUTO_COMPLETE_RATIO * known)
+    if finishing:
         row.completed_at = utcnow()
     session.add(row)
     session.flush()
+    if finishing:
+        return True, _completed(session, actor.user_id, target)
     done = set(target.done)
     if row.completed_at is not None:
         done.add(target.lesson.id)
@@ -190,7 +237,7 @@ def heartbeat(session: Session, actor: Actor, lesson_ref: object, now: datetime 
     saves or completion), so it is both the resume order and the previous beat's time.
     """
     target = _target(session, actor, lesson_ref)
-    row = _row(session, actor, target)
+    row = _row(session, actor.user_id, target)
     now = now or utcnow()
     elapsed = (now - row.last_seen_at).total_seconds() if row.last_seen_at else 0
     if elapsed < BEAT_MIN_SECONDS:

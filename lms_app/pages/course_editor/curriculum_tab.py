@@ -6,6 +6,7 @@ import reflex as rx
 
 from lms_app.components.forms import field
 from lms_app.components.layout import empty_state
+from lms_app.components.links import link_button
 from lms_app.components.status import safe_markdown, type_icon
 from lms_app.models.authoring_views import LessonRow, ModuleRow
 from lms_app.pages.course_editor.state import LOCKED, S
@@ -171,6 +172,9 @@ def _lesson_dialog() -> rx.Component:
             rx.dialog.title(rx.hstack(rx.text("Edit lesson"), rx.badge(L["type_label"], variant="soft"),
                                       align="center", spacing="2")),
             rx.dialog.description(L["help"], size="2", color=rx.color("gray", 11)),
+            rx.cond(L["editor_href"] != "",
+                    link_button(rx.icon("pencil-ruler", size=16), L["editor_label"], href=L["editor_href"],
+                                margin_top="0.75rem")),
             rx.form(
                 rx.vstack(
                     rx.grid(

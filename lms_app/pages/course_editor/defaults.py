@@ -20,4 +20,5 @@ def empty_details() -> CourseDetailsView:
 def empty_lesson() -> LessonEditView:
     return LessonEditView(id=0, title="", lesson_type="text", type_label="", help="", minutes="0", is_preview=False,
                           body="", video_url="", file_name="", file_size_label="", file_url="", uses_body=False,
-                          uses_video_url=False, takes_upload=False, upload_limit="")
+                          uses_video_url=False, takes_upload=False, upload_limit="",
+                          editor_label="", editor_href="")

@@ -1,0 +1,54 @@
+"""Progress writes learning events (for analytics) and notices a finished course; graders
+complete a lesson through ``record_pass`` only once."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+import lms_app.db
+from lms_app.models import LearningEvent
+from lms_app.services import events, progress
+from tests.unit.learning.learning_support import setup
+
+
+def run(fn, *args):
+    with lms_app.db.session_scope() as s:
+        return fn(s, *args)
+
+
+def kinds(user_id):
+    with lms_app.db.session_scope() as s:
+        return [(e.kind, e.lesson_id) for e in s.exec(select(LearningEvent).where(LearningEvent.user_id == user_id)
+                                                       .order_by(LearningEvent.id)).all()]
+
+
+def test_open_and_complete_write_one_started_and_one_completed_event(make_course, make_user, enroll, sign_in):
+    course, lessons, learner, actor, _ = setup(make_course, make_user, enroll, sign_in)
+    run(progress.open_lesson, actor, lessons[0].id)
+    run(progress.open_lesson, actor, lessons[0].id)  # reopening is not a new start
+    run(progress.mark_complete, actor, lessons[0].id)
+    run(progress.mark_complete, actor, lessons[0].id)  # completing twice counts once
+    assert kinds(learner.id) == [("lesson_started", lessons[0].id), ("lesson_completed", lessons[0].id)]
+
+
+def test_finishing_the_last_lesson_records_course_completed_once(make_course, make_user, enroll, sign_in):
+    course, lessons, learner, actor, _ = setup(make_course, make_user, enroll, sign_in)
+    run(progress.mark_complete, actor, lessons[0].id)
+    run(progress.save_position, actor, lessons[1].id, 95, 100)  # video completes itself at 90 %
+    assert ("course_completed", None) not in kinds(learner.id)
+    run(progress.mark_complete, actor, lessons[2].id)
+    run(progress.mark_complete, actor, lessons[2].id)
+    assert kinds(learner.id).count(("course_completed", None)) == 1
+
+
+def test_record_pass_completes_the_lesson_once(make_course, make_user, enroll, sign_in):
+    course, lessons, learner, actor, _ = setup(make_course, make_user, enroll, sign_in)
+    assert run(progress.record_pass, learner.id, lessons[0].id).done == 1
+    assert run(progress.record_pass, learner.id, lessons[0].id).done == 1
+    assert kinds(learner.id).count(("lesson_completed", lessons[0].id)) == 1
+
+
+def test_unknown_event_kinds_are_refused():
+    import pytest
+    with lms_app.db.session_scope() as s, pytest.raises(ValueError):
+        events.record(s, "teleported", user_id=None)
