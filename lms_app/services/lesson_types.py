@@ -64,6 +64,9 @@ class LessonType:
     # A type whose content is built on its own page (a quiz builder, an assignment editor) names
     # the button label; the page lives at ``editor_href(lesson_id)``.
     editor_label: str = ""
+    # What lessons of this type in a course still lack before review, e.g. a quiz without
+    # questions: ``missing(session, course_id) -> ["a question in the quiz 'Basics'"]``.
+    missing: Callable[[object, int], list[str]] | None = None
     extra: dict = field(default_factory=dict)
 
     def editor_href(self, lesson_id: int) -> str:
@@ -211,3 +214,7 @@ VIDEO = register(LessonType("video", "Video", "circle-play", ("video_url", "body
                             help="Upload an MP4 or WebM file (up to 200 MB), or link a video file, YouTube or Vimeo."))
 PDF = register(LessonType("pdf", "PDF", "file-type", ("body", "file"), _validate_pdf, upload=PDF_UPLOAD,
                           help="Upload a PDF (up to 50 MB)."))
+
+
+# --- types that live in their own modules ----------------------------------------------------
+# Imported last so that they can call ``register`` above; each module registers itself once.

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from lms_app.models import Course, CourseStatusChange, Lesson, Module, User
 from lms_app.models.types import utcnow
+from lms_app.services import lesson_types
 from lms_app.services.accounts import Actor
 from lms_app.services.authoring import _course_for
 from lms_app.services.authoring_checks import strip_controls
@@ -38,7 +39,7 @@ class Incomplete(ServiceError):
 
 
 def missing_items(session: Session, course: Course) -> list[str]:
-    """What a course needs before review (two queries)."""
+    """What a course needs before review (two queries, plus one per lesson type that checks its own)."""
     missing = []
     if len((course.title or "").strip()) < 3:
         missing.append("a title")
@@ -53,6 +54,9 @@ def missing_items(session: Session, course: Course) -> list[str]:
         lessons = session.exec(select(func.count(Lesson.id)).where(Lesson.course_id == course.id)).one()
         if not lessons:
             missing.append("at least one lesson in a module")
+    for kind in lesson_types.all_types():
+        if kind.missing is not None:
+            missing.extend(kind.missing(session, course.id))
     return missing
 
 
