@@ -62,6 +62,9 @@ class Settings:
     platform_fee_percent: int = 20
     payment_gateway: str = "test"
     webhook_secret: str = ""
+    # The public origin (https://learn.example.org) for links that leave the app: certificate QR
+    # codes and credentials. Empty: the origin of the request that needs it.
+    public_url: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -119,6 +122,7 @@ def load_settings() -> Settings:
         platform_fee_percent=_int("LMS_PLATFORM_FEE_PERCENT", 20, 0, 100),
         payment_gateway=_gateway(os.environ.get("LMS_PAYMENT_GATEWAY") or "test"),
         webhook_secret=os.environ.get("LMS_WEBHOOK_SECRET") or "",
+        public_url=(os.environ.get("LMS_PUBLIC_URL") or "").strip().rstrip("/"),
     )
 
 

@@ -137,7 +137,10 @@ async def payment_webhook(request: Request) -> Response:
 
 
 def build_api() -> Starlette:
+    from lms_app.api.progress import save_position
     from lms_app.api.sitemap import sitemap
+    from lms_app.api import certificates as certificate_routes
+    from lms_app.api import submission_files
 
     return Starlette(routes=[
         Route("/sitemap.xml", sitemap, methods=["GET", "HEAD"]),
@@ -149,4 +152,7 @@ def build_api() -> Starlette:
         Route("/media/lessons/{lesson_id}", lesson_file, methods=["GET", "HEAD"]),
         Route("/api/orders/{order_id}/receipt.pdf", receipt, methods=["GET"]),
         Route("/api/webhooks/payments", payment_webhook, methods=["POST"]),
+        *certificate_routes.ROUTES,
+        *submission_files.ROUTES,
+        Route("/api/progress/position", save_position, methods=["POST"]),
     ])

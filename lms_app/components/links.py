@@ -15,3 +15,21 @@ def link_button(*children, href: str, **props) -> rx.Component:
                 display="inline-flex", align_items="center", gap="0.5em"),
         as_child=True, **props,
     )
+
+
+def anchor_button(*children, href, download: bool = False, new_tab: bool = False, **props) -> rx.Component:
+    """A plain <a> styled as a button: the browser follows it (API files, other sites), not the router."""
+    solid = props.get("variant", "solid") == "solid"
+    # rx.el.a compiles to React Router's Link: reload_document makes it a plain browser link
+    # (otherwise the router would "navigate" to /api/... inside the app).
+    extra: dict = {"reload_document": True}
+    if download:
+        extra["download"] = ""
+    if new_tab:
+        extra.update(target="_blank", rel="noopener noreferrer")
+    return rx.button(
+        rx.el.a(*children, href=href, style={"color": "var(--accent-contrast)" if solid else "var(--accent-a11)",
+                                             "textDecoration": "none", "display": "inline-flex",
+                                             "alignItems": "center", "gap": "0.5em"}, **extra),
+        as_child=True, **props,
+    )

@@ -20,16 +20,35 @@ from lms_app.models.commerce import (
     WebhookEvent,
 )
 from lms_app.models.events import EVENT_KINDS, LearningEvent
+from lms_app.models.admin import APPLICATION_STATUSES, AuditEntry, TeacherApplication
 from lms_app.models.learning import LessonProgress, Review
+from lms_app.models.quizzes import Quiz, QuizAttempt, QuizQuestion
+from lms_app.models.certificates import Certificate
+from lms_app.models.assignments import (
+    AssignmentSettings,
+    PeerReview,
+    RubricCriterion,
+    Submission,
+    SubmissionFile,
+)
 from lms_app.models.users import ROLES, LoginAttempt, LoginTicket, User, UserSession
 
 __all__ = [
+    "AssignmentSettings",
+    "PeerReview",
+    "RubricCriterion",
+    "Submission",
+    "SubmissionFile",
+    "APPLICATION_STATUSES",
+    "AuditEntry",
+    "TeacherApplication",
     "COURSE_LEVELS",
     "COURSE_STATUSES",
     "EVENT_KINDS",
     "LESSON_TYPES",
     "ROLES",
     "Category",
+    "Certificate",
     "Coupon",
     "CouponRedemption",
     "LedgerEntry",
@@ -42,6 +61,9 @@ __all__ = [
     "LearningEvent",
     "Lesson",
     "LessonProgress",
+    "Quiz",
+    "QuizAttempt",
+    "QuizQuestion",
     "Review",
     "LoginAttempt",
     "LoginTicket",

@@ -27,6 +27,9 @@ class LearningEvent(SQLModel, table=True):
         Index("ix_learning_events_kind_occurred", "kind", "occurred_at"),
         Index("ix_learning_events_course_kind_occurred", "course_id", "kind", "occurred_at"),
         Index("ix_learning_events_user_occurred", "user_id", "occurred_at"),
+        # Covering index for the admin analytics (migration 0010): active learners and enrolment
+        # counts per course read it index-only.
+        Index("ix_learning_events_kind_occurred_user_course", "kind", "occurred_at", "user_id", "course_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

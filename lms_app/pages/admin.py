@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_app.components.admin_nav import admin_shell
 from lms_app.components.links import link_button
-from lms_app.components.layout import loading_block, page_heading, page_shell, stat_card
+from lms_app.components.layout import loading_block, stat_card
 from lms_app.db import run_db
 from lms_app.pages.revenue import RevenueRow, revenue_table
-from lms_app.services import dashboards, revenue
+from lms_app.services import dashboards, revenue, teacher_applications
 from lms_app.services.dashboards import CountView, RecentUserView
 from lms_app.services.permissions import ADMIN_AREA
 from lms_app.state.auth import AuthState
@@ -21,6 +22,7 @@ class AdminState(rx.State):
     totals: list[CountView] = []
     recent: list[RecentUserView] = []
     revenue: list[RevenueRow] = []
+    pending_applications: int = 0
     loaded: bool = False
 
     @rx.event
@@ -30,6 +32,7 @@ class AdminState(rx.State):
         self.users, self.courses = overview["users"], overview["courses"]
         self.totals, self.recent = overview["totals"], overview["recent"]
         self.revenue = await run_db(revenue.platform_summary, current_actor())
+        self.pending_applications = await run_db(teacher_applications.pending_count, current_actor())
         self.loaded = True
 
 
@@ -60,19 +63,28 @@ def _recent_table() -> rx.Component:
     )
 
 
+def _waiting() -> rx.Component:
+    pending_courses = AdminState.courses.length() > 1
+    return rx.card(rx.flex(
+        rx.hstack(rx.icon("inbox", size=18, color=rx.color("accent", 11)),
+                  rx.text("Waiting for you: ", rx.cond(pending_courses, AdminState.courses[1]["value"], 0),
+                          " course(s) to review, ", AdminState.pending_applications, " teacher application(s).",
+                          size="2"), spacing="2", align="center"),
+        rx.spacer(),
+        rx.hstack(link_button(rx.icon("clipboard-check", size=16), "Review courses", href="/admin/reviews",
+                              variant="soft", size="2"),
+                  link_button(rx.icon("user-check", size=16), "Applications", href="/admin/applications",
+                              variant="soft", size="2"), spacing="2", wrap="wrap"),
+        gap="0.75rem", wrap="wrap", align="center", width="100%"), width="100%")
+
+
 def page() -> rx.Component:
-    return page_shell(
-        rx.hstack(page_heading("Administration", "What is happening on the platform."), rx.spacer(),
-                  link_button(rx.icon("clipboard-check", size=16), "Course reviews", href="/admin/reviews",
-                              variant="soft", margin_bottom="1.5rem"),
-                  link_button(rx.icon("receipt", size=16), "Orders", href="/admin/orders", variant="soft",
-                              margin_bottom="1.5rem"),
-                  link_button(rx.icon("ticket-percent", size=16), "Coupons", href="/admin/coupons", variant="soft",
-                              margin_bottom="1.5rem"),
-                  align="start", width="100%", wrap="wrap"),
+    return admin_shell(
+        "/admin", "Administration", "What is happening on the platform.",
         rx.cond(
             AdminState.loaded,
-            rx.vstack(_counts("People", AdminState.users, "users"),
+            rx.vstack(_waiting(),
+                      _counts("People", AdminState.users, "users"),
                       _counts("Courses", AdminState.courses, "library"),
                       _counts("Learning", AdminState.totals, "graduation-cap"),
                       rx.cond(AdminState.revenue.length() > 0,
@@ -80,6 +92,7 @@ def page() -> rx.Component:
                       _recent_table(), spacing="6", width="100%"),
             loading_block(),
         ),
+        actions=link_button(rx.icon("chart-line", size=16), "Analytics", href="/admin/analytics", variant="soft"),
     )
 
 

@@ -27,16 +27,52 @@ def _refund(session, actor, order_id, reason):
 class AdminOrdersState(rx.State):
     rows: list[OrderView] = []
     loaded: bool = False
+    searching: bool = False
     target_id: int = 0
     target_label: str = ""
     error: str = ""
     busy: bool = False
+    # Filters and keyset paging: the id the next (older) page starts before, 0 when none.
+    search: str = ""
+    status: str = ""
+    older_than: int = 0
+    first_page: bool = True
+    _cursor: int = 0
+
+    async def _fetch(self, cursor: int) -> None:
+        self.rows, self.older_than = await run_db(orders.admin_page, current_actor(), self.search, self.status,
+                                                  cursor or None)
+        self._cursor, self.first_page, self.loaded = cursor, cursor == 0, True
 
     @rx.event
     @guarded(ADMIN_AREA)
     async def load(self):
-        self.rows = await run_db(orders.admin_list, current_actor())
-        self.target_id, self.loaded = 0, True
+        self.search, self.status, self.target_id = "", "", 0
+        await self._fetch(0)
+
+    @rx.event
+    @guarded(ADMIN_AREA)
+    async def filter(self, form: dict):
+        """Search by order number, buyer email or course title, and/or one status."""
+        form = form if isinstance(form, dict) else {}
+        search, status = form.get("search"), form.get("status")
+        self.search = search.strip()[:120] if isinstance(search, str) else ""
+        self.status = status if status in orders.ADMIN_STATUSES else ""
+        self.searching = True
+        yield
+        await self._fetch(0)
+        self.searching = False
+
+    @rx.event
+    @guarded(ADMIN_AREA)
+    async def older(self):
+        if self.older_than:
+            await self._fetch(self.older_than)
+
+    @rx.event
+    @guarded(ADMIN_AREA)
+    async def newest(self):
+        await self._fetch(0)
 
     @rx.event
     @guarded(ADMIN_AREA)
@@ -64,7 +100,7 @@ class AdminOrdersState(rx.State):
             self.busy, self.error = False, exc.message
             return
         self.busy, self.target_id = False, 0
-        self.rows = await run_db(orders.admin_list, current_actor())
+        await self._fetch(self._cursor)
         yield rx.toast.success("Order refunded: access removed and the ledger reversed.")
 
 
@@ -108,19 +144,53 @@ def refund_dialog() -> rx.Component:
     )
 
 
+def _filters() -> rx.Component:
+    S = AdminOrdersState
+    return rx.form(
+        rx.hstack(
+            rx.input(name="search", placeholder="Order number, buyer email or course", max_length=120,
+                     aria_label="Search orders", flex="1", min_width="14rem"),
+            rx.el.select(rx.el.option("All statuses", value=""), rx.el.option("Paid", value="paid"),
+                         rx.el.option("Refunded", value="refunded"), rx.el.option("Awaiting payment", value="pending"),
+                         name="status", aria_label="Status", class_name="lms-native-select"),
+            rx.button(rx.icon("search", size=16), "Search", type="submit", loading=S.searching),
+            spacing="3", wrap="wrap", width="100%", align="center",
+        ),
+        on_submit=S.filter, reset_on_submit=False, width="100%", margin_bottom="1rem",
+    )
+
+
+def _pager() -> rx.Component:
+    S = AdminOrdersState
+    return rx.hstack(
+        rx.cond(~S.first_page, rx.button(rx.icon("arrow-left", size=16), "Newest", variant="soft",
+                                         on_click=S.newest)),
+        rx.cond(S.older_than != 0, rx.button("Older orders", rx.icon("arrow-right", size=16), variant="soft",
+                                              on_click=S.older)),
+        spacing="3", margin_top="1rem",
+    )
+
+
 def page() -> rx.Component:
+    S = AdminOrdersState
     return page_shell(
-        page_heading("Orders", "Every purchase on the platform; refunds reverse the ledger."),
+        page_heading("Orders", "Every purchase on the platform, newest first; refunds reverse the ledger."),
+        _filters(),
         rx.cond(
-            AdminOrdersState.loaded,
+            S.loaded,
             rx.cond(
-                AdminOrdersState.rows.length() > 0,
-                rx.box(rx.table.root(
-                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
-                                                   ("Order", "Buyer", "Course", "Date", "Amount", "Status", "")])),
-                    rx.table.body(rx.foreach(AdminOrdersState.rows, _row)), variant="surface", width="100%"),
-                    width="100%", overflow_x="auto"),
-                empty_state("receipt", "No orders yet", "Purchases will appear here."),
+                S.rows.length() > 0,
+                rx.box(
+                    rx.box(rx.table.root(
+                        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
+                                                       ("Order", "Buyer", "Course", "Date", "Amount", "Status", "")])),
+                        rx.table.body(rx.foreach(S.rows, _row)), variant="surface", width="100%"),
+                        width="100%", overflow_x="auto"),
+                    _pager(), width="100%",
+                ),
+                rx.cond((S.search != "") | (S.status != ""),
+                        empty_state("search-x", "No orders match", "Try another order number, email or status."),
+                        empty_state("receipt", "No orders yet", "Purchases will appear here.")),
             ),
             loading_block(),
         ),

@@ -53,10 +53,22 @@ class CouponsState(rx.State):
     @rx.event
     @guarded(TEACHER_AREA)
     async def load(self):
-        actor = current_actor()
+        await self._fill(current_actor())
+
+    async def _fill(self, actor):
         self.rows = await run_db(coupons.list_for, actor)
         self.choices = await run_db(coupons.course_choices, actor)
         self.is_admin, self.error, self.loaded = actor.role == "admin", "", True
+
+    @rx.event
+    @guarded(TEACHER_AREA)
+    async def load_admin(self):
+        """/admin/coupons: admins only; a teacher is sent to their own coupons page, with a word why."""
+        if current_actor().role != "admin":
+            self.rows, self.choices, self.loaded = [], [], False
+            return [rx.toast.info("Coupons for your own courses are under Teach → Coupons."),
+                    rx.redirect("/teach/coupons", replace=True)]
+        await self._fill(current_actor())
 
     @rx.event
     @guarded(TEACHER_AREA)
@@ -155,4 +167,5 @@ def page() -> rx.Component:
 
 ROUTE = "/admin/coupons"
 TITLE = "Coupons"
-ON_LOAD = [AuthState.refresh, CouponsState.load]
+ON_LOAD = [AuthState.refresh, CouponsState.load_admin]
+TEACH_ON_LOAD = [AuthState.refresh, CouponsState.load]

@@ -104,6 +104,15 @@ class ReviewsState(rx.State):
             return rx.toast.error(exc.message)
         return self._after()
 
+    @rx.event
+    @guarded(ADMIN_AREA)
+    async def unhide(self, review_id: int):
+        try:
+            await run_db(reviews.set_hidden, current_actor(), review_id, False)
+        except ServiceError as exc:
+            return rx.toast.error(exc.message)
+        return self._after()
+
 
 R = ReviewsState
 
@@ -151,9 +160,12 @@ def _row(row) -> rx.Component:
                                            aria_label="Reply", flex="1"),
                                   rx.button("Reply", type="submit", size="2", variant="soft"), width="100%"),
                         on_submit=ReviewsState.reply, width="100%")),
-        rx.cond(R.is_admin & ~row["hidden"],
-                rx.button("Hide review", size="1", variant="ghost", color_scheme="red",
-                          on_click=ReviewsState.hide(row["id"]))),
+        rx.cond(R.is_admin,
+                rx.cond(row["hidden"],
+                        rx.button("Show review again", size="1", variant="ghost",
+                                  on_click=ReviewsState.unhide(row["id"])),
+                        rx.button("Hide review", size="1", variant="ghost", color_scheme="red",
+                                  on_click=ReviewsState.hide(row["id"])))),
         spacing="1", width="100%", align="start", padding_y="0.75rem",
         border_bottom=f"1px solid {rx.color('gray', 4)}",
     )

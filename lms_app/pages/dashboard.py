@@ -5,11 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_app.components.cards import course_grid, thumbnail
+from lms_app.components.certificate_card import certificate_card
 from lms_app.components.links import link_button
 from lms_app.components.layout import empty_state, loading_block, page_heading, page_shell
 from lms_app.db import run_db
 from lms_app.models.views import CourseCardView
-from lms_app.services import dashboards, recommendations
+from lms_app.models.certificates import CertificateView
+from lms_app.services import certificates, dashboards, recommendations
+from lms_app.settings import get_settings
 from lms_app.services.dashboards import LearningView
 from lms_app.services.permissions import LEARNER_AREA
 from lms_app.state.auth import AuthState
@@ -21,6 +24,7 @@ class DashboardState(rx.State):
     in_progress: list[LearningView] = []
     completed: list[LearningView] = []
     suggestions: list[CourseCardView] = []
+    certificates: list[CertificateView] = []
     loaded: bool = False
 
     @rx.event
@@ -31,6 +35,9 @@ class DashboardState(rx.State):
         self.in_progress, self.completed = learning["in_progress"], learning["completed"]
         self.courses = [row["course"] for row in self.in_progress + self.completed]
         self.suggestions = await run_db(recommendations.for_learner, actor)
+        settings = get_settings()
+        self.certificates = await run_db(certificates.for_learner, actor,
+                                         settings.public_url or self.router.headers.origin or "", settings.site_name)
         self.loaded = True
 
 
@@ -95,10 +102,14 @@ def _content() -> rx.Component:
                         "with one click.",
                         link_button("Explore courses", href="/courses")),
         ),
+        rx.cond(S.certificates.length() > 0,
+                _section("Certificates", rx.vstack(rx.foreach(S.certificates, certificate_card), spacing="3",
+                                                    width="100%"))),
         rx.cond(S.suggestions.length() > 0,
                 _section("Recommended for you", course_grid(S.suggestions))),
         _section("More", rx.grid(
-            _later("award", "Certificates", "Complete a course to earn its certificate; they will appear here."),
+            rx.cond(S.certificates.length() == 0, _later("award", "Certificates",
+                                                       "Complete a course to earn its certificate; it will appear here.")),
             _later("calendar", "Live sessions", "Upcoming live sessions of your courses will be listed here."),
             rx.card(rx.hstack(rx.icon("receipt", size=20, color=rx.color("accent", 11)),
                               rx.vstack(rx.text("Purchases", weight="bold", size="2"),
@@ -115,6 +126,11 @@ def page() -> rx.Component:
         page_heading(rx.cond(AuthState.user["name"] != "", "Hi, " + AuthState.user["name"], "My learning"),
                      "Pick up where you left off."),
         rx.cond(S.loaded, _content(), loading_block()),
+        rx.cond(AuthState.user["role"] == "learner",
+                rx.hstack(rx.icon("presentation", size=16, color=rx.color("gray", 11)),
+                          rx.text("Want to teach on the platform?", size="2", color=rx.color("gray", 11)),
+                          rx.link("Become a teacher", href="/become-teacher", size="2"),
+                          spacing="2", align="center", margin_top="2rem", wrap="wrap")),
     )
 
 

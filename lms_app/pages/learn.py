@@ -12,7 +12,9 @@ import reflex as rx
 from lms_app.components.layout import empty_state, loading_block, page_shell
 from lms_app.components.links import link_button
 from lms_app.components.status import safe_markdown, type_icon
+from lms_app.pages.assignment_player import assignment_panel
 from lms_app.pages.learn_state import LearnState
+from lms_app.pages.quiz_player import quiz_panel
 from lms_app.state.auth import AuthState
 
 __all__ = ["LearnState", "page", "ROUTE", "TITLE", "ON_LOAD"]
@@ -22,11 +24,17 @@ L = LearnState
 
 def _video() -> rx.Component:
     c = L.content
+    # data-lesson-id marks the player for assets/player_hooks.js, which saves the position on leave.
     return rx.cond(
         c["embed_url"] != "",
-        rx.el.iframe(src=L.embed_src, title=c["title"], width="100%",
-                     style={"aspectRatio": "16 / 9", "border": "0", "borderRadius": "12px"},
-                     allow="fullscreen; picture-in-picture; encrypted-media", referrer_policy="strict-origin"),
+        rx.box(
+            rx.el.iframe(src=L.embed_src, title=c["title"], width="100%",
+                         style={"aspectRatio": "16 / 9", "border": "0", "borderRadius": "12px"},
+                         allow="fullscreen; picture-in-picture; encrypted-media", referrer_policy="strict-origin"),
+            # The embed reports its time to the hooks; every 5 s the state saves it like a file video's.
+            rx.cond(L.tracking, rx.moment(interval=5000, on_change=LearnState.poll_position, display="none")),
+            width="100%", custom_attrs={"data-lesson-id": c["id"].to_string()},
+        ),
         rx.cond(
             L.video_src != "",
             rx.box(
@@ -35,7 +43,7 @@ def _video() -> rx.Component:
                          on_seeked=LearnState.poll_position, on_pause=LearnState.poll_position,
                          on_ended=LearnState.poll_position),
                 width="100%", style={"aspectRatio": "16 / 9"}, border_radius="12px", overflow="hidden",
-                background="black",
+                background="black", custom_attrs={"data-lesson-id": c["id"].to_string()},
             ),
             rx.callout("The video for this lesson is not available yet.", icon="video-off", width="100%"),
         ),
@@ -89,8 +97,11 @@ def _lesson_body() -> rx.Component:
         rx.hstack(rx.heading(c["title"], size="7", as_="h1"),
                   rx.cond(c["is_preview"], rx.badge("Free preview", color_scheme="green", variant="soft")),
                   align="center", spacing="3", wrap="wrap"),
-        rx.match(c["lesson_type"], ("video", _video()), ("pdf", _pdf()), rx.fragment()),
-        rx.cond(c["body"] != "", safe_markdown(c["body"])),
+        rx.match(c["lesson_type"], ("video", _video()), ("pdf", _pdf()), ("assignment", assignment_panel()),
+                 ("quiz", quiz_panel()), rx.fragment()),
+        # Assignments and quizzes show their instructions (the body) inside their own panel, on top.
+        rx.cond((c["body"] != "") & (c["lesson_type"] != "assignment") & (c["lesson_type"] != "quiz"),
+                safe_markdown(c["body"])),
         rx.cond((c["lesson_type"] == "text") & (c["body"] == ""),
                 rx.text("This lesson has no text yet.", color=rx.color("gray", 11))),
         _completion(),
@@ -105,9 +116,17 @@ def _lesson_body() -> rx.Component:
     )
 
 
-def _row_icon(row) -> rx.Component:
-    return rx.cond(row["done"], rx.icon("circle-check", size=14, color=rx.color("green", 10), aria_label="Completed"),
-                   rx.cond(row["locked"], rx.icon("lock", size=14, color=rx.color("gray", 9), aria_label="Locked"),
+def _row_done(i) -> rx.Var:
+    return L.done_mask[i] == "1"
+
+
+def _row_locked(i) -> rx.Var:
+    return (L.open_until >= 0) & (i > L.open_until)
+
+
+def _row_icon(row, i) -> rx.Component:
+    return rx.cond(_row_done(i), rx.icon("circle-check", size=14, color=rx.color("green", 10), aria_label="Completed"),
+                   rx.cond(_row_locked(i), rx.icon("lock", size=14, color=rx.color("gray", 9), aria_label="Locked"),
                            type_icon(row["icon"], size=14)))
 
 
@@ -129,13 +148,13 @@ def _progress_summary() -> rx.Component:
 def _outline() -> rx.Component:
     return rx.vstack(
         _progress_summary(),
-        rx.foreach(L.outline, lambda row: rx.fragment(
+        rx.foreach(L.outline, lambda row, i: rx.fragment(
             rx.cond(row["module_start"], rx.text(row["module_title"], weight="bold", size="2", margin_top="0.5rem")),
             rx.link(
-                rx.hstack(_row_icon(row), rx.text(row["title"], size="2", trim="both"), align="center", spacing="2"),
+                rx.hstack(_row_icon(row, i), rx.text(row["title"], size="2", trim="both"), align="center", spacing="2"),
                 href="/learn/" + L.course_slug + "/" + row["id"].to_string() + rx.cond(L.as_learner, "?as=learner", ""),
                 weight=rx.cond(row["current"], "bold", "regular"),
-                color=rx.cond(row["current"], rx.color("accent", 11), rx.color("gray", rx.cond(row["locked"], 10, 12))),
+                color=rx.cond(row["current"], rx.color("accent", 11), rx.color("gray", rx.cond(_row_locked(i), 10, 12))),
                 aria_current=rx.cond(row["current"], "page", "false"),
                 background=rx.cond(row["current"], rx.color("accent", 3), "transparent"),
                 padding_x="0.4rem", border_radius="6px", width="100%",
@@ -189,6 +208,7 @@ def _player(main: rx.Component) -> rx.Component:
                 width="100%", align_items="start"),
         # Time spent: every 30 s the handler asks the browser whether the tab is visible.
         rx.cond(L.tracking, rx.moment(interval=30000, on_change=LearnState.beat, display="none")),
+        rx.script(src="/player_hooks.js"),
         width="100%",
     )
 

@@ -21,9 +21,29 @@ from lms_app.services.permissions import LEARNER_AREA
 from lms_app.state.guard import current_actor, guarded, public, resolve
 
 
-# [currentTime, duration] of the lesson's player (the page has one video element).
-_READ_PLAYER = ("(() => { const v = document.querySelector('#lesson-video video') || document.querySelector('video');"
-                " return v ? [v.currentTime || 0, Number.isFinite(v.duration) ? v.duration : 0] : null; })()")
+# [currentTime, duration] of the lesson's player: its <video> element, or for a YouTube/Vimeo embed
+# the time their postMessage API last reported to assets/player_hooks.js (for this lesson only).
+_READ_PLAYER = ("(() => {{ const v = document.querySelector('#lesson-video video') || document.querySelector('video');"
+                " if (v) return [v.currentTime || 0, Number.isFinite(v.duration) ? v.duration : 0];"
+                " const e = window.__lmsEmbed; return e && e[2] === {lesson_id} ? [e[0], e[1]] : null; }})()")
+
+
+def player_sources(content: LessonContentView, start: int, completed: bool) -> tuple[str, str]:
+    """(video src, embed src) for one visit of the page, resuming at ``start`` unless completed.
+
+    Fixed when the lesson loads: a src that changed while the video plays (a save moving the
+    resume point, the lesson completing at 90 %) would make the browser reload the video and stop it.
+    File/URL videos resume with a media fragment (#t=); YouTube/Vimeo get their postMessage API
+    switched on, so assets/player_hooks.js hears their time, and their own start parameter.
+    """
+    start = start if start > 0 and not completed else 0
+    src = content["file_url"] or content["video_url"]
+    video = f"{src}#t={start}" if src and start else src
+    embed = content["embed_url"]
+    if embed:
+        embed = (f"{embed}?enablejsapi=1" + (f"&start={start}" if start else "")) if "youtube" in embed \
+            else (f"{embed}?api=1" + (f"#t={start}s" if start else ""))
+    return video, embed
 
 
 def _blank_lesson() -> LessonContentView:
@@ -37,7 +57,15 @@ class LearnState(rx.State):
     course_title: str = ""
     course_slug: str = ""
     content: LessonContentView = _blank_lesson()
+    # The outline is sent once per lesson load; what changes as the learner completes lessons is
+    # kept in two small vars, so "mark complete" sends bytes, not the whole outline again:
+    # done_mask[i] is "1" when outline row i is complete; rows after open_until are locked
+    # (sequential mode; -1: nothing is locked).
     outline: list[OutlineRow] = []
+    done_mask: str = ""
+    open_until: int = -1
+    prev_href: str = ""
+    next_href: str = ""
     locked_title: str = ""
     signed_in: bool = False
     as_learner: bool = False
@@ -51,6 +79,8 @@ class LearnState(rx.State):
     total_count: int = 0
     percent: int = 0
     start_seconds: int = 0
+    video_src: str = ""
+    embed_src: str = ""
     sidebar_open: bool = False
     _last_saved: int = -1
     _duration: int = 0
@@ -61,6 +91,7 @@ class LearnState(rx.State):
     async def load(self):
         """Public by design: preview lessons open signed out. The access check is server-side."""
         self.view, self.content, self.outline, self.locked_title = "loading", _blank_lesson(), [], ""
+        self.video_src = self.embed_src = ""
         # /learn/<course>/<lesson>: read from the URL (RouterData.page is deprecated since 0.8.1).
         parts = self.router.url.path.strip("/").split("/")
         course_ref, lesson_ref = (parts[1], parts[2]) if len(parts) == 3 and parts[0] == "learn" else ("", "")
@@ -77,19 +108,35 @@ class LearnState(rx.State):
         self._sequential, self._duration = result.course_sequential, 0
         if result.state == "ok":
             self.content, self.outline = result.lesson, result.outline
+            self.video_src, self.embed_src = player_sources(result.lesson, result.position, result.completed)
         elif result.state == "locked":
             self.locked_title, self.outline = result.locked_title, result.outline or []
+        self.done_mask = "".join("1" if row["done"] else "0" for row in self.outline)
+        self._relock()
         self.view = result.state
 
     def _lesson_id(self) -> int:
         return int(self.content["id"] or 0)
 
+    def _relock(self) -> None:
+        """open_until and the previous/next links from done_mask (progress.locked_ids is the rule)."""
+        ids = [row["id"] for row in self.outline]
+        done = {lesson_id for lesson_id, flag in zip(ids, self.done_mask) if flag == "1"}
+        locked = progress.locked_ids(ids, done, self._sequential) if self.tracking else set()
+        self.open_until = min(ids.index(lesson_id) for lesson_id in locked) - 1 if locked else -1
+        here = ids.index(self.content["id"]) if self.content["id"] in ids else -1
+        suffix = "?as=learner" if self.as_learner else ""
+        self.prev_href = f"/learn/{self.course_slug}/{ids[here - 1]}{suffix}" if here > 0 else ""
+        self.next_href = f"/learn/{self.course_slug}/{ids[here + 1]}{suffix}" \
+            if 0 <= here < len(ids) - 1 and ids[here + 1] not in locked else ""
+
     def _apply(self, summary: progress.CourseProgress) -> None:
         self.done_count, self.total_count, self.percent = summary.done, summary.total, summary.percent
-        lesson_id = self._lesson_id()
-        rows = [{**row, "done": self.completed} if row["id"] == lesson_id else row for row in self.outline]
-        locked = progress.locked_ids([r["id"] for r in rows], {r["id"] for r in rows if r["done"]}, self._sequential)
-        self.outline = [{**row, "locked": row["id"] in locked} for row in rows]
+        ids = [row["id"] for row in self.outline]
+        if self._lesson_id() in ids:
+            i = ids.index(self._lesson_id())
+            self.done_mask = self.done_mask[:i] + ("1" if self.completed else "0") + self.done_mask[i + 1:]
+        self._relock()
 
     @rx.event
     @guarded(LEARNER_AREA)
@@ -121,7 +168,7 @@ class LearnState(rx.State):
         itself does not depend on the shape of react-player's event objects.
         """
         if self.tracking and self.content["lesson_type"] == "video":
-            return rx.call_script(_READ_PLAYER, callback=LearnState.save_position)
+            return rx.call_script(_READ_PLAYER.format(lesson_id=self._lesson_id()), callback=LearnState.save_position)
 
     @rx.event
     @guarded(LEARNER_AREA)
@@ -143,7 +190,7 @@ class LearnState(rx.State):
                                          self._duration)
         except ServiceError:
             return
-        self._last_saved, self.start_seconds = value, value
+        self._last_saved = value
         if done and not self.completed:
             self.completed = True
             self._apply(summary)
@@ -173,33 +220,3 @@ class LearnState(rx.State):
         """Public by design: flips a layout flag of this tab only."""
         self.sidebar_open = not self.sidebar_open
 
-    @rx.var
-    def video_src(self) -> str:
-        """File/URL videos resume at the saved position with a media fragment (#t=)."""
-        src = self.content["file_url"] or self.content["video_url"]
-        if src and self.start_seconds > 0 and not self.completed:
-            return f"{src}#t={self.start_seconds}"
-        return src
-
-    @rx.var
-    def embed_src(self) -> str:
-        src = self.content["embed_url"]
-        if src and self.start_seconds > 0 and not self.completed:
-            return f"{src}?start={self.start_seconds}" if "youtube" in src else f"{src}#t={self.start_seconds}s"
-        return src
-
-    @rx.var
-    def prev_href(self) -> str:
-        ids = [row["id"] for row in self.outline]
-        if self.content["id"] in ids and (i := ids.index(self.content["id"])) > 0:
-            return f"/learn/{self.course_slug}/{ids[i - 1]}" + ("?as=learner" if self.as_learner else "")
-        return ""
-
-    @rx.var
-    def next_href(self) -> str:
-        ids = [row["id"] for row in self.outline]
-        if self.content["id"] in ids and (i := ids.index(self.content["id"])) < len(ids) - 1:
-            if self.outline[i + 1]["locked"]:
-                return ""
-            return f"/learn/{self.course_slug}/{ids[i + 1]}" + ("?as=learner" if self.as_learner else "")
-        return ""

@@ -7,7 +7,7 @@ from typing import TypedDict
 import reflex as rx
 
 from lms_app.components.layout import empty_state, loading_block, page_heading, page_shell
-from lms_app.components.links import link_button
+from lms_app.components.links import anchor_button, link_button
 from lms_app.db import run_db
 from lms_app.services import orders
 from lms_app.services.permissions import LEARNER_AREA
@@ -119,8 +119,8 @@ def receipt_page() -> rx.Component:
                         rx.cond(o["refunded_label"] != "", line("Refunded on", o["refunded_label"])),
                         spacing="3", width="100%"), width="100%", max_width="560px"),
                     rx.hstack(
-                        rx.el.a(rx.button(rx.icon("download", size=16), "Download PDF", variant="soft"),
-                                href="/api/orders/" + o["id"].to_string() + "/receipt.pdf", download=True),
+                        anchor_button(rx.icon("download", size=16), "Download PDF", variant="soft", download=True,
+                                      href="/api/orders/" + o["id"].to_string() + "/receipt.pdf"),
                         rx.cond(o["status"] == "paid",
                                 link_button("Start learning", rx.icon("arrow-right", size=16),
                                             href="/courses/" + o["course_slug"])),

@@ -144,6 +144,8 @@ def page() -> rx.Component:
         rx.hstack(
             page_heading("Teaching", "Create courses, build their curriculum and send them for review."),
             rx.spacer(),
+            link_button(rx.icon("clipboard-check", size=16), "Grading", href="/teach/grading", variant="soft"),
+            link_button(rx.icon("chart-line", size=16), "Analytics", href="/teach/analytics", variant="soft"),
             link_button(rx.icon("wallet", size=16), "Revenue", href="/teach/revenue", variant="soft"),
             link_button(rx.icon("ticket-percent", size=16), "Coupons", href="/teach/coupons", variant="soft"),
             rx.cond(TeachState.loaded, _new_course_dialog()),

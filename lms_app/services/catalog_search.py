@@ -31,6 +31,7 @@ from lms_app.services.catalog_params import (
     facet_links,
     filter_chips,
 )
+from lms_app.services.text_match import ESCAPE, contains
 from lms_app.services.views import course_card
 
 def _is_postgres(session: Session) -> bool:
@@ -39,10 +40,6 @@ def _is_postgres(session: Session) -> bool:
 
 def _search_terms(q: str) -> list[str]:
     return [t for t in re.split(r"[^\w]+", q.lower()) if t][:8]
-
-
-def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _filters(session: Session, params: CatalogParams):
@@ -63,10 +60,10 @@ def _filters(session: Session, params: CatalogParams):
             terms = _search_terms(params.q) or [params.q.lower()]
             score = literal(0)
             for term in terms:
-                pattern = _like(term)
-                clauses.append(func.lower(Course.search_text).like(pattern, escape="\\"))
-                score = score + case((func.lower(Course.title).like(pattern, escape="\\"), 4),
-                                     (func.lower(Course.subtitle).like(pattern, escape="\\"), 2), else_=1)
+                pattern = contains(term)
+                clauses.append(func.lower(Course.search_text).like(pattern, escape=ESCAPE))
+                score = score + case((func.lower(Course.title).like(pattern, escape=ESCAPE), 4),
+                                     (func.lower(Course.subtitle).like(pattern, escape=ESCAPE), 2), else_=1)
             relevance = score
     if params.category:
         clauses.append(Course.category_id == select(Category.id).where(Category.slug == params.category)

@@ -15,6 +15,7 @@ from sqlmodel import Session, delete, select
 
 from lms_app.models import Coupon, CouponRedemption, Course
 from lms_app.models.types import utcnow
+from lms_app.services import audit
 from lms_app.services.accounts import Actor
 from lms_app.services.errors import PermissionDenied, ServiceError
 from lms_app.services.permissions import TEACHER_AREA, require_role
@@ -137,6 +138,7 @@ def create(session: Session, actor: Actor, code: object, kind: object, amount: o
                     valid_until=end, max_redemptions=cap)
     session.add(coupon)
     session.flush()
+    audit.record(session, actor, "coupon.create", "coupon", coupon.id, f"{clean}: {kind} {value}")
     return coupon
 
 
@@ -161,6 +163,8 @@ def set_active(session: Session, actor: Actor, coupon_id: object, active: bool) 
     coupon = found[0]
     coupon.active = bool(active)
     session.add(coupon)
+    audit.record(session, actor, "coupon.activate" if coupon.active else "coupon.deactivate", "coupon", coupon.id,
+                 coupon.code)
     return coupon
 
 

@@ -54,7 +54,8 @@ def may_see_course(actor: Actor | None, course: Course) -> bool:
     return course.status in ("published", "archived") or is_staff_for(actor, course)
 
 
-def may_open_lesson(session: Session, actor: Actor | None, course: Course, lesson: Lesson) -> bool:
+def may_open(actor: Actor | None, course: Course, lesson: Lesson, enrolled: bool) -> bool:
+    """The rule, given whether the actor is enrolled in the course."""
     if lesson.course_id != course.id:
         return False
     if is_staff_for(actor, course):
@@ -63,9 +64,12 @@ def may_open_lesson(session: Session, actor: Actor | None, course: Course, lesso
         return True
     if actor is None or course.status not in ("published", "archived"):
         return False
-    enrolled = session.exec(select(Enrollment.id).where(Enrollment.user_id == actor.user_id,
-                                                        Enrollment.course_id == course.id)).first()
-    return enrolled is not None
+    return enrolled
+
+
+def may_open_lesson(session: Session, actor: Actor | None, course: Course, lesson: Lesson) -> bool:
+    enrolled = actor is not None and progress.is_enrolled(session, actor.user_id, course.id)
+    return may_open(actor, course, lesson, enrolled)
 
 
 def _id(raw: object) -> int | None:
@@ -122,14 +126,15 @@ def content_view(lesson: Lesson, module_title: str) -> LessonContentView:
     )
 
 
-def outline(session: Session, course: Course, current_id: int | None, done: set[int] | None = None,
-            locked: set[int] | None = None) -> list[OutlineRow]:
-    """Lesson titles of the course in order (one query): titles are public for visible courses."""
-    rows = session.exec(
-        select(Lesson.id, Lesson.title, Lesson.is_preview, Lesson.lesson_type, Module.title)
-        .join(Module, Module.id == Lesson.module_id).where(Lesson.course_id == course.id)
-        .order_by(Module.position, Module.id, Lesson.position, Lesson.id).limit(2000)
-    ).all()
+def _outline_query(course_id: int):
+    return (select(Lesson.id, Lesson.title, Lesson.is_preview, Lesson.lesson_type, Module.title)
+            .join(Module, Module.id == Lesson.module_id).where(Lesson.course_id == course_id)
+            .order_by(Module.position, Module.id, Lesson.position, Lesson.id).limit(2000))
+
+
+def outline_rows(rows, current_id: int | None, done: set[int] | None = None,
+                 locked: set[int] | None = None) -> list[OutlineRow]:
+    """Outline rows from (id, title, is_preview, type, module title) tuples in outline order."""
     icons = {t.key: t.icon for t in lesson_types.all_types()}
     done, locked = done or set(), locked or set()
     return [OutlineRow(id=lid, title=title, module_title=mtitle, is_preview=bool(preview),
@@ -138,53 +143,73 @@ def outline(session: Session, course: Course, current_id: int | None, done: set[
             for i, (lid, title, preview, kind, mtitle) in enumerate(rows)]
 
 
+def outline(session: Session, course: Course, current_id: int | None, done: set[int] | None = None,
+            locked: set[int] | None = None) -> list[OutlineRow]:
+    """Lesson titles of the course in order (one query): titles are public for visible courses."""
+    return outline_rows(session.exec(_outline_query(course.id)).all(), current_id, done, locked)
+
+
+def _course_and_lesson(session: Session, actor: Actor | None, course_ref: object, lesson_id: int | None):
+    """(course, lesson or None, module title, enrolled) in one query, or None when there is no such course."""
+    if not isinstance(course_ref, str) or not _REF.fullmatch(course_ref):
+        return None
+    user_id = actor.user_id if actor is not None else 0
+    query = (select(Course, Lesson, Module.title, Enrollment.id)
+             .outerjoin(Lesson, (Lesson.id == (lesson_id or 0)) & (Lesson.course_id == Course.id))
+             .outerjoin(Module, Module.id == Lesson.module_id)
+             .outerjoin(Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.user_id == user_id)))
+    found = session.exec(query.where(Course.slug == course_ref)).first()
+    if found is None and (cid := _id(course_ref)) is not None:
+        found = session.exec(query.where(Course.id == cid)).first()
+    if found is None:
+        return None
+    course, lesson, module_title, enrollment_id = found
+    return course, lesson, module_title or "", enrollment_id is not None
+
+
 def lesson_page(session: Session, actor: Actor | None, course_ref: object, lesson_ref: object,
                 as_learner: bool = False) -> LessonPage:
-    """``as_learner``: the course's teacher (or an admin) previews the course as a learner who has
+    """The lesson as this viewer may see it, in four statements for an enrolled learner:
+    course + lesson + enrolment, the outline, the learner's progress rows, and recording the
+    visit (the first visit of a lesson inserts its progress row and a "lesson_started" event).
+
+    ``as_learner``: the course's teacher (or an admin) previews the course as a learner who has
     not enrolled would see it once published: preview lessons open, the others locked."""
-    course = find_course(session, course_ref)
-    lesson_id = _id(lesson_ref)
-    if course is None or not may_see_course(actor, course):
+    found = _course_and_lesson(session, actor, course_ref, _id(lesson_ref))
+    if found is None or not may_see_course(actor, found[0]):
         return LessonPage(state="missing")
-    lesson = session.get(Lesson, lesson_id) if lesson_id else None
-    if lesson is None or lesson.course_id != course.id:
+    course, lesson, module_title, enrolled = found
+    if lesson is None:
         return LessonPage(state="missing", course_title=course.title, course_slug=course.slug)
     learner_view = as_learner is True and is_staff_for(actor, course)
-    allowed = lesson.is_preview if learner_view else may_open_lesson(session, actor, course, lesson)
+    allowed = lesson.is_preview if learner_view else may_open(actor, course, lesson, enrolled)
+    rows = session.exec(_outline_query(course.id)).all()
     if not allowed:
         return LessonPage(state="locked", course_title=course.title, course_slug=course.slug,
-                          locked_title=lesson.title, outline=outline(session, course, lesson.id))
-    tracked = None
-    if actor is not None and not learner_view and not is_staff_for(actor, course) \
-            and course.status in ("published", "archived") and progress.is_enrolled(session, actor.user_id, course.id):
-        tracked = _learner_progress(session, actor, course, lesson)
-        if tracked.state == "locked":
-            return tracked
-    module_title = session.exec(select(Module.title).where(Module.id == lesson.module_id)).one()
+                          locked_title=lesson.title, outline=outline_rows(rows, lesson.id))
     page = LessonPage(state="ok", course_title=course.title, course_slug=course.slug,
-                      lesson=content_view(lesson, module_title), outline=outline(session, course, lesson.id))
-    if tracked is not None:
-        tracked.lesson = page.lesson
-        return tracked
-    return page
+                      lesson=content_view(lesson, module_title), outline=outline_rows(rows, lesson.id))
+    tracking = actor is not None and enrolled and not learner_view and not is_staff_for(actor, course) \
+        and course.status in ("published", "archived")
+    return _learner_progress(session, actor, course, lesson, rows, page) if tracking else page
 
 
-def _learner_progress(session: Session, actor: Actor, course: Course, lesson: Lesson) -> LessonPage:
+def _learner_progress(session: Session, actor: Actor, course: Course, lesson: Lesson, rows, page: LessonPage
+                      ) -> LessonPage:
     """The enrolled learner's view: sequential lock, ticks, percentage; opening it is recorded."""
-    order = progress.lesson_order(session, course.id)
-    done = progress.completed_ids(session, actor.user_id, course.id)
+    order = [row[0] for row in rows]
+    mine = progress.rows_of(session, actor.user_id, course.id)
+    done = {lesson_id for lesson_id, (completed, _) in mine.items() if completed}
     locked = progress.locked_ids(order, done, course.sequential)
-    rows = outline(session, course, lesson.id, done, locked)
     summary = progress.course_progress(order, done)
+    common = dict(course_title=course.title, course_slug=course.slug, outline=outline_rows(rows, lesson.id, done, locked),
+                  tracking=True, done=summary.done, total=summary.total, percent=summary.percent,
+                  course_sequential=course.sequential)
     if lesson.id in locked:
-        return LessonPage(state="locked", course_title=course.title, course_slug=course.slug, locked_title=lesson.title,
-                          outline=rows, tracking=True, done=summary.done, total=summary.total,
-                          percent=summary.percent, sequential=True, course_sequential=True)
-    row = progress.open_lesson(session, actor, lesson.id)
-    return LessonPage(state="ok", course_title=course.title, course_slug=course.slug, outline=rows, tracking=True,
-                      done=summary.done, total=summary.total, percent=summary.percent,
-                      completed=row.completed_at is not None, position=row.video_position_seconds,
-                      course_sequential=course.sequential)
+        return LessonPage(state="locked", locked_title=lesson.title, sequential=True, **common)
+    progress.record_visit(session, actor.user_id, course.id, lesson.id, known=lesson.id in mine)
+    completed, position = mine.get(lesson.id, (False, 0))
+    return LessonPage(state="ok", lesson=page.lesson, completed=completed, position=position, **common)
 
 
 @dataclass

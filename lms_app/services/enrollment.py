@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select
 
 from lms_app.models import Course, Enrollment
+from lms_app.services import events
 from lms_app.services.accounts import Actor
 from lms_app.services.errors import ServiceError
 from lms_app.services.permissions import LEARNER_AREA, require_role
@@ -35,6 +36,7 @@ def add(session: Session, user_id: int, course_id: int) -> Enrollment:
     row = Enrollment(user_id=user_id, course_id=course_id)
     session.add(row)
     session.flush()
+    events.record(session, "enrolled", user_id=user_id, course_id=course_id)
     session.execute(update(Course).where(Course.id == course_id)
                     .values(student_count=Course.student_count + 1).execution_options(synchronize_session=False))
     return row

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from lms_app.models import Course, LedgerEntry, Order
+from lms_app.services import events
 from lms_app.services.pricing import split_fee
 
 
@@ -20,6 +21,8 @@ def record_sale(session: Session, order: Order, course: Course, fee_percent: int
                         discount_minor=order.discount_minor, amount_minor=order.amount_minor,
                         platform_fee_minor=fee, teacher_share_minor=share)
     session.add(entry)
+    events.record(session, "paid", user_id=order.user_id, course_id=course.id, amount_minor=order.amount_minor,
+                  currency=order.currency)
     return entry
 
 

@@ -218,3 +218,5 @@ PDF = register(LessonType("pdf", "PDF", "file-type", ("body", "file"), _validate
 
 # --- types that live in their own modules ----------------------------------------------------
 # Imported last so that they can call ``register`` above; each module registers itself once.
+from lms_app.services import assignment_lesson  # noqa: E402,F401  (assignments)
+from lms_app.services import quiz_lesson  # noqa: E402,F401  (quizzes)

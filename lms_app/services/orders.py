@@ -6,6 +6,7 @@ A learner sees only their own orders; admins see all. Anyone else asking for an 
 
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from lms_app.models import Course, Order, Payment, User
@@ -13,6 +14,7 @@ from lms_app.services.accounts import Actor
 from lms_app.services.money import format_amount
 from lms_app.services.permissions import ADMIN_AREA, LEARNER_AREA, require_role
 from lms_app.services.refunds import order_id_of
+from lms_app.services.text_match import ESCAPE, contains
 from lms_app.services.errors import ServiceError
 
 STATUS_LABELS = {"paid": "Paid", "refunded": "Refunded", "pending": "Awaiting payment", "failed": "Failed"}
@@ -67,9 +69,40 @@ def detail(session: Session, actor: Actor, raw_id: object) -> dict | None:
     return order_row(order, slug, buyer, last4)
 
 
-def admin_list(session: Session, actor: Actor, limit: int = 200) -> list[dict]:
+ADMIN_PAGE_SIZE = 25
+ADMIN_STATUSES = ("paid", "refunded", "pending")
+
+
+def _search_terms(raw: object) -> tuple[int | None, str]:
+    """An order number ("#000042", "42") or a piece of the buyer's email / the course title."""
+    text = raw.strip()[:120] if isinstance(raw, str) else ""
+    digits = text.lstrip("#")
+    if digits.isdigit() and len(digits) < 12:
+        return int(digits), ""
+    return None, text.lower()
+
+
+def admin_page(session: Session, actor: Actor, search: object = "", status: object = "", before: object = None
+               ) -> tuple[list[dict], int]:
+    """One page of orders for admins, newest first (one query): (rows, id the next page starts before, or 0).
+
+    Failed attempts are left out (they are not purchases); ``status`` narrows to paid, refunded or
+    awaiting payment.
+    """
     require_role(actor, ADMIN_AREA)
-    rows = session.exec(select(Order, Course.slug, User.email).join(Course, Course.id == Order.course_id)
-                        .join(User, User.id == Order.user_id).where(Order.status != "failed")
-                        .order_by(Order.id.desc()).limit(limit)).all()
-    return [order_row(o, slug, email) for o, slug, email in rows]
+    query = (select(Order, Course.slug, User.email).join(Course, Course.id == Order.course_id)
+             .join(User, User.id == Order.user_id).where(Order.status != "failed"))
+    if status in ADMIN_STATUSES:
+        query = query.where(Order.status == status)
+    number, text = _search_terms(search)
+    if number is not None:
+        query = query.where(Order.id == number)
+    elif text:
+        pattern = contains(text)
+        query = query.where(func.lower(User.email).like(pattern, escape=ESCAPE)
+                            | func.lower(Order.course_title).like(pattern, escape=ESCAPE))
+    if isinstance(before, int) and not isinstance(before, bool) and before > 0:
+        query = query.where(Order.id < before)
+    found = session.exec(query.order_by(Order.id.desc()).limit(ADMIN_PAGE_SIZE + 1)).all()
+    rows = [order_row(o, slug, email) for o, slug, email in found[:ADMIN_PAGE_SIZE]]
+    return rows, (rows[-1]["id"] if len(found) > ADMIN_PAGE_SIZE else 0)

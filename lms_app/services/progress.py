@@ -19,13 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from lms_app.models import Course, Enrollment, Lesson, LessonProgress, Module
 from lms_app.models.types import utcnow
-from lms_app.services import events, lesson_types
+from lms_app.services import certificates, events, lesson_types
 from lms_app.services.accounts import Actor
 from lms_app.services.errors import PermissionDenied, ServiceError
 from lms_app.services.permissions import LEARNER_AREA, require_role
@@ -107,12 +107,16 @@ def _target(session: Session, actor: Actor, lesson_ref: object) -> Target:
     """The lesson if the actor is enrolled in its course and sequential mode lets them open it."""
     require_role(actor, LEARNER_AREA)
     lesson_id = _id(lesson_ref)
-    lesson = session.get(Lesson, lesson_id) if lesson_id else None
-    if lesson is None:
+    # The lesson, its course and the actor's enrolment in one query.
+    found = session.exec(
+        select(Lesson, Course, Enrollment.id).join(Course, Course.id == Lesson.course_id)
+        .outerjoin(Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.user_id == actor.user_id))
+        .where(Lesson.id == lesson_id)
+    ).first() if lesson_id else None
+    if found is None:
         raise ServiceError("That lesson does not exist.")
-    course = session.get(Course, lesson.course_id)
-    if course is None or course.status not in ("published", "archived") \
-            or not is_enrolled(session, actor.user_id, course.id):
+    lesson, course, enrollment_id = found
+    if course.status not in ("published", "archived") or enrollment_id is None:
         raise PermissionDenied("Enroll in the course to record your progress.")
     order = lesson_order(session, course.id)
     done = completed_ids(session, actor.user_id, course.id)
@@ -122,9 +126,13 @@ def _target(session: Session, actor: Actor, lesson_ref: object) -> Target:
 
 
 def _row(session: Session, user_id: int, target: Target, lock: bool = True) -> LessonProgress:
+    return _row_for(session, user_id, target.course.id, target.lesson.id, lock)
+
+
+def _row_for(session: Session, user_id: int, course_id: int, lesson_id: int, lock: bool = True) -> LessonProgress:
     """The (user, lesson) progress row, created when missing (concurrent creation is safe)."""
     query = select(LessonProgress).where(LessonProgress.user_id == user_id,
-                                         LessonProgress.lesson_id == target.lesson.id)
+                                         LessonProgress.lesson_id == lesson_id)
     if lock:
         query = query.with_for_update()
     row = session.exec(query).first()
@@ -132,24 +140,53 @@ def _row(session: Session, user_id: int, target: Target, lock: bool = True) -> L
         return row
     try:
         with session.begin_nested():
-            row = LessonProgress(user_id=user_id, course_id=target.course.id, lesson_id=target.lesson.id)
+            row = LessonProgress(user_id=user_id, course_id=course_id, lesson_id=lesson_id)
             session.add(row)
     except IntegrityError:
         return session.exec(query).one()
-    events.record(session, "lesson_started", user_id=user_id, course_id=target.course.id,
-                  lesson_id=target.lesson.id)
+    events.record(session, "lesson_started", user_id=user_id, course_id=course_id, lesson_id=lesson_id)
     return row
 
 
 def _completed(session: Session, user_id: int, target: Target) -> CourseProgress:
-    """A lesson just became complete: record it, and notice when that finished the course."""
+    """A lesson just became complete: record it, and notice when that finished the course.
+
+    Two different last lessons can complete in parallel transactions, each seeing the other's
+    lesson as not yet done. So completions of one enrolment queue on its row (``FOR UPDATE``;
+    SQLite serialises writers anyway) and the completed lessons are read again after the lock:
+    the later transaction sees the earlier one's row and finishes the course exactly once.
+    """
     events.record(session, "lesson_completed", user_id=user_id, course_id=target.course.id,
                   lesson_id=target.lesson.id)
-    done = set(target.done) | {target.lesson.id}
+    session.exec(select(Enrollment.id).where(Enrollment.user_id == user_id, Enrollment.course_id == target.course.id)
+                 .with_for_update()).first()
+    done = completed_ids(session, user_id, target.course.id) | {target.lesson.id}
     summary = course_progress(target.order, done)
     if summary.total and summary.done == summary.total and target.lesson.id not in target.done:
         events.record(session, "course_completed", user_id=user_id, course_id=target.course.id)
+        certificates.issue_for_completion(session, user_id, target.course.id)
     return summary
+
+
+def rows_of(session: Session, user_id: int, course_id: int) -> dict[int, tuple[bool, int]]:
+    """The learner's progress in a course: lesson id → (completed, video position) (one query)."""
+    return {lesson_id: (completed_at is not None, position) for lesson_id, completed_at, position in session.exec(
+        select(LessonProgress.lesson_id, LessonProgress.completed_at, LessonProgress.video_position_seconds)
+        .where(LessonProgress.user_id == user_id, LessonProgress.course_id == course_id)).all()}
+
+
+def record_visit(session: Session, user_id: int, course_id: int, lesson_id: int, known: bool) -> None:
+    """The lesson page was opened by an enrolled learner allowed to see it (the caller checked):
+    it becomes the lesson "Continue" leads to. One UPDATE when the row exists (``known``)."""
+    if known:
+        session.execute(update(LessonProgress).where(LessonProgress.user_id == user_id,
+                                                     LessonProgress.lesson_id == lesson_id)
+                        .values(last_seen_at=utcnow()))
+        return
+    row = _row_for(session, user_id, course_id, lesson_id, lock=False)
+    row.last_seen_at = utcnow()
+    session.add(row)
+    session.flush()
 
 
 def open_lesson(session: Session, actor: Actor, lesson_ref: object) -> LessonProgress:

@@ -13,16 +13,21 @@ from lms_app.services.views import course_card
 
 
 def for_learner(session: Session, actor: Actor, limit: int = 4) -> list[CourseCardView]:
-    """Published courses in the learner's categories they have not joined, most popular first (one query).
+    """Published courses in the learner's categories they have not joined, most popular first.
 
-    A learner with no enrolment gets nothing here: the dashboard points them to the catalog instead.
+    When that gives fewer than ``limit`` (a new learner has no categories yet), the most popular
+    other published courses fill the rest, so a new learner still gets a start (two queries at most).
     """
     require_role(actor, LEARNER_AREA)
+    limit = max(1, min(limit, 12))
     mine = select(Enrollment.course_id).where(Enrollment.user_id == actor.user_id)
     categories = select(Course.category_id).where(Course.id.in_(mine), Course.category_id.is_not(None))
-    rows = session.exec(
-        card_query().where(Course.status == "published", Course.category_id.in_(categories),
-                           Course.id.not_in(mine), Course.teacher_id != actor.user_id)
-        .order_by(Course.student_count.desc(), Course.rating_avg.desc(), Course.id.desc()).limit(max(1, min(limit, 12)))
-    ).all()
+    popular = (Course.student_count.desc(), Course.rating_avg.desc(), Course.id.desc())
+    open_to_me = (Course.status == "published", Course.id.not_in(mine), Course.teacher_id != actor.user_id)
+    rows = list(session.exec(card_query().where(*open_to_me, Course.category_id.in_(categories))
+                             .order_by(*popular).limit(limit)).all())
+    if len(rows) < limit:
+        seen = [course.id for course, _, _ in rows]
+        rows += session.exec(card_query().where(*open_to_me, Course.id.not_in(seen) if seen else True)
+                             .order_by(*popular).limit(limit - len(rows))).all()
     return [course_card(course, teacher, category) for course, teacher, category in rows]

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from lms_app.models import Order, Payment
 from lms_app.models.types import utcnow
-from lms_app.services import coupons, enrollment, ledger
+from lms_app.services import audit, coupons, enrollment, events, ledger
 from lms_app.services.accounts import Actor
 from lms_app.services.errors import ServiceError
 from lms_app.services.permissions import ADMIN_AREA, require_role
@@ -45,6 +45,9 @@ def refund(session: Session, actor: Actor, raw_order_id: object, reason: object,
     enrollment.remove(session, order.user_id, order.course_id)
     ledger.record_refund(session, order)
     coupons.release(session, order.id)
+    events.record(session, "refunded", user_id=order.user_id, course_id=order.course_id,
+                  amount_minor=order.amount_minor, currency=order.currency)
+    audit.record(session, actor, "order.refund", "order", order.id, f"{order.course_title}: {text}")
     payment = session.exec(select(Payment).where(Payment.order_id == order.id)).first()
     if payment is not None and gateway is not None and gateway.name == payment.gateway:
         gateway.refund(payment.reference, payment.amount_minor)

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from lms_app.models import Course, CourseStatusChange, Lesson, Module, User
 from lms_app.models.types import utcnow
-from lms_app.services import lesson_types
+from lms_app.services import audit, lesson_types
 from lms_app.services.accounts import Actor
 from lms_app.services.authoring import _course_for
 from lms_app.services.authoring_checks import strip_controls
@@ -118,6 +118,7 @@ def approve(session: Session, actor: Actor, course_id: object) -> Course:
     now = utcnow()
     course.published_at = course.published_at or now
     course.review_note = ""
+    audit.record(session, actor, "course.approve", "course", course.id, course.title)
     session.flush()
     return course
 
@@ -128,6 +129,7 @@ def reject(session: Session, actor: Actor, course_id: object, reason: object) ->
     course = _pending_for_admin(session, actor, course_id)
     _record(session, course, actor, "rejected", text)
     course.review_note = text
+    audit.record(session, actor, "course.reject", "course", course.id, f"{course.title}: {text}")
     session.flush()
     return course
 
@@ -141,6 +143,7 @@ def archive(session: Session, actor: Actor, course_id: object, reason: object = 
     if course.status == "pending":
         raise ServiceError("This course is waiting for review: withdraw it first.")
     _record(session, course, actor, "archived", text)
+    audit.record(session, actor, "course.archive", "course", course.id, course.title + (f": {text}" if text else ""))
     session.flush()
     return course
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from lms_app.models import Course, Review, User
 from lms_app.models.types import utcnow
-from lms_app.services import progress
+from lms_app.services import audit, progress
 from lms_app.services.accounts import Actor
 from lms_app.services.errors import PermissionDenied, ServiceError
 from lms_app.services.permissions import ADMIN_AREA, LEARNER_AREA, TEACHER_AREA, require_role
@@ -152,6 +152,8 @@ def set_hidden(session: Session, actor: Actor, review_ref: object, hidden: objec
     session.add(review)
     session.flush()
     recompute(session, review.course_id)
+    audit.record(session, actor, "review.hide" if hidden else "review.show", "review", review.id,
+                 f"course #{review.course_id}, {review.rating} stars")
     return review
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from lms_app.models import Category, Coupon, Course, Enrollment, Lesson, Module, User
 from lms_app.models.types import utcnow
+from lms_app.services import assignment_demo, events, quiz_demo
 from lms_app.services import demo_content as demo
 from lms_app.services.course_fields import recount_duration, refresh_search_text
 from lms_app.services.passwords import hash_password, verify_password
@@ -58,6 +59,8 @@ def seed_demo_data(session: Session, settings: Settings) -> dict[str, int]:
         created["courses"] += 1
     _ensure_enrollments(session, users, list(courses.values()), created)
     _ensure_coupons(session, users["admin@example.com"], created)
+    created["quizzes"] = quiz_demo.ensure_demo_quiz(session)  # services/quiz_demo.py
+    created["assignments"] = assignment_demo.ensure_demo_assignment(session)  # services/assignment_demo.py
     session.flush()
     return created
 
@@ -86,12 +89,18 @@ def _ensure_users(session: Session, settings: Settings, created: dict[str, int])
         else:
             password_hash = hash_password(password, settings.bcrypt_cost)
         user = User(email=email, name=name, role=role, password_hash=password_hash,
-                    bio=f"{name.split()[0]} teaches on the demo platform." if role == "teacher" else "")
+                    bio=f"{name.split()[0]} teaches on the demo platform." if role == "teacher" else "",
+                    created_at=_demo_signup(len(existing)))
         session.add(user)
         existing[email] = user
         created["users"] += 1
     session.flush()
     return existing
+
+
+def _demo_signup(index: int):
+    """Demo accounts joined over the last ~two months, so the analytics charts have a history."""
+    return utcnow() - timedelta(days=90 - (index * 7) % 80, hours=index % 24)
 
 
 def _ensure_categories(session: Session, created: dict[str, int]) -> dict[str, Category]:
@@ -113,15 +122,15 @@ def _ensure_enrollments(session: Session, users: dict[str, User], courses: list[
     have = set(session.exec(select(Enrollment.user_id, Enrollment.course_id)).all())
     for index, course in enumerate(courses):
         take = max(0, len(learners) - 2 * index) if course.status == "published" else 0
-        for learner in learners[:take]:
+        for n, learner in enumerate(learners[:take]):
             if (learner.id, course.id) not in have:
-                session.add(Enrollment(user_id=learner.id, course_id=course.id))
+                _demo_enrol(session, learner, course, days_after_signup=1 + (n * 5 + index * 3) % 20)
                 have.add((learner.id, course.id))
                 created["enrollments"] += 1
     me = users["learner@example.com"]
     for course in courses[:2]:
         if (me.id, course.id) not in have:
-            session.add(Enrollment(user_id=me.id, course_id=course.id))
+            _demo_enrol(session, me, course, days_after_signup=2)
             created["enrollments"] += 1
     session.flush()
     counts = dict(session.exec(select(Enrollment.course_id, func.count(Enrollment.id)).group_by(Enrollment.course_id)).all())
@@ -129,6 +138,13 @@ def _ensure_enrollments(session: Session, users: dict[str, User], courses: list[
         if course.student_count != counts.get(course.id, 0):
             course.student_count = counts.get(course.id, 0)
             session.add(course)
+
+
+def _demo_enrol(session: Session, learner: User, course: Course, days_after_signup: int) -> None:
+    """An enrolment some days after the learner joined (never in the future), with its analytics event."""
+    at = min(learner.created_at + timedelta(days=days_after_signup), utcnow() - timedelta(hours=1))
+    session.add(Enrollment(user_id=learner.id, course_id=course.id, created_at=at))
+    events.record(session, "enrolled", user_id=learner.id, course_id=course.id, at=at)
 
 
 def active_demo_logins(session: Session) -> list[str]:

@@ -25,8 +25,8 @@ HANDLERS = {
     CheckoutState: {"load", "apply_coupon", "remove_coupon", "pay"},  # take no order id: own purchase only
     OrdersState: {"load"},
     ReceiptState: {"load"},
-    AdminOrdersState: {"load", "ask_refund", "cancel_refund", "refund"},
-    CouponsState: {"load", "create", "toggle"},
+    AdminOrdersState: {"load", "filter", "older", "newest", "ask_refund", "cancel_refund", "refund"},
+    CouponsState: {"load", "load_admin", "create", "toggle"},  # load_admin: no id; teachers are redirected
     RevenueState: {"load"},
 }
 

@@ -74,3 +74,25 @@ def test_seed_fills_in_what_is_missing(db, settings):
     db.commit()
     assert created["courses"] == 1 and created["users"] == 0 and created["categories"] == 0
     assert row_counts(db) == before
+
+
+def test_demo_history_gives_the_analytics_something_to_show(db, settings):
+    """Sign-ups and enrolments are spread over past weeks, each enrolment with its one event."""
+    from lms_app.models import LearningEvent
+    from lms_app.models.types import utcnow
+
+    seed_demo_data(db, settings)
+    db.commit()
+    seed_demo_data(db, settings)  # a second run adds no events
+    db.commit()
+    enrolments = db.exec(select(Enrollment.user_id, Enrollment.course_id, Enrollment.created_at)).all()
+    events = db.exec(select(LearningEvent.user_id, LearningEvent.course_id, LearningEvent.occurred_at)
+                     .where(LearningEvent.kind == "enrolled")).all()
+    assert sorted(events) == sorted(enrolments)
+    now = utcnow()
+    assert all(at < now for _, _, at in enrolments)
+    assert len({at.date() for _, _, at in enrolments}) >= 10
+    signups = db.exec(select(User.created_at)).all()
+    assert len({at.date() for at in signups}) >= 10
+    users = {u.id: u.created_at for u in db.exec(select(User)).all()}
+    assert all(at >= users[user_id] for user_id, _, at in enrolments)

@@ -123,3 +123,32 @@ def test_teacher_coupons_only_for_own_courses(states, make_course, make_user, si
     assert admin.error_field == "valid_until"
     states.call(admin, "create", {"code": "SITE5", "kind": "fixed", "amount": "500", "course_id": "all"})
     assert {c["code"] for c in admin.rows} == {"MINE10", "SITE5"}
+
+
+def test_admin_orders_search_filter_and_pages(states, make_course, make_user, sign_in):
+    from lms_app.services import orders
+    from tests.unit.commerce.commerce_support import buy
+
+    course = make_course(price_minor=1500, title="Painting 101")
+    other = make_course(price_minor=900, title="Knots")
+    bought = []
+    for i in range(orders.ADMIN_PAGE_SIZE + 3):
+        _, actor = sign_in(make_user(email=f"buyer{i:02d}@example.com"))
+        bought.append(buy(actor, (other if i == 0 else course).slug))
+    admin_token, _ = sign_in(make_user(role="admin"))
+    admin = states.sub(states.root(admin_token, path="/admin/orders"), AdminOrdersState)
+    states.call(admin, "load")
+    assert len(admin.rows) == orders.ADMIN_PAGE_SIZE and admin.older_than and admin.first_page
+    states.call(admin, "older")
+    assert len(admin.rows) == 3 and not admin.older_than and not admin.first_page
+    assert admin.rows[-1]["buyer"] == "buyer00@example.com"
+    states.call(admin, "filter", {"search": "KNOTS", "status": ""})
+    assert [r["buyer"] for r in admin.rows] == ["buyer00@example.com"] and admin.first_page
+    states.call(admin, "filter", {"search": admin.rows[0]["number"], "status": "paid"})
+    assert [r["course_title"] for r in admin.rows] == ["Knots"]
+    states.call(admin, "filter", {"search": "buyer0_", "status": ""})  # _ is a letter here, not a wildcard
+    assert admin.rows == []
+    states.call(admin, "filter", {"search": "", "status": "refunded"})
+    assert admin.rows == []
+    states.call(admin, "filter", {"search": ["junk"], "status": "'; drop"})
+    assert len(admin.rows) == orders.ADMIN_PAGE_SIZE and admin.status == "" and admin.search == ""

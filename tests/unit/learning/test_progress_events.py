@@ -3,6 +3,7 @@ complete a lesson through ``record_pass`` only once."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 import lms_app.db
@@ -52,3 +53,43 @@ def test_unknown_event_kinds_are_refused():
     import pytest
     with lms_app.db.session_scope() as s, pytest.raises(ValueError):
         events.record(s, "teleported", user_id=None)
+
+
+@pytest.mark.postgres
+def test_two_last_lessons_completed_in_parallel_finish_the_course_once(make_course, make_user, enroll, sign_in,
+                                                                        monkeypatch):
+    """Both transactions have written their lesson before either looks at the course: the
+    enrolment lock makes the later one see the earlier one's lesson (one completion, one certificate)."""
+    import threading
+
+    from lms_app.models import Certificate
+
+    course, lessons, learner, actor, _ = setup(make_course, make_user, enroll, sign_in, kinds=("text", "text"))
+    barrier = threading.Barrier(2, timeout=20)
+    real_record = events.record
+
+    def record(session, kind, **fields):
+        if kind == "lesson_completed":
+            session.flush()
+            barrier.wait()  # both lesson rows are written, neither transaction has committed
+        return real_record(session, kind, **fields)
+
+    monkeypatch.setattr(events, "record", record)
+    errors: list[BaseException] = []
+
+    def complete(lesson_id):
+        try:
+            with lms_app.db.session_scope() as s:
+                progress.mark_complete(s, actor, lesson_id)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=complete, args=(lesson.id,)) for lesson in lessons]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert kinds(learner.id).count(("course_completed", None)) == 1
+    with lms_app.db.session_scope() as s:
+        assert len(s.exec(select(Certificate).where(Certificate.user_id == learner.id)).all()) == 1

@@ -144,13 +144,21 @@ def test_dashboard_splits_in_progress_and_completed_and_recommends(make_course, 
     [current] = learning["in_progress"]
     assert current["course"]["id"] == course.id and current["continue_href"].endswith(f"/{lessons[1].id}")
     assert [r["course"]["id"] for r in learning["completed"]] == [done_course.id]
-    assert [c["title"] for c in run(recommendations.for_learner, actor)] == [suggested.title]
+    # Courses in the learner's categories first; other popular courses only fill the rest.
+    assert [c["title"] for c in run(recommendations.for_learner, actor)] == [suggested.title, "Elsewhere"]
+    assert [c["title"] for c in run(recommendations.for_learner, actor, 1)] == [suggested.title]
 
 
-def test_new_learner_has_empty_dashboard(make_user, sign_in):
+def test_new_learner_has_empty_dashboard_and_popular_suggestions(make_user, make_course, sign_in):
     _, actor = sign_in(make_user())
     assert run(dashboards.learner_learning, actor) == {"in_progress": [], "completed": []}
     assert run(recommendations.for_learner, actor) == []
+    make_course(title="Quiet")
+    popular = make_course(title="Popular")
+    make_course(title="Draft", status="draft")
+    with lms_app.db.session_scope() as s:
+        s.get(type(popular), popular.id).student_count = 40
+    assert [c["title"] for c in run(recommendations.for_learner, actor)] == ["Popular", "Quiet"]
 
 
 def test_concurrent_first_completion_creates_one_row(make_course, make_user, enroll, sign_in):
