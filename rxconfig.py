@@ -18,6 +18,12 @@ config = rx.Config(
     show_built_with_reflex=False,
     db_url=settings.database_url,
     redis_url=settings.redis_url,
+    # Without Redis there is one worker, so tab state lives in its memory. Reflex's default
+    # (disk) pickles state to files and lists the whole states folder after every batch of
+    # writes: with 500 learners connected that was a quarter of the server's CPU
+    # (bench/player_load.py). A restart loses tab state; the tabs load their page again.
+    state_manager_mode=rx.constants.StateManagerMode.REDIS if settings.redis_url
+    else rx.constants.StateManagerMode.MEMORY,
     cors_allowed_origins=[o for o in os.environ.get("LMS_ALLOWED_ORIGINS", "").split(",") if o] or ["*"],
     plugins=[
         rx.plugins.SitemapPlugin(),

@@ -126,9 +126,12 @@ class LearnState(rx.State):
         self.open_until = min(ids.index(lesson_id) for lesson_id in locked) - 1 if locked else -1
         here = ids.index(self.content["id"]) if self.content["id"] in ids else -1
         suffix = "?as=learner" if self.as_learner else ""
-        self.prev_href = f"/learn/{self.course_slug}/{ids[here - 1]}{suffix}" if here > 0 else ""
-        self.next_href = f"/learn/{self.course_slug}/{ids[here + 1]}{suffix}" \
+        prev_href = f"/learn/{self.course_slug}/{ids[here - 1]}{suffix}" if here > 0 else ""
+        next_href = f"/learn/{self.course_slug}/{ids[here + 1]}{suffix}" \
             if 0 <= here < len(ids) - 1 and ids[here + 1] not in locked else ""
+        # Assigning marks a var as changed even with the same value: keep unchanged links out of the delta.
+        if (prev_href, next_href) != (self.prev_href, self.next_href):
+            self.prev_href, self.next_href = prev_href, next_href
 
     def _apply(self, summary: progress.CourseProgress) -> None:
         self.done_count, self.total_count, self.percent = summary.done, summary.total, summary.percent
@@ -190,7 +193,9 @@ class LearnState(rx.State):
                                          self._duration)
         except ServiceError:
             return
-        self._last_saved = value
+        # start_seconds acknowledges the save to the tab (a few bytes); the playing video's src
+        # does not depend on it (player_sources is fixed per load).
+        self._last_saved = self.start_seconds = value
         if done and not self.completed:
             self.completed = True
             self._apply(summary)
