@@ -193,28 +193,34 @@ def test_credential_and_issuer_routes_publish_a_key_that_verifies(client, make_c
     assert client.get("/api/credentials/not-a-number.json").status_code == 404
 
 
-def test_font_subset_is_cached_per_glyph_set_and_other_pdfs_are_untouched(tmp_path):
-    from fpdf import FPDF
+def test_covered_names_take_the_direct_writer_and_others_fall_back_to_fpdf2(monkeypatch):
+    from lms_app.services import certificate_writer
 
-    from lms_app.services import certificate_fonts
-
-    def make(name):
+    def make(name, title="Caching"):
         return certificate_pdf.render(certificate_pdf.CertificateContent(
-            site_name="Lumen Learning", learner_name=name, course_title="Caching", teacher_name="T",
+            site_name="Lumen Learning", learner_name=name, course_title=title, teacher_name="T",
             date_label="1 May 2026", number="ABCD-EFGH-IJKL-MNOP-QRST-UVWX", verify_url=f"{BASE}/verify/x"))
 
-    make("Warm Up")
-    before = dict(certificate_fonts.stats)
-    for name in ("Ada Lovelace", "Пётр Чайковский", "Ελένη Ζ"):  # all inside the base set
-        assert name in pdf_text(make(name))
-    assert certificate_fonts.stats["hits"] == before["hits"] + 3
-    assert certificate_fonts.stats["misses"] == before["misses"]
-    assert "Nguyễn" in pdf_text(make("Nguyễn"))  # a rarer glyph: its own subset, still right
-    # Any other PDF with a TTF font goes through fontTools' own subsetting as before.
-    pdf = FPDF()
-    pdf.add_font("plain", "", str(certificate_pdf.REGULAR))
-    pdf.add_page()
-    pdf.set_font("plain", "", 12)
-    pdf.cell(0, 10, "Ordinary Ελληνικά")
-    data = bytes(pdf.output())
-    assert "Ordinary Ελληνικά" in pdf_text(data) and len(data) < 20_000
+    font = certificate_writer.load_font(certificate_pdf.REGULAR)
+    fallbacks = []
+    real = certificate_pdf._render_fpdf
+    monkeypatch.setattr(certificate_pdf, "_render_fpdf", lambda c: fallbacks.append(c.learner_name) or real(c))
+    for name in ("Ada Lovelace", "Пётр Чайковский", "Ελένη Ζ", "Nguyễn Thị Ánh"):  # all in the shipped font
+        data = make(name)
+        assert name in pdf_text(data)
+        # The font's objects are built once per process and reused byte for byte.
+        assert all(obj in data for obj in font.objects)
+    assert fallbacks == []
+    data = make("王小明")  # outside the shipped font: fpdf2 (with a system CJK font when installed)
+    assert fallbacks == ["王小明"] and data.startswith(b"%PDF-") and "Lumen Learning" in pdf_text(data)
+
+
+def test_long_course_titles_wrap_inside_the_frame():
+    from lms_app.services import certificate_writer
+
+    page = certificate_writer.Page(certificate_writer.load_font(certificate_pdf.REGULAR))
+    title = "A very long course title about " + "distributed systems and data engineering " * 3
+    size, lines = certificate_pdf._title_lines(page, title, 237)
+    assert 1 < len(lines) <= 3 and all(page.width(line, size) <= 237 for line in lines)
+    assert " ".join(lines) == " ".join(title.split())
+    assert certificate_pdf._title_lines(page, "Short", 237) == (22, ["Short"])
