@@ -3,7 +3,6 @@
 from lms_app.models.courses import (
     COURSE_LEVELS,
     COURSE_STATUSES,
-    LESSON_TYPES,
     Category,
     Course,
     CourseStatusChange,
@@ -45,7 +44,6 @@ __all__ = [
     "COURSE_LEVELS",
     "COURSE_STATUSES",
     "EVENT_KINDS",
-    "LESSON_TYPES",
     "ROLES",
     "Category",
     "Certificate",

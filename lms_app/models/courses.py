@@ -12,7 +12,6 @@ from lms_app.models.types import UTCDateTime, utcnow
 
 COURSE_STATUSES = ("draft", "pending", "published", "rejected", "archived")
 COURSE_LEVELS = ("beginner", "intermediate", "advanced")
-LESSON_TYPES = ("text", "video", "pdf")
 
 
 class Category(SQLModel, table=True):

@@ -49,6 +49,7 @@ class RevenuePoint(TypedDict):
 class TopEnrollView(TypedDict):
     id: int
     title: str
+    label: str  # the title shortened for the chart's axis
     enrollments: int
 
 
@@ -249,7 +250,7 @@ def dashboard() -> rx.Component:
         rx.grid(
             section("Top courses by enrollments", "top_enrollments",
                     rx.cond(S.top_enrollments.length() > 0, rx.fragment(
-                        bar_chart(S.top_enrollments, "enrollments", "Enrollments", "title"),
+                        bar_chart(S.top_enrollments, "enrollments", "Enrollments", "label"),
                         table(["Course", "Enrollments"], S.top_enrollments, lambda r: [r["title"], r["enrollments"]])),
                         _none("No enrollments in this period."))),
             section("Top courses by revenue", "top_revenue",

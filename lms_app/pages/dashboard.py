@@ -12,9 +12,9 @@ from lms_app.db import run_db
 from lms_app.models.views import CourseCardView
 from lms_app.models.certificates import CertificateView
 from lms_app.services import certificates, dashboards, recommendations
-from lms_app.settings import get_settings
 from lms_app.services.dashboards import LearningView
 from lms_app.services.permissions import LEARNER_AREA
+from lms_app.settings import get_settings
 from lms_app.state.auth import AuthState
 from lms_app.state.guard import current_actor, guarded
 

@@ -34,6 +34,11 @@ class KpiView(TypedDict):
     icon: str
 
 
+def chart_label(text: str, limit: int = 24) -> str:
+    """An axis label that fits the chart on one line; tables and CSV keep the whole title."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def _between(column, p: Period):
     return and_(column >= p.start, column < p.end)
 
@@ -188,7 +193,8 @@ def top_courses(session: Session, p: Period, limit: int = TOP_N) -> dict:
                             .group_by(Course.id, Course.title, LedgerEntry.currency)
                             .order_by(net.desc(), Course.id).limit(limit)).all()
     return {
-        "by_enrollments": [{"id": cid, "title": title, "enrollments": int(count)} for cid, title, count in by_enrol],
+        "by_enrollments": [{"id": cid, "title": title, "label": chart_label(title), "enrollments": int(count)}
+                           for cid, title, count in by_enrol],
         "by_revenue": [{"id": cid, "title": title, "currency": cur, "net_minor": int(amount),
                         "net": format_amount(int(amount), cur)} for cid, title, cur, amount in by_money],
     }
