@@ -34,7 +34,7 @@ class KpiView(TypedDict):
     icon: str
 
 
-def chart_label(text: str, limit: int = 24) -> str:
+def chart_label(text: str, limit: int = 18) -> str:
     """An axis label that fits the chart on one line; tables and CSV keep the whole title."""
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
