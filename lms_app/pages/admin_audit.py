@@ -10,6 +10,7 @@ from lms_app.db import run_db
 from lms_app.services import audit, csv_export
 from lms_app.services.audit import ACTION_LABELS, AuditView
 from lms_app.services.permissions import ADMIN_AREA
+from lms_app.state.admin_paging import AdminPageNumbers
 from lms_app.state.auth import AuthState
 from lms_app.state.guard import current_actor, guarded
 
@@ -21,11 +22,9 @@ def _export(session, actor, q, action):
     return csv_export.to_csv(audit.EXPORT_HEADERS, audit.export_rows(session, actor, q, action))
 
 
-class AdminAuditState(rx.State):
+class AdminAuditState(AdminPageNumbers, rx.State):
     rows: list[AuditView] = []
     total: int = 0
-    page: int = 1
-    pages: int = 1
     q: str = ""
     action: str = ""
     loaded: bool = False
@@ -51,20 +50,6 @@ class AdminAuditState(rx.State):
         self.action = action if action in ACTION_LABELS else ""
         self.page = 1
         await self._fetch()
-
-    @rx.event
-    @guarded(ADMIN_AREA)
-    async def next_page(self):
-        if self.page < self.pages:
-            self.page += 1
-            await self._fetch()
-
-    @rx.event
-    @guarded(ADMIN_AREA)
-    async def prev_page(self):
-        if self.page > 1:
-            self.page -= 1
-            await self._fetch()
 
     @rx.event
     @guarded(ADMIN_AREA)

@@ -13,24 +13,18 @@ from lms_app.db import run_db
 from lms_app.services import review_moderation, reviews
 from lms_app.services.errors import ServiceError
 from lms_app.services.permissions import ADMIN_AREA
+from lms_app.state.admin_paging import AdminKeysetPages
 from lms_app.state.auth import AuthState
 from lms_app.state.guard import current_actor, guarded
 
 
-class LearnerReviewsState(rx.State):
+class LearnerReviewsState(AdminKeysetPages, rx.State):
     rows: list[review_moderation.ModerationRow] = []
-    loaded: bool = False
     hidden_only: bool = False
-    # Keyset paging: the id the next page starts before (0: no older reviews), and whether this is page one.
-    older_than: int = 0
-    first_page: bool = True
     busy_id: int = 0
-    _cursor: int = 0
 
-    async def _fetch(self, cursor: int):
-        self.rows, self.older_than = await run_db(review_moderation.page, current_actor(), self.hidden_only,
-                                                  cursor or None)
-        self._cursor, self.first_page, self.loaded = cursor, cursor == 0, True
+    async def _page(self, cursor: int):
+        return await run_db(review_moderation.page, current_actor(), self.hidden_only, cursor or None)
 
     @rx.event
     @guarded(ADMIN_AREA)
@@ -42,17 +36,6 @@ class LearnerReviewsState(rx.State):
     @guarded(ADMIN_AREA)
     async def show_hidden_only(self, value: bool):
         self.hidden_only = value is True
-        await self._fetch(0)
-
-    @rx.event
-    @guarded(ADMIN_AREA)
-    async def older(self):
-        if self.older_than:
-            await self._fetch(self.older_than)
-
-    @rx.event
-    @guarded(ADMIN_AREA)
-    async def newest(self):
         await self._fetch(0)
 
     @rx.event

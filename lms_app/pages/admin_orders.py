@@ -12,6 +12,7 @@ from lms_app.services.errors import ServiceError
 from lms_app.services.gateways import get_gateway
 from lms_app.services.permissions import ADMIN_AREA
 from lms_app.settings import get_settings
+from lms_app.state.admin_paging import AdminKeysetPages
 from lms_app.state.auth import AuthState
 from lms_app.state.guard import current_actor, guarded
 
@@ -24,25 +25,18 @@ def _refund(session, actor, order_id, reason):
     return refunds.refund(session, actor, order_id, reason, gateway).id
 
 
-class AdminOrdersState(rx.State):
+class AdminOrdersState(AdminKeysetPages, rx.State):
     rows: list[OrderView] = []
-    loaded: bool = False
     searching: bool = False
     target_id: int = 0
     target_label: str = ""
     error: str = ""
     busy: bool = False
-    # Filters and keyset paging: the id the next (older) page starts before, 0 when none.
     search: str = ""
     status: str = ""
-    older_than: int = 0
-    first_page: bool = True
-    _cursor: int = 0
 
-    async def _fetch(self, cursor: int) -> None:
-        self.rows, self.older_than = await run_db(orders.admin_page, current_actor(), self.search, self.status,
-                                                  cursor or None)
-        self._cursor, self.first_page, self.loaded = cursor, cursor == 0, True
+    async def _page(self, cursor: int):
+        return await run_db(orders.admin_page, current_actor(), self.search, self.status, cursor or None)
 
     @rx.event
     @guarded(ADMIN_AREA)
@@ -63,16 +57,6 @@ class AdminOrdersState(rx.State):
         await self._fetch(0)
         self.searching = False
 
-    @rx.event
-    @guarded(ADMIN_AREA)
-    async def older(self):
-        if self.older_than:
-            await self._fetch(self.older_than)
-
-    @rx.event
-    @guarded(ADMIN_AREA)
-    async def newest(self):
-        await self._fetch(0)
 
     @rx.event
     @guarded(ADMIN_AREA)

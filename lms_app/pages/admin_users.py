@@ -12,6 +12,7 @@ from lms_app.services import admin_users
 from lms_app.services.admin_users import UserEnrollmentView, UserOrderView, UserRowView
 from lms_app.services.errors import ServiceError
 from lms_app.services.permissions import ADMIN_AREA
+from lms_app.state.admin_paging import AdminPageNumbers
 from lms_app.state.auth import AuthState
 from lms_app.state.guard import current_actor, guarded
 
@@ -20,11 +21,9 @@ TITLE = "Users"
 LABEL = {"fontSize": "var(--font-size-2)", "fontWeight": "500"}
 
 
-class AdminUsersState(rx.State):
+class AdminUsersState(AdminPageNumbers, rx.State):
     rows: list[UserRowView] = []
     total: int = 0
-    page: int = 1
-    pages: int = 1
     q: str = ""
     role: str = ""
     status: str = ""
@@ -62,20 +61,6 @@ class AdminUsersState(rx.State):
         self.status = status if status in admin_users.STATUSES else ""
         self.page = 1
         await self._fetch()
-
-    @rx.event
-    @guarded(ADMIN_AREA)
-    async def next_page(self):
-        if self.page < self.pages:
-            self.page += 1
-            await self._fetch()
-
-    @rx.event
-    @guarded(ADMIN_AREA)
-    async def prev_page(self):
-        if self.page > 1:
-            self.page -= 1
-            await self._fetch()
 
     @rx.event
     @guarded(ADMIN_AREA)
