@@ -60,7 +60,7 @@ RUN reflex export --frontend-only --no-zip --loglevel info \
  && test -d .web/node_modules
 
 # Production by default: without LMS_SECRET_KEY (>= 32 characters) the container refuses to
-# start and says why (lms_app.settings.Settings.production_problems).
+# start and says why (lms_app.core.settings.Settings.production_problems).
 ENV LMS_ENV=production \
     LMS_DEMO_DATA=false \
     LMS_DATA_DIR=/app/data

@@ -1,4 +1,4 @@
-"""Reflex configuration. Values come from lms_app.settings so every entry point agrees.
+"""Reflex configuration. Values come from lms_app.core.settings so every entry point agrees.
 
 Nothing here may reach the internet: telemetry is off and the frontend is built with the bun
 installed by scripts/setup.sh from the npm registry (REFLEX_USE_SYSTEM_BUN=1).
@@ -8,12 +8,14 @@ import os
 
 import reflex as rx
 
-from lms_app.settings import get_settings
+from lms_app.core.settings import get_settings
 
 settings = get_settings()
 
 config = rx.Config(
     app_name="lms_app",
+    # The app is assembled in lms_app/app.py (plugins decide its pages and routes).
+    app_module_import="lms_app.app",
     telemetry_enabled=False,
     show_built_with_reflex=False,
     db_url=settings.database_url,

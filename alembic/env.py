@@ -1,6 +1,6 @@
 """Alembic environment, hand-written so migrations use the app's own settings and models.
 
-- The URL comes from ``lms_app.settings`` (LMS_DATABASE_URL), or from the connection a caller
+- The URL comes from ``lms_app.core.settings`` (LMS_DATABASE_URL), or from the connection a caller
   passes in ``config.attributes["connection"]`` (tests and the migrate command do).
 - ``compare_type=True`` so a column type change produces a migration.
 - Batch mode on SQLite, which cannot ALTER most things in place.
@@ -13,19 +13,20 @@ from logging.config import fileConfig
 from alembic import context
 from sqlmodel import SQLModel
 
-import lms_app.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from lms_app.models.schema_extras import include_object
-from lms_app.db import make_engine
-from lms_app.settings import get_settings
+from lms_app.core.schema_extras import include_object
+from lms_app.core.db import make_engine
+from lms_app.core import plugins
+from lms_app.core.settings import get_settings
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
+plugins.manager()  # imports every feature's and installed plugin's tables
 target_metadata = SQLModel.metadata
 
 # Indexes that exist only in migrations (the PostgreSQL full-text GIN index) are neither
-# dropped nor reported by autogenerate: see lms_app/models/schema_extras.py.
+# dropped nor reported by autogenerate: see lms_app/core/schema_extras.py.
 
 
 def _configure(connection=None, url=None) -> None:
@@ -37,7 +38,7 @@ def _configure(connection=None, url=None) -> None:
         compare_type=True,
         render_as_batch=dialect.startswith("sqlite"),
         literal_binds=connection is None,
-        user_module_prefix="lms_app.models.types.",
+        user_module_prefix="lms_app.core.types.",
         include_object=include_object,
     )
 

@@ -134,15 +134,16 @@ def run(repeat: int, explain: bool) -> int:
     from sqlalchemy import event, text
     from sqlmodel import Session
 
-    import lms_app.db
+    import lms_app.core.db
     from lms_app.manage import alembic_config
-    from lms_app.services import analytics, sessions, teacher_analytics
-    from lms_app.services.accounts import Actor, actor_for_token
+    from lms_app.analytics.services import platform as analytics, teacher as teacher_analytics
+    from lms_app.core import sessions
+    from lms_app.core.sessions import Actor, actor_for_token
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
     command.upgrade(cfg, "head")
-    engine = lms_app.db.get_engine()
+    engine = lms_app.core.db.get_engine()
     started = time.perf_counter()
     with engine.begin() as conn:
         already = conn.execute(text("SELECT count(*) FROM users")).scalar()
@@ -158,7 +159,7 @@ def run(repeat: int, explain: bool) -> int:
                   ("users", "courses", "enrollments", "learning_events", "ledger_entries")}
     print(f"generated in {time.perf_counter() - started:.1f} s: {counts}")
 
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         _, token = sessions.create_session(s, 1, 30)  # the admin's session, looked up like the guard does
     admin = Actor(user_id=1, role="admin", session_id=0)
     timings: list[tuple[str, float]] = []
@@ -207,7 +208,7 @@ def run(repeat: int, explain: bool) -> int:
     for label, start in (("admin analytics, last 30 days", None), ("admin analytics, last 365 days", "year")):
         from datetime import timedelta
 
-        from lms_app.models.types import utcnow
+        from lms_app.core.types import utcnow
 
         first = (utcnow() - timedelta(days=364)).date().isoformat() if start else None
         data = page(label, lambda s: analytics.dashboard(s, admin, first, None))

@@ -41,20 +41,25 @@ def run(n_learners: int, n_queue: int) -> None:
     from alembic import command
     from sqlalchemy import event, func, select
 
-    import lms_app.db
+    import lms_app.core.db
     from lms_app.manage import alembic_config
-    from lms_app.models import Course, Enrollment, Lesson, Module, User
-    from lms_app.models.assignments import AssignmentSettings, PeerReview, RubricCriterion, Submission
-    from lms_app.models.types import utcnow
-    from lms_app.services import assignment_grading, assignment_views, submissions
-    from lms_app.services.accounts import Actor
+    from lms_app.core.courses import Course, Enrollment, Lesson, Module
+    from lms_app.core.users import User
+    from lms_app.assignments.models import AssignmentSettings, PeerReview, RubricCriterion, Submission
+    from lms_app.core.types import utcnow
+    from lms_app.assignments.services import (
+        grading as assignment_grading,
+        views as assignment_views,
+        submissions,
+    )
+    from lms_app.core.sessions import Actor
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
     command.upgrade(cfg, "head")
-    engine = lms_app.db.get_engine()
+    engine = lms_app.core.db.get_engine()
     levels = [{"label": "Good", "points": 2}, {"label": "Weak", "points": 0}]
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         teacher = User(email="t@example.com", name="Bench Teacher", role="teacher", password_hash="!")
         s.add(teacher)
         s.flush()
@@ -84,10 +89,10 @@ def run(n_learners: int, n_queue: int) -> None:
     times = []
     for uid in ids[:n_learners]:
         start = time.perf_counter()
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
             submissions.submit_text(s, Actor(user_id=uid, role="learner", session_id=0), peer_id, "My answer")
         times.append((time.perf_counter() - start) * 1000)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         per_sub = s.exec(select(PeerReview.submission_id, func.count()).group_by(PeerReview.submission_id)).all()
         self_reviews = s.execute(select(func.count()).select_from(PeerReview)
                                  .where(PeerReview.reviewer_id == PeerReview.author_id)).scalar_one()
@@ -103,14 +108,14 @@ def run(n_learners: int, n_queue: int) -> None:
     def measure(label: str, fn, *args, repeat: int = 20) -> None:
         statements.clear()
         event.listen(engine, "before_cursor_execute", listener)
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
             fn(s, *args)
         event.remove(engine, "before_cursor_execute", listener)
         n = len(statements)
         runs = []
         for _ in range(repeat):
             start = time.perf_counter()
-            with lms_app.db.session_scope() as s:
+            with lms_app.core.db.session_scope() as s:
                 fn(s, *args)
             runs.append((time.perf_counter() - start) * 1000)
         print(f"{label:<40} {n:>3} statements, median {statistics.median(runs):.1f} ms")
@@ -118,7 +123,7 @@ def run(n_learners: int, n_queue: int) -> None:
     measure("assignment panel (learner, 2 reviews)", assignment_views.panel, actor, peer_id)
 
     now = utcnow()
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         rows = []
         for i in range(n_queue):
             lesson_id = graded_ids[i % len(graded_ids)]

@@ -37,7 +37,7 @@ def main() -> int:
     try:
         return run()
     finally:
-        from lms_app.db import reset_engine
+        from lms_app.core.db import reset_engine
 
         reset_engine()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -46,11 +46,13 @@ def main() -> int:
 def run() -> int:
     from alembic import command
 
-    from lms_app.db import session_scope
+    from lms_app.core.db import session_scope
     from lms_app.manage import alembic_config
-    from lms_app.models import User
-    from lms_app.services import authoring, curriculum, passwords, sessions
-    from lms_app.services.accounts import Actor
+    from lms_app.core.users import User
+    from lms_app.authoring.services import courses as authoring, curriculum
+    from lms_app.accounts.services import passwords
+    from lms_app.core import sessions
+    from lms_app.core.sessions import Actor
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
@@ -75,8 +77,8 @@ def run() -> int:
 
     import reflex as rx  # noqa: F401
 
-    import lms_app.lms_app  # noqa: F401  (registers every state)
-    from lms_app.pages.course_editor import CourseEditorState
+    import lms_app.app  # noqa: F401  (registers every state)
+    from lms_app.authoring.pages.course_editor import CourseEditorState
     from reflex.state import State
     from reflex_base.utils.format import json_dumps
 
@@ -125,7 +127,7 @@ def run() -> int:
     total = delta_bytes + event_bytes
 
     with session_scope() as s:
-        from lms_app.models import Lesson
+        from lms_app.core.courses import Lesson
 
         assert s.get(Lesson, target).title == "A brand new title for the middle lesson", "rename did not save"
 

@@ -1,4 +1,4 @@
-"""Catalog figures on PostgreSQL with 100,000 published courses (lms_app.services.catalog).
+"""Catalog figures on PostgreSQL with 100,000 published courses (lms_app.catalog.services.queries).
 
 Generates the data itself (in a schema of its own, ``catalog_bench`` by default, built by the
 real migrations; kept between runs so the 100k rows are generated once — ``--fresh`` rebuilds),
@@ -81,12 +81,13 @@ def generate(n: int) -> None:
     from sqlalchemy import insert, text
     from sqlmodel import Session, func, select
 
-    import lms_app.db
-    from lms_app.models import Category, Course, User
-    from lms_app.models.types import utcnow
-    from lms_app.services.course_fields import search_text_for
+    import lms_app.core.db
+    from lms_app.core.courses import Category, Course
+    from lms_app.core.users import User
+    from lms_app.core.types import utcnow
+    from lms_app.core.course_fields import search_text_for
 
-    engine = lms_app.db.get_engine()
+    engine = lms_app.core.db.get_engine()
     with Session(engine) as s:
         have = s.exec(select(func.count()).select_from(Course)).one()
         if have >= n:
@@ -155,11 +156,11 @@ def main() -> None:
     from sqlalchemy import event
     from sqlmodel import Session, func, select
 
-    import lms_app.db
-    from lms_app.models import Course
-    from lms_app.services import catalog_params, catalog_search
+    import lms_app.core.db
+    from lms_app.core.courses import Course
+    from lms_app.catalog.services import params as catalog_params, search as catalog_search
 
-    engine = lms_app.db.get_engine()
+    engine = lms_app.core.db.get_engine()
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
 

@@ -35,7 +35,7 @@ NAMES = ["Zoë Ørsted-Núñez", "Пётр Ильич Чайковский", "Ε
 
 COLD = r"""
 import time; t0 = time.perf_counter()
-from lms_app.services import certificate_pdf as p
+from lms_app.certificates.services import pdf as p
 c = p.CertificateContent("Lumen Learning", "Zoë Ørsted-Пётр Ελένη", "Cold start", "Grace Hopper", "1 May 2026",
                          "ABCD-EFGH-IJKL-MNOP-QRST-UVWX", "https://learn.example.org/verify/ABCD-EFGH-IJKL-MNOP-QRST-UVWX")
 t1 = time.perf_counter(); p.render(c); t2 = time.perf_counter()
@@ -44,7 +44,7 @@ print(f"{(t1 - t0) * 1e3:.1f} {(t2 - t1) * 1e3:.1f}")
 
 
 def content(i: int):
-    from lms_app.services import certificate_pdf, certificates
+    from lms_app.certificates.services import pdf as certificate_pdf, issuing as certificates
 
     number = certificates.new_number()
     return certificate_pdf.CertificateContent(
@@ -60,7 +60,7 @@ def ms(values: list[float]) -> str:
 
 
 def renders(cold: int, warm: int, batch: int) -> None:
-    from lms_app.services import certificate_pdf
+    from lms_app.certificates.services import pdf as certificate_pdf
 
     firsts = []
     for _ in range(cold):
@@ -94,20 +94,23 @@ def storage_and_issue() -> None:
     from sqlalchemy import event
     from sqlmodel import select
 
-    import lms_app.db
+    import lms_app.core.db
     from lms_app.manage import alembic_config
-    from lms_app.models import Certificate, Course, Enrollment, Lesson, LessonProgress, Module, User
-    from lms_app.models.types import utcnow
-    from lms_app.services import certificate_pdf, certificates
-    from lms_app.services.accounts import Actor
-    from lms_app.settings import get_settings
+    from lms_app.certificates.models import Certificate
+    from lms_app.core.courses import Course, Enrollment, Lesson, Module
+    from lms_app.learning.models import LessonProgress
+    from lms_app.core.users import User
+    from lms_app.core.types import utcnow
+    from lms_app.certificates.services import pdf as certificate_pdf, issuing as certificates
+    from lms_app.core.sessions import Actor
+    from lms_app.core.settings import get_settings
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
     command.upgrade(cfg, "head")
     settings = get_settings()
     n = 50
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         teacher = User(email="t@example.com", name="Bench Teacher", role="teacher", password_hash="!")
         s.add(teacher)
         s.flush()
@@ -130,7 +133,7 @@ def storage_and_issue() -> None:
         ids = [u.id for u in learners]
         course_id = course.id
 
-    engine = lms_app.db.get_engine()
+    engine = lms_app.core.db.get_engine()
     statements: list[str] = []
 
     def count(*a):
@@ -140,7 +143,7 @@ def storage_and_issue() -> None:
     for uid in ids:
         event.listen(engine, "before_cursor_execute", count)
         t = time.perf_counter()
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
             certificates.issue_for_completion(s, uid, course_id)
         issue_times.append((time.perf_counter() - t) * 1e3)
         event.remove(engine, "before_cursor_execute", count)
@@ -148,14 +151,14 @@ def storage_and_issue() -> None:
     print(f"[5] issue_for_completion (own transaction, incl. commit): {ms(issue_times)}; "
           f"{per_issue:.0f} SQL statements each")
 
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         owner = dict(s.exec(select(Certificate.number, Certificate.user_id)).all())
     numbers = list(owner)
     actors = {uid: Actor(user_id=uid, role="learner", session_id=0) for uid in ids}
     first, stored = [], []
     for number in numbers:
         t = time.perf_counter()
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
             _, path = certificates.pdf_path(s, settings, actors[owner[number]], number, "https://learn.example.org")
         path.read_bytes()
         first.append((time.perf_counter() - t) * 1e3)
@@ -168,7 +171,7 @@ def storage_and_issue() -> None:
     try:
         for number in numbers:
             t = time.perf_counter()
-            with lms_app.db.session_scope() as s:
+            with lms_app.core.db.session_scope() as s:
                 _, path = certificates.pdf_path(s, settings, actors[owner[number]], number,
                                                 "https://learn.example.org")
             path.read_bytes()

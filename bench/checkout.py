@@ -42,23 +42,26 @@ def run(repeat: int, concurrent: int) -> None:
     from alembic import command
     from sqlalchemy import event, func, select
 
-    import lms_app.db
+    import lms_app.core.db
     from lms_app.manage import alembic_config
-    from lms_app.models import Coupon, Course, Enrollment, Order, User
-    from lms_app.services import checkout, sessions
-    from lms_app.services.accounts import Actor
-    from lms_app.services.gateways.base import CardDetails
-    from lms_app.services.gateways.test_gateway import TestGateway
-    from lms_app.settings import get_settings
+    from lms_app.commerce.models import Coupon, Order
+    from lms_app.core.courses import Course, Enrollment
+    from lms_app.core.users import User
+    from lms_app.commerce.services import checkout
+    from lms_app.core import sessions
+    from lms_app.core.sessions import Actor
+    from lms_app.commerce.gateways.base import CardDetails
+    from lms_app.commerce.gateways.test_gateway import TestGateway
+    from lms_app.core.settings import get_settings
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
     command.upgrade(cfg, "head")
-    engine = lms_app.db.get_engine()
+    engine = lms_app.core.db.get_engine()
     settings, gateway = get_settings(), TestGateway()
     card = CardDetails(number="4242424242424242", expiry="12/39", cvc="123")
     n_users = 2 * repeat + concurrent
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         teacher = User(email="t@example.com", name="Bench Teacher", role="teacher", password_hash="!")
         s.add(teacher)
         s.flush()
@@ -76,17 +79,17 @@ def run(repeat: int, concurrent: int) -> None:
 
     def purchase(token: str, slug: str, coupon: str) -> None:
         """What CheckoutState.pay does: the guard's session lookup, then one purchase transaction."""
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
             user, row = sessions.resolve_session(s, token)
             actor = Actor(user_id=user.id, role=user.role, session_id=row.id)
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
             checkout.purchase(s, settings, actor, slug, coupon, card, gateway)
 
     print(f"backend: {engine.dialect.name}\n")
     print(f"{'purchase':>16} {'queries':>8} {'guard':>6} {'median ms':>10}")
     event.listen(engine, "before_cursor_execute", listener)
     statements.clear()
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         sessions.resolve_session(s, tokens[-1])
     guard_queries = len(statements)
     event.remove(engine, "before_cursor_execute", listener)
@@ -124,7 +127,7 @@ def run(repeat: int, concurrent: int) -> None:
     for th in threads:
         th.join(120)
     wall = time.perf_counter() - t
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         paid = s.exec(select(func.count(Order.id)).where(Order.status == "paid")).one()[0]
         enrolled = s.exec(select(func.count(Enrollment.id))).one()[0]
     print(f"{concurrent} concurrent purchases (different learners, different courses): "

@@ -1,4 +1,4 @@
-"""SQL statements and time for the course page (session lookup + lms_app.services.course_page).
+"""SQL statements and time for the course page (session lookup + lms_app.catalog.services.course_page).
 
 Builds the schema with the real migrations, creates a course with 5 lessons and one with 500
 (spread over 5 and 25 modules), then for each, and for each viewer (signed out; a signed-in
@@ -41,18 +41,20 @@ def run(repeat: int) -> None:
     from sqlalchemy import event, insert
     from sqlmodel import Session
 
-    import lms_app.db
+    import lms_app.core.db
     from lms_app.manage import alembic_config
-    from lms_app.models import Course, Enrollment, Lesson, Module, User
-    from lms_app.services import course_page, sessions
-    from lms_app.services.accounts import Actor
+    from lms_app.core.courses import Course, Enrollment, Lesson, Module
+    from lms_app.core.users import User
+    from lms_app.catalog.services import course_page
+    from lms_app.core import sessions
+    from lms_app.core.sessions import Actor
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
     command.upgrade(cfg, "head")
-    engine = lms_app.db.get_engine()
+    engine = lms_app.core.db.get_engine()
 
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         teacher = User(email="t@example.com", name="Bench Teacher", role="teacher", password_hash="!", bio="Hi.")
         learner = User(email="l@example.com", name="Bench Learner", role="learner", password_hash="!")
         s.add_all([teacher, learner])

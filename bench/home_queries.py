@@ -1,4 +1,4 @@
-"""SQL statements and time for the home page's data (lms_app.services.catalog.home_page).
+"""SQL statements and time for the home page's data (lms_app.catalog.services.queries.home_page).
 
 Builds the schema with the real migrations, then generates data directly with SQLModel rows
 (categories, one teacher, N published courses) and calls ``home_page(session)``:
@@ -93,7 +93,8 @@ class StatementCounter:
 
 
 def _seed_base(session) -> tuple[int, list[int]]:
-    from lms_app.models import Category, User
+    from lms_app.core.courses import Category
+    from lms_app.core.users import User
 
     teacher = User(email="bench-teacher@example.com", name="Bench Teacher", role="teacher",
                    password_hash="$2b$12$" + "x" * 53)  # never used to sign in
@@ -105,8 +106,8 @@ def _seed_base(session) -> tuple[int, list[int]]:
 
 
 def _add_courses(session, start: int, count: int, teacher_id: int, category_ids: list[int]) -> None:
-    from lms_app.models import Course
-    from lms_app.models.types import utcnow
+    from lms_app.core.courses import Course
+    from lms_app.core.types import utcnow
 
     rng = random.Random(start)
     now = utcnow()
@@ -126,7 +127,7 @@ def _add_courses(session, start: int, count: int, teacher_id: int, category_ids:
 def _measure(engine, counter: StatementCounter, repeat: int) -> dict:
     from sqlmodel import Session
 
-    from lms_app.services.catalog import home_page
+    from lms_app.catalog.services.queries import home_page
 
     with Session(engine) as session:  # cold: first call on a fresh session
         t0 = time.perf_counter()
@@ -166,7 +167,7 @@ def main() -> int:
         from sqlalchemy import text
 
         from lms_app import manage
-        from lms_app.db import get_engine, reset_engine, session_scope
+        from lms_app.core.db import get_engine, reset_engine, session_scope
 
         manage.migrate()
         logging.getLogger("alembic").setLevel(logging.WARNING)

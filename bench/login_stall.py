@@ -47,9 +47,9 @@ def _configure_env(tmp: str, cost: int) -> None:
 
 def _prepare_db(n_users: int, cost: int) -> list[str]:
     from lms_app import manage
-    from lms_app.db import session_scope
-    from lms_app.models import User
-    from lms_app.services import passwords
+    from lms_app.core.db import session_scope
+    from lms_app.core.users import User
+    from lms_app.accounts.services import passwords
 
     manage.migrate()
     pw_hash = passwords.hash_password(PASSWORD, cost)  # one hash, reused: setup speed only
@@ -101,9 +101,9 @@ async def _measure(work) -> tuple[float, Ticker, object]:
 
 
 async def concurrent_logins(emails: list[str], pool_size: int | None = None):
-    from lms_app.db import run_db
-    from lms_app.services import accounts
-    from lms_app.settings import get_settings
+    from lms_app.core.db import run_db
+    from lms_app.accounts.services import accounts
+    from lms_app.core.settings import get_settings
 
     settings = get_settings()
     if pool_size:
@@ -117,9 +117,9 @@ async def concurrent_logins(emails: list[str], pool_size: int | None = None):
 
 
 async def inline_login(email: str):
-    from lms_app.db import _call_in_session
-    from lms_app.services import accounts
-    from lms_app.settings import get_settings
+    from lms_app.core.db import _call_in_session
+    from lms_app.accounts.services import accounts
+    from lms_app.core.settings import get_settings
 
     settings = get_settings()
 
@@ -167,7 +167,7 @@ def main() -> int:
         emails = _prepare_db(args.logins, args.cost)
 
         t0 = time.perf_counter()
-        from lms_app.services import passwords
+        from lms_app.accounts.services import passwords
         passwords.verify_password(PASSWORD, passwords.hash_password(PASSWORD, args.cost))
         one_hash = (time.perf_counter() - t0) / 2
         print(f"  one bcrypt operation at cost {args.cost}: ~{one_hash * 1000:.0f} ms")
@@ -204,7 +204,7 @@ def main() -> int:
         print("\n  [B] is not how the app runs; it shows what [A] avoids: every other user waits that long.")
         return 0 if ok else 1
     finally:
-        from lms_app.db import reset_engine
+        from lms_app.core.db import reset_engine
 
         reset_engine()
         if args.keep:

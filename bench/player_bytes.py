@@ -50,12 +50,12 @@ def make_rows():
     """Courses of 5/50/500 lessons and one learner enrolled in all: ([(lessons, slug, lesson id)], token)."""
     import secrets
 
-    import lms_app.db
+    import lms_app.core.db
     from player_fixture import make_course, make_learners, make_teacher
 
     tag = secrets.token_hex(3)
     pages, course_ids = [], []
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         teacher = make_teacher(s, f"bytes-{tag}")
         for lessons, modules in SIZES:
             slug = f"player-bytes-{lessons}-{tag}"
@@ -171,8 +171,8 @@ async def _drive_in_process(pages, token) -> list:
 
     import reflex as rx  # noqa: F401
 
-    import lms_app.lms_app  # noqa: F401  (registers every state)
-    from lms_app.pages.learn_state import LearnState
+    import lms_app.app  # noqa: F401  (registers every state)
+    from lms_app.learning.pages.learn_state import LearnState
     from reflex.state import State
     from reflex_base.utils import format
     from reflex_base.utils.format import json_dumps

@@ -29,7 +29,7 @@ def use_database(database_url: str) -> None:
 
 
 def make_teacher(s, tag: str):
-    from lms_app.models import User
+    from lms_app.core.users import User
 
     teacher = User(email=f"bench-teacher-{tag}@example.com", name="Bench Teacher", role="teacher",
                    password_hash="!", bio="Bench.")
@@ -40,8 +40,8 @@ def make_teacher(s, tag: str):
 
 def make_course(s, teacher_id: int, slug: str, lessons: int, modules: int, sequential: bool = False):
     """A published course with ``lessons`` video lessons spread over ``modules``; returns (id, lesson ids)."""
-    from lms_app.models import Course, Lesson, Module
-    from lms_app.models.types import utcnow
+    from lms_app.core.courses import Course, Lesson, Module
+    from lms_app.core.types import utcnow
 
     course = Course(slug=slug, title=f"Bench course: {lessons} lessons", teacher_id=teacher_id, status="published",
                     published_at=utcnow(), description="A course for the player benchmarks.",
@@ -67,8 +67,9 @@ def make_course(s, teacher_id: int, slug: str, lessons: int, modules: int, seque
 
 def make_learners(s, count: int, course_ids: list[int], tag: str, days: int = 2) -> list[tuple[int, str]]:
     """``count`` learners, each enrolled in every course and signed in: [(user id, raw session token)]."""
-    from lms_app.models import Enrollment, User
-    from lms_app.services import sessions
+    from lms_app.core.courses import Enrollment
+    from lms_app.core.users import User
+    from lms_app.core import sessions
 
     tag = f"{tag}-{secrets.token_hex(3)}"
     users = [User(email=f"bench-learner-{tag}-{i}@example.com", name=f"Bench Learner {i}", role="learner",

@@ -140,12 +140,12 @@ def create_rows(database_url: str, learners: int, lessons: int):
     from player_fixture import use_database
 
     use_database(database_url)
-    import lms_app.db
+    import lms_app.core.db
 
     from player_fixture import make_course, make_learners, make_teacher
 
     tag = secrets.token_hex(3)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         teacher = make_teacher(s, f"load-{tag}")
         course_id, lesson_ids = make_course(s, teacher, f"player-load-{tag}", lessons, max(1, lessons // 10))
         people = make_learners(s, learners, [course_id], f"load-{tag}")
@@ -155,11 +155,11 @@ def create_rows(database_url: str, learners: int, lessons: int):
 def stored_completions(course_id: int, user_ids: list[int]) -> dict[int, set[int]]:
     from sqlalchemy import select
 
-    import lms_app.db
-    from lms_app.models import LessonProgress
+    import lms_app.core.db
+    from lms_app.learning.models import LessonProgress
 
     done: dict[int, set[int]] = defaultdict(set)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         rows = s.execute(select(LessonProgress.user_id, LessonProgress.lesson_id).where(
             LessonProgress.course_id == course_id, LessonProgress.completed_at.is_not(None),
             LessonProgress.user_id.in_(user_ids))).all()

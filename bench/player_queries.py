@@ -51,19 +51,20 @@ def run(repeat: int, show_sql: bool) -> int:
     from sqlalchemy import event
     from sqlmodel import Session
 
-    import lms_app.db
+    import lms_app.core.db
     from lms_app.manage import alembic_config
-    from lms_app.services import accounts, course_access
+    from lms_app.accounts.services import accounts
+    from lms_app.learning.services import course_access
 
     from player_fixture import make_course, make_learners, make_teacher
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
     command.upgrade(cfg, "head")
-    engine = lms_app.db.get_engine()
+    engine = lms_app.core.db.get_engine()
 
     courses = {}
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         teacher = make_teacher(s, "q")
         for lessons, modules in ((5, 5), (500, 25)):
             cid, ids = make_course(s, teacher, f"player-bench-{lessons}", lessons, modules)
@@ -78,7 +79,7 @@ def run(repeat: int, show_sql: bool) -> int:
 
     def resolve():
         with Session(engine, expire_on_commit=False) as s:
-            found = accounts.actor_for_token(s, token)
+            found = sessions.actor_for_token(s, token)
             s.commit()
             return found[0]
 
@@ -130,7 +131,7 @@ def run(repeat: int, show_sql: bool) -> int:
 def _course_ids(s) -> list[int]:
     from sqlalchemy import select
 
-    from lms_app.models import Course
+    from lms_app.core.courses import Course
 
     return list(s.execute(select(Course.id).where(Course.slug.like("player-bench-%"))).scalars())
 

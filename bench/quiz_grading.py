@@ -46,7 +46,7 @@ def main() -> int:
 
 
 def question(i: int, kind: str):
-    from lms_app.models import QuizQuestion
+    from lms_app.quizzes.models import QuizQuestion
 
     options, key = [], {}
     if kind == "single":
@@ -82,18 +82,20 @@ def run(repeat: int) -> int:
     from alembic import command
     from sqlalchemy import event
 
-    import lms_app.db
+    import lms_app.core.db
     from lms_app.manage import alembic_config
-    from lms_app.models import Course, Enrollment, Lesson, Module, Quiz, User
-    from lms_app.services import quiz_attempts, quiz_grading
-    from lms_app.services.accounts import Actor
+    from lms_app.core.courses import Course, Enrollment, Lesson, Module
+    from lms_app.quizzes.models import Quiz
+    from lms_app.core.users import User
+    from lms_app.quizzes.services import attempts as quiz_attempts, grading as quiz_grading
+    from lms_app.core.sessions import Actor
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
     command.upgrade(cfg, "head")
-    engine = lms_app.db.get_engine()
+    engine = lms_app.core.db.get_engine()
     n_learners = 3 * repeat + 2
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         teacher = User(email="t@example.com", name="Bench Teacher", role="teacher", password_hash="!")
         s.add(teacher)
         s.flush()
@@ -123,10 +125,10 @@ def run(repeat: int) -> int:
         lesson_id = lessons[0].id
 
     def prepared(actor, right: bool):
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
             attempt = quiz_attempts.start_attempt(s, actor, lesson_id)
         for qid, value in answers_for(attempt, right).items():
-            with lms_app.db.session_scope() as s:
+            with lms_app.core.db.session_scope() as s:
                 quiz_attempts.save_answer(s, actor, attempt.id, qid, value)
         return attempt
 
@@ -137,7 +139,7 @@ def run(repeat: int) -> int:
         event.listen(engine, "before_cursor_execute", listener)
         statements.clear()
         t = time.perf_counter()
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
             outcome = quiz_attempts.submit_attempt(s, actor, attempt.id)
         ms = (time.perf_counter() - t) * 1000
         event.remove(engine, "before_cursor_execute", listener)

@@ -46,15 +46,17 @@ def setup(learners: int, questions: int):
     from alembic import command
     from sqlmodel import select
 
-    import lms_app.db
+    import lms_app.core.db
     from lms_app.manage import alembic_config
-    from lms_app.models import Course, Enrollment, Lesson, Module, Quiz, QuizQuestion, User
-    from lms_app.services import sessions
+    from lms_app.core.courses import Course, Enrollment, Lesson, Module
+    from lms_app.quizzes.models import Quiz, QuizQuestion
+    from lms_app.core.users import User
+    from lms_app.core import sessions
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
     command.upgrade(cfg, "head")
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         teacher = User(email="t@example.com", name="Bench Teacher", role="teacher", password_hash="!")
         s.add(teacher)
         s.flush()
@@ -87,13 +89,14 @@ def run(learners: int, clicks: int, questions: int) -> int:
     from sqlalchemy import func
     from sqlmodel import select
 
-    import lms_app.db
-    from lms_app.db import run_db
-    from lms_app.models import QuizAttempt
-    from lms_app.services import accounts, quiz_attempts
+    import lms_app.core.db
+    from lms_app.core.db import run_db
+    from lms_app.quizzes.models import QuizAttempt
+    from lms_app.accounts.services import accounts
+    from lms_app.quizzes.services import attempts as quiz_attempts
 
     lesson_id, tokens, ids = setup(learners + 5, questions)
-    engine = lms_app.db.get_engine()
+    engine = lms_app.core.db.get_engine()
     # First, alone: statements and time of one start (5 learners kept out of the burst).
     from sqlalchemy import event
 
@@ -104,9 +107,9 @@ def run(learners: int, clicks: int, questions: int) -> int:
         event.listen(engine, "before_cursor_execute", listener)
         statements.clear()
         t = time.perf_counter()
-        with lms_app.db.session_scope() as s:
-            actor, _ = accounts.actor_for_token(s, token)
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
+            actor, _ = sessions.actor_for_token(s, token)
+        with lms_app.core.db.session_scope() as s:
             quiz_attempts.start_attempt(s, actor, lesson_id)
         solo_ms.append((time.perf_counter() - t) * 1000)
         event.remove(engine, "before_cursor_execute", listener)
@@ -119,7 +122,7 @@ def run(learners: int, clicks: int, questions: int) -> int:
         await asyncio.sleep(delay)
         t = time.perf_counter()
         try:
-            actor, _ = await run_db(accounts.actor_for_token, token)  # the guard
+            actor, _ = await run_db(sessions.actor_for_token, token)  # the guard
             attempt = await run_db(quiz_attempts.start_attempt, actor, lesson_id)
             assert attempt.questions, "no questions drawn"
         except Exception as exc:  # noqa: BLE001 - every failure is reported
@@ -133,7 +136,7 @@ def run(learners: int, clicks: int, questions: int) -> int:
         return time.perf_counter() - t
 
     wall = asyncio.run(burst())
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         per_user = dict(s.exec(select(QuizAttempt.user_id, func.count(QuizAttempt.id))
                                .group_by(QuizAttempt.user_id)).all())
     exactly_one = sum(1 for uid in ids if per_user.get(uid) == 1)

@@ -35,9 +35,9 @@ def scratch_database(database_url: str | None, name: str):
     try:
         yield
     finally:
-        import lms_app.db
+        import lms_app.core.db
 
-        lms_app.db.reset_engine()
+        lms_app.core.db.reset_engine()
         shutil.rmtree(tmp, ignore_errors=True)
         if schema:
             from sqlalchemy import create_engine, text

@@ -1,4 +1,4 @@
-"""Command line for operators: ``python -m lms_app.manage migrate|seed|prepare|check|create-admin``.
+"""Command line for operators: ``python -m lms_app.manage migrate|seed|prepare|check|create-admin|plugins|jobs``.
 
 Migrations never run on import; the run command calls ``prepare`` (migrate, then seed when
 demo data is on) before starting the server.
@@ -9,34 +9,72 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lms_app.settings import PROJECT_ROOT, SettingsError, get_settings
+from lms_app.core.settings import PROJECT_ROOT, SettingsError, get_settings
 
 
 def alembic_config():
+    """The built-in migrations plus every installed plugin's own branch (``lms_migrations``)."""
+    import os
+
     from alembic.config import Config
+
+    from lms_app.core import plugins
 
     cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    locations = [str(PROJECT_ROOT / "alembic" / "versions")]
+    locations += [spec.path for spec in plugins.collected("lms_migrations")]
+    cfg.set_main_option("version_locations", os.pathsep.join(locations))
     return cfg
 
 
 def migrate() -> None:
+    """Upgrade the app's history and every plugin branch (``heads``: one per branch)."""
     from alembic import command
 
-    command.upgrade(alembic_config(), "head")
+    command.upgrade(alembic_config(), "heads")
+
+
+def list_plugins() -> int:
+    from lms_app.core import plugins
+
+    for row in plugins.installed():
+        print(f"{row['name']:<14} {row['source']:<28} {row['module']}")
+        if row["hooks"]:
+            print(f"{'':<14} hooks: {', '.join(row['hooks'])}")
+    return 0
+
+
+def jobs(action: str | None, name: str | None) -> int:
+    """List the periodic jobs plugins declare, or run one round of one (``jobs run NAME``)."""
+    from lms_app.core import plugins
+    from lms_app.core.db import session_scope
+
+    declared = {job.name: job for job in plugins.collected("lms_scheduled_jobs")}
+    if action is None:
+        for job in declared.values():
+            print(f"{job.name:<28} every {job.every_minutes:>5} min  {job.help}")
+        return 0
+    if name not in declared:
+        print(f"No job named {name!r}. Jobs: {', '.join(declared) or 'none'}", file=sys.stderr)
+        return 2
+    with session_scope() as session:
+        done = declared[name].run(session, get_settings())
+    print(f"{name}: {done}")
+    return 0
 
 
 def seed() -> dict[str, int]:
-    from lms_app.db import session_scope
-    from lms_app.services.seed import seed_demo_data
+    from lms_app.core.db import session_scope
+    from lms_app.demo.seed import seed_demo_data
 
     with session_scope() as session:
         return seed_demo_data(session, get_settings())
 
 
 def demo_accounts_in_use() -> list[str]:
-    from lms_app.db import session_scope
-    from lms_app.services.seed import active_demo_logins
+    from lms_app.core.db import session_scope
+    from lms_app.demo.seed import active_demo_logins
 
     with session_scope() as session:
         return active_demo_logins(session)
@@ -47,9 +85,9 @@ def create_admin(email: str | None, name: str) -> int:
     import getpass
     import os
 
-    from lms_app.db import session_scope
-    from lms_app.services.accounts import register
-    from lms_app.services.errors import ServiceError
+    from lms_app.core.db import session_scope
+    from lms_app.accounts.services.accounts import register
+    from lms_app.core.errors import ServiceError
 
     password = os.environ.get("LMS_ADMIN_PASSWORD") or getpass.getpass("Password for the new admin: ")
     try:
@@ -64,7 +102,9 @@ def create_admin(email: str | None, name: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lms_app.manage")
-    parser.add_argument("command", choices=["migrate", "seed", "prepare", "check", "create-admin"])
+    parser.add_argument("command", choices=["migrate", "seed", "prepare", "check", "create-admin", "plugins", "jobs"])
+    parser.add_argument("action", nargs="?", choices=["run"], help="jobs: run one round of the job NAME")
+    parser.add_argument("name", nargs="?", help="jobs run: the job's name")
     parser.add_argument("--email", help="create-admin: the admin's email")
     parser.add_argument("--name", default="Administrator", help="create-admin: the admin's name")
     args = parser.parse_args(argv)
@@ -76,11 +116,20 @@ def main(argv: list[str] | None = None) -> int:
     if settings.is_production and (problems := settings.production_problems()):
         print("Refusing to run in production mode:\n- " + "\n- ".join(problems), file=sys.stderr)
         return 2
+    if args.command == "plugins":
+        return list_plugins()
     if args.command == "create-admin":
         return create_admin(args.email, args.name)
     if args.command == "check":
+        from lms_app.core import plugins
+
+        if problems := plugins.config_problems(settings):
+            print("Configuration error:\n- " + "\n- ".join(problems), file=sys.stderr)
+            return 2
         print(f"Configuration OK ({settings.environment}, {settings.database_url.split('://')[0]}).")
         return 0
+    if args.command == "jobs":
+        return jobs(args.action, args.name)
     if args.command in ("migrate", "prepare"):
         migrate()
     if settings.is_production and (demo_logins := demo_accounts_in_use()):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from lms_app.db import session_scope
-from lms_app.models import Course, Lesson, Module
-from lms_app.models.types import utcnow
-from lms_app.services import authoring, curriculum
-from lms_app.services.accounts import Actor
+from lms_app.core.db import session_scope
+from lms_app.core.courses import Course, Lesson, Module
+from lms_app.core.types import utcnow
+from lms_app.authoring.services import courses as authoring, curriculum
+from lms_app.core.sessions import Actor
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64

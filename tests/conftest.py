@@ -47,16 +47,20 @@ from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
-import lms_app.db  # noqa: E402
-import lms_app.models  # noqa: E402,F401  (registers every table)
-from lms_app.models import Category, Course, Enrollment, User  # noqa: E402
-from lms_app.models.types import utcnow  # noqa: E402
-from lms_app.services import passwords, sessions  # noqa: E402
-from lms_app.services.accounts import Actor  # noqa: E402
-from lms_app.settings import get_settings  # noqa: E402
+import lms_app.core.db  # noqa: E402
+from lms_app.core import plugins as _plugins  # noqa: E402
+
+_plugins.manager()  # registers every table: built-in features and installed plugins
+from lms_app.core.courses import Category, Course, Enrollment
+from lms_app.core.users import User
+from lms_app.core.types import utcnow  # noqa: E402
+from lms_app.accounts.services import passwords
+from lms_app.core import sessions
+from lms_app.core.sessions import Actor  # noqa: E402
+from lms_app.core.settings import get_settings  # noqa: E402
 
 get_settings.cache_clear()
-lms_app.db.reset_engine()
+lms_app.core.db.reset_engine()
 
 SETTINGS = get_settings()
 IS_POSTGRES = SETTINGS.database_url.startswith("postgresql")
@@ -86,7 +90,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    lms_app.db.reset_engine()
+    lms_app.core.db.reset_engine()
     shutil.rmtree(_TMP, ignore_errors=True)
 
 
@@ -104,7 +108,7 @@ def alembic_cfg(connection=None):
 
 
 def _reset_postgres_schema() -> None:
-    engine = lms_app.db.get_engine()
+    engine = lms_app.core.db.get_engine()
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
@@ -129,7 +133,7 @@ def _schema():
 
 
 def _empty_tables() -> None:
-    engine = lms_app.db.get_engine()
+    engine = lms_app.core.db.get_engine()
     with engine.begin() as conn:
         for table in reversed(SQLModel.metadata.sorted_tables):
             conn.execute(table.delete())
@@ -159,7 +163,7 @@ def settings():
 @pytest.fixture
 def db():
     """A session on the test database (commit explicitly; rows are emptied after the test)."""
-    with Session(lms_app.db.get_engine(), expire_on_commit=False) as session:
+    with Session(lms_app.core.db.get_engine(), expire_on_commit=False) as session:
         yield session
 
 
@@ -174,7 +178,7 @@ def count_queries():
 
     @contextmanager
     def counting():
-        engine = lms_app.db.get_engine()
+        engine = lms_app.core.db.get_engine()
         counter = Counter()
 
         def before(conn, cursor, statement, parameters, context, executemany):
@@ -203,7 +207,7 @@ def make_user():
         user = User(email=email or f"user{n}@example.test", name=name or f"Test {role.title()} {n}", role=role,
                     is_active=is_active, password_hash=passwords.hash_password(password, get_settings().bcrypt_cost),
                     **extra)
-        with lms_app.db.session_scope() as session:
+        with lms_app.core.db.session_scope() as session:
             session.add(user)
         return user
 
@@ -215,7 +219,7 @@ def make_category():
     def factory(name: str | None = None, **extra) -> Category:
         n = next(_seq)
         category = Category(name=name or f"Category {n}", slug=f"category-{n}", position=n, **extra)
-        with lms_app.db.session_scope() as session:
+        with lms_app.core.db.session_scope() as session:
             session.add(category)
         return category
 
@@ -232,7 +236,7 @@ def make_course(make_user):
         course = Course(slug=f"course-{n}", title=title or f"Course {n}", teacher_id=teacher.id,
                         category_id=category.id if category else None, status=status,
                         published_at=now if status == "published" else None, **extra)
-        with lms_app.db.session_scope() as session:
+        with lms_app.core.db.session_scope() as session:
             session.add(course)
         return course
 
@@ -243,7 +247,7 @@ def make_course(make_user):
 def enroll():
     def factory(user: User, course: Course) -> Enrollment:
         row = Enrollment(user_id=user.id, course_id=course.id)
-        with lms_app.db.session_scope() as session:
+        with lms_app.core.db.session_scope() as session:
             session.add(row)
         return row
 
@@ -255,7 +259,7 @@ def sign_in():
     """``sign_in(user)`` -> (raw session token, Actor) for a new server-side session."""
 
     def factory(user: User, days: int | None = None) -> tuple[str, Actor]:
-        with lms_app.db.session_scope() as session:
+        with lms_app.core.db.session_scope() as session:
             row, token = sessions.create_session(session, user.id, days or get_settings().session_days)
         return token, Actor(user_id=user.id, role=user.role, session_id=row.id)
 
@@ -296,7 +300,7 @@ class StateHarness:
     def __init__(self):
         import reflex as rx  # noqa: F401
 
-        import lms_app.lms_app  # noqa: F401  (registers every page state)
+        import lms_app.app  # noqa: F401  (registers every page state)
         from reflex.state import State
 
         self.State = State
@@ -307,7 +311,7 @@ class StateHarness:
         root = self.State(_reflex_internal_init=True)
         headers = {"origin": "http://localhost:3000", "host": "localhost:3000", "user-agent": "pytest"}
         if cookie is None and token is not None:
-            from lms_app.api.routes import SESSION_COOKIE
+            from lms_app.core.sessions import SESSION_COOKIE
 
             cookie = f"theme=dark; {SESSION_COOKIE}={token}"
         if cookie:
@@ -419,3 +423,20 @@ def _flatten(item) -> list:
 @pytest.fixture(scope="session")
 def states() -> StateHarness:
     return StateHarness()
+
+
+@pytest.fixture
+def add_plugin():
+    """Register a plugin object for one test (``add_plugin(obj, name)``); unregistered afterwards."""
+    added = []
+
+    def add(plugin, name: str):
+        _plugins.manager().register(plugin, name=name)
+        added.append(plugin)
+        _plugins.refresh()
+        return plugin
+
+    yield add
+    for plugin in added:
+        _plugins.manager().unregister(plugin)
+    _plugins.refresh()

@@ -9,7 +9,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import lms_app.models.types
+import lms_app.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -35,7 +35,7 @@ def upgrade() -> None:
     op.create_table('login_attempts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
-    sa.Column('attempted_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('attempted_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('login_attempts', schema=None) as batch_op:
@@ -51,8 +51,8 @@ def upgrade() -> None:
     sa.Column('bio', sa.Text(), server_default='', nullable=False),
     sa.Column('timezone', sa.String(length=64), server_default='UTC', nullable=False),
     sa.Column('avatar_file', sa.String(length=80), nullable=True),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("role IN ('learner', 'teacher', 'admin')", name='ck_users_role'),
     sa.PrimaryKeyConstraint('id')
     )
@@ -76,9 +76,9 @@ def upgrade() -> None:
     sa.Column('rating_avg', sa.Float(), server_default='0', nullable=False),
     sa.Column('rating_count', sa.Integer(), nullable=False),
     sa.Column('student_count', sa.Integer(), nullable=False),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('published_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("level IN ('beginner', 'intermediate', 'advanced')", name='ck_courses_level'),
     sa.CheckConstraint("status IN ('draft', 'pending', 'published', 'rejected', 'archived')", name='ck_courses_status'),
     sa.CheckConstraint('price_minor >= 0', name='ck_courses_price_nonnegative'),
@@ -96,7 +96,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ticket_hash', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('expires_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('ticket_hash')
@@ -105,10 +105,10 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('user_agent', sa.String(length=200), server_default='', nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
@@ -121,7 +121,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),

@@ -9,7 +9,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import lms_app.models.types
+import lms_app.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('from_status', sa.String(length=16), nullable=False),
     sa.Column('to_status', sa.String(length=16), nullable=False),
     sa.Column('reason', sa.Text(), server_default='', nullable=False),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
@@ -40,7 +40,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('duration_seconds', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('search_text', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('review_note', sa.Text(), server_default='', nullable=False))
-        batch_op.add_column(sa.Column('submitted_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('submitted_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table('lessons', schema=None) as batch_op:
         batch_op.add_column(sa.Column('body', sa.Text(), server_default='', nullable=False))

@@ -15,7 +15,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import lms_app.models.types
+import lms_app.core.types
 
 
 # revision identifiers, used by Alembic.

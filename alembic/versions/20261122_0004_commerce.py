@@ -9,7 +9,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import lms_app.models.types
+import lms_app.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('provider', sa.String(length=24), nullable=False),
     sa.Column('event_id', sa.String(length=100), nullable=False),
     sa.Column('kind', sa.String(length=60), server_default='', nullable=False),
-    sa.Column('received_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('provider', 'event_id', name='uq_webhook_events_provider_event')
     )
@@ -38,12 +38,12 @@ def upgrade() -> None:
     sa.Column('currency', sa.String(length=3), server_default='USD', nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=True),
     sa.Column('created_by', sa.Integer(), nullable=True),
-    sa.Column('valid_from', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('valid_until', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('valid_from', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('valid_until', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('max_redemptions', sa.Integer(), nullable=True),
     sa.Column('used_count', sa.Integer(), server_default='0', nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("kind <> 'percent' OR amount <= 100", name='ck_coupons_percent_max'),
     sa.CheckConstraint("kind IN ('percent', 'fixed')", name='ck_coupons_kind'),
     sa.CheckConstraint('amount > 0', name='ck_coupons_amount_positive'),
@@ -71,9 +71,9 @@ def upgrade() -> None:
     sa.Column('gateway', sa.String(length=24), server_default='', nullable=False),
     sa.Column('course_title', sa.String(length=160), server_default='', nullable=False),
     sa.Column('refund_reason', sa.Text(), server_default='', nullable=False),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('paid_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('refunded_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('paid_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('refunded_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('pending', 'paid', 'failed', 'refunded')", name='ck_orders_status'),
     sa.CheckConstraint('amount_minor = list_price_minor - discount_minor', name='ck_orders_amount_sum'),
     sa.CheckConstraint('discount_minor <= list_price_minor', name='ck_orders_discount_le_price'),
@@ -93,7 +93,7 @@ def upgrade() -> None:
     sa.Column('coupon_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['coupon_id'], ['coupons.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
@@ -116,7 +116,7 @@ def upgrade() -> None:
     sa.Column('amount_minor', sa.Integer(), nullable=False),
     sa.Column('platform_fee_minor', sa.Integer(), nullable=False),
     sa.Column('teacher_share_minor', sa.Integer(), nullable=False),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("kind IN ('sale', 'refund')", name='ck_ledger_kind'),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ondelete='RESTRICT'),
@@ -137,7 +137,7 @@ def upgrade() -> None:
     sa.Column('amount_minor', sa.Integer(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('card_last4', sa.String(length=4), server_default='', nullable=False),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('amount_minor >= 0', name='ck_payments_amount_nonnegative'),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id'),

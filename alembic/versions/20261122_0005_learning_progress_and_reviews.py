@@ -9,7 +9,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import lms_app.models.types
+import lms_app.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -28,10 +28,10 @@ def upgrade() -> None:
     sa.Column('rating', sa.Integer(), nullable=False),
     sa.Column('comment', sa.Text(), server_default='', nullable=False),
     sa.Column('teacher_reply', sa.Text(), server_default='', nullable=False),
-    sa.Column('replied_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('replied_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('hidden', sa.Boolean(), server_default=sa.false(), nullable=False),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('rating BETWEEN 1 AND 5', name='ck_reviews_rating_range'),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
@@ -47,10 +47,10 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),
     sa.Column('lesson_id', sa.Integer(), nullable=False),
-    sa.Column('completed_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('completed_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('video_position_seconds', sa.Integer(), server_default='0', nullable=False),
     sa.Column('seconds_spent', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('last_seen_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('seconds_spent >= 0', name='ck_lesson_progress_spent_nonnegative'),
     sa.CheckConstraint('video_position_seconds >= 0', name='ck_lesson_progress_position_nonnegative'),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], ondelete='CASCADE'),

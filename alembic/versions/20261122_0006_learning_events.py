@@ -9,7 +9,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import lms_app.models.types
+import lms_app.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -24,7 +24,7 @@ def upgrade() -> None:
     op.create_table('learning_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=24), nullable=False),
-    sa.Column('occurred_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurred_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('course_id', sa.Integer(), nullable=True),
     sa.Column('lesson_id', sa.Integer(), nullable=True),

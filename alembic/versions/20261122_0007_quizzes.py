@@ -9,7 +9,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import lms_app.models.types
+import lms_app.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -33,7 +33,7 @@ def upgrade() -> None:
     sa.Column('shuffle_options', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('pool_size', sa.Integer(), nullable=True),
     sa.Column('show_answers', sa.String(length=16), server_default='after_attempt', nullable=False),
-    sa.Column('updated_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("show_answers IN ('never', 'after_attempt', 'after_pass')", name='ck_quizzes_show_answers'),
     sa.CheckConstraint('max_attempts IS NULL OR max_attempts > 0', name='ck_quizzes_max_attempts'),
     sa.CheckConstraint('pass_percent >= 0 AND pass_percent <= 100', name='ck_quizzes_pass_percent'),
@@ -55,9 +55,9 @@ def upgrade() -> None:
     sa.Column('attempt_no', sa.Integer(), nullable=False),
     sa.Column('max_attempts', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=16), server_default='in_progress', nullable=False),
-    sa.Column('started_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deadline_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('submitted_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deadline_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('submitted_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('questions', sa.JSON(), server_default='[]', nullable=False),
     sa.Column('answers', sa.JSON(), server_default='{}', nullable=False),
     sa.Column('pass_percent', sa.Integer(), nullable=False),

@@ -9,7 +9,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import lms_app.models.types
+import lms_app.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -23,12 +23,12 @@ def upgrade() -> None:
     op.create_table('assignment_settings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('lesson_id', sa.Integer(), nullable=False),
-    sa.Column('due_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('due_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('grading_mode', sa.String(length=16), server_default='teacher', nullable=False),
     sa.Column('reviews_required', sa.Integer(), server_default='2', nullable=False),
     sa.Column('peer_days', sa.Integer(), server_default='7', nullable=False),
     sa.Column('pass_percent', sa.Integer(), server_default='50', nullable=False),
-    sa.Column('updated_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("grading_mode IN ('teacher', 'peer')", name='ck_assignment_settings_mode'),
     sa.CheckConstraint('pass_percent BETWEEN 0 AND 100', name='ck_assignment_settings_pass'),
     sa.CheckConstraint('peer_days BETWEEN 1 AND 60', name='ck_assignment_settings_peer_days'),
@@ -57,9 +57,9 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), server_default='', nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('submitted_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('peer_deadline_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('submitted_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('peer_deadline_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('points', sa.Integer(), nullable=True),
     sa.Column('max_points', sa.Integer(), nullable=True),
     sa.Column('percent', sa.Integer(), nullable=True),
@@ -68,7 +68,7 @@ def upgrade() -> None:
     sa.Column('feedback', sa.Text(), server_default='', nullable=False),
     sa.Column('graded_by', sa.String(length=16), nullable=True),
     sa.Column('grader_id', sa.Integer(), nullable=True),
-    sa.Column('graded_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('graded_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('peer_review', 'awaiting_teacher', 'graded')", name='ck_submissions_status'),
     sa.CheckConstraint('percent IS NULL OR percent BETWEEN 0 AND 100', name='ck_submissions_percent'),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], ondelete='CASCADE'),
@@ -90,8 +90,8 @@ def upgrade() -> None:
     sa.Column('lesson_id', sa.Integer(), nullable=False),
     sa.Column('reviewer_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
-    sa.Column('assigned_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('completed_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('assigned_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('completed_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('scores', sa.JSON(), server_default='{}', nullable=False),
     sa.Column('feedback', sa.Text(), server_default='', nullable=False),
     sa.CheckConstraint('reviewer_id <> author_id', name='ck_peer_reviews_not_own'),
@@ -113,7 +113,7 @@ def upgrade() -> None:
     sa.Column('file_name', sa.String(length=255), nullable=False),
     sa.Column('file_size', sa.Integer(), nullable=False),
     sa.Column('file_mime', sa.String(length=100), nullable=False),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )

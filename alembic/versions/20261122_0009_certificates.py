@@ -9,7 +9,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import lms_app.models.types
+import lms_app.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -29,10 +29,10 @@ def upgrade() -> None:
     sa.Column('learner_name', sa.String(length=120), nullable=False),
     sa.Column('course_title', sa.String(length=160), nullable=False),
     sa.Column('teacher_name', sa.String(length=120), nullable=False),
-    sa.Column('completed_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('issued_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('completed_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('issued_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('issued_by_id', sa.Integer(), nullable=True),
-    sa.Column('revoked_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revoke_reason', sa.Text(), server_default='', nullable=False),
     sa.Column('revoked_by_id', sa.Integer(), nullable=True),
     sa.Column('pdf_file', sa.String(length=80), nullable=True),

@@ -9,7 +9,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import lms_app.models.types
+import lms_app.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.Column('target_type', sa.String(length=24), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=True),
     sa.Column('summary', sa.String(length=300), server_default='', nullable=False),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id')
     )
@@ -45,8 +45,8 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), server_default='pending', nullable=False),
     sa.Column('decision_message', sa.Text(), server_default='', nullable=False),
     sa.Column('decided_by', sa.Integer(), nullable=True),
-    sa.Column('created_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('decided_at', lms_app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('pending', 'approved', 'rejected')", name='ck_teacher_applications_status'),
     sa.ForeignKeyConstraint(['decided_by'], ['users.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),

@@ -17,8 +17,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
-from lms_app.models import Course, Lesson, Module, User
-from lms_app.models.types import utcnow
+from lms_app.core.courses import Course, Lesson, Module
+from lms_app.core.users import User
+from lms_app.core.types import utcnow
 
 LEARNER_NAME = "Zoë Ørsted-Пётр"
 COURSE_TITLE = "Certificates in One Sitting"

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from lms_app.api.routes import SESSION_COOKIE, build_api
-from lms_app.db import session_scope
-from lms_app.services import submissions
+from lms_app.core.http import build_api
+from lms_app.core.sessions import SESSION_COOKIE
+from lms_app.core.db import session_scope
+from lms_app.assignments.services import submissions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "assignments"))
 from assignment_support import assignment_course, learners  # noqa: E402

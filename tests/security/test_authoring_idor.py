@@ -8,12 +8,18 @@ from authoring_support import PDF, actor_of, build_course, call
 from sqlalchemy import update
 from sqlmodel import func, select
 
-from lms_app.db import session_scope
-from lms_app.models import Course, CourseStatusChange, Lesson, Module
-from lms_app.pages.course_editor import CourseEditorState
-from lms_app.services import authoring, authoring_checks, authoring_views, curriculum, review
-from lms_app.services.errors import PermissionDenied
-from lms_app.settings import get_settings
+from lms_app.core.db import session_scope
+from lms_app.core.courses import Course, CourseStatusChange, Lesson, Module
+from lms_app.authoring.pages.course_editor import CourseEditorState
+from lms_app.authoring.services import (
+    courses as authoring,
+    checks as authoring_checks,
+    views as authoring_views,
+    curriculum,
+    review,
+)
+from lms_app.core.errors import PermissionDenied
+from lms_app.core.settings import get_settings
 
 
 def snapshot():

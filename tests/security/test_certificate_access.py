@@ -8,11 +8,12 @@ import json
 import pytest
 from starlette.testclient import TestClient
 
-import lms_app.db
-from lms_app.api.routes import SESSION_COOKIE, build_api
-from lms_app.pages.dashboard import DashboardState
-from lms_app.pages.verify import VerifyState
-from lms_app.services import certificates
+import lms_app.core.db
+from lms_app.core.http import build_api
+from lms_app.core.sessions import SESSION_COOKIE
+from lms_app.learning.pages.dashboard import DashboardState
+from lms_app.certificates.pages.verify import VerifyState
+from lms_app.certificates.services import issuing as certificates
 from tests.unit.certificates.cert_support import certified
 
 
@@ -50,8 +51,8 @@ def test_numbers_share_nothing_guessable(make_course, make_user, enroll, sign_in
 def test_verify_page_and_credential_leak_nothing_beyond_the_listed_fields(client, states, make_course, make_user,
                                                                           enroll, sign_in):
     cert, learner, _, course = certified(make_course, make_user, enroll, sign_in, name="Private Person")
-    with lms_app.db.session_scope() as s:
-        from lms_app.models import User
+    with lms_app.core.db.session_scope() as s:
+        from lms_app.core.users import User
 
         user = s.get(User, learner.id)
         user.bio, user.timezone = "my secret bio", "Europe/Oslo"
@@ -73,7 +74,7 @@ def test_verify_page_and_credential_leak_nothing_beyond_the_listed_fields(client
 def test_revoked_shows_as_revoked_everywhere(client, states, make_course, make_user, enroll, sign_in):
     cert, learner, _, _ = certified(make_course, make_user, enroll, sign_in)
     boss = sign_in(make_user(role="admin"))[1]
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         certificates.revoke(s, boss, cert.number, "Academic misconduct")
     root = states.root(path=f"/verify/{cert.number}")
     states.call(states.sub(root, VerifyState), "load")

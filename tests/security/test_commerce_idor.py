@@ -10,15 +10,16 @@ import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-import lms_app.db
-from lms_app.api.routes import SESSION_COOKIE, build_api
-from lms_app.models import Coupon, Order
-from lms_app.pages.admin_orders import AdminOrdersState
-from lms_app.pages.checkout import CheckoutState
-from lms_app.pages.coupons_admin import CouponsState
-from lms_app.pages.orders import OrdersState, ReceiptState
-from lms_app.pages.revenue import RevenueState
-from lms_app.services import orders, receipts
+import lms_app.core.db
+from lms_app.core.http import build_api
+from lms_app.core.sessions import SESSION_COOKIE
+from lms_app.commerce.models import Coupon, Order
+from lms_app.commerce.pages.admin_orders import AdminOrdersState
+from lms_app.commerce.pages.checkout import CheckoutState
+from lms_app.commerce.pages.coupons import CouponsState
+from lms_app.commerce.pages.orders import OrdersState, ReceiptState
+from lms_app.commerce.pages.revenue import RevenueState
+from lms_app.commerce.services import orders, receipts
 from tests.unit.commerce.commerce_support import buy
 
 HANDLERS = {
@@ -74,7 +75,7 @@ def test_non_admins_cannot_list_or_refund_orders(states, victim_order, make_user
         events = states.call(admin, name, *args)
         assert [level for level, _ in states.toasts(events)] == ["error"]
     assert admin.rows == []
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.get(Order, victim_order.id).status == "paid"
 
 
@@ -85,7 +86,7 @@ def test_refund_target_cannot_be_planted_from_the_client(states, victim_order, m
     events = states.call(admin, "ask_refund", victim_order.id)  # not loaded yet
     assert [level for level, _ in states.toasts(events)] == ["error"] and admin.target_id == 0
     states.call(admin, "refund", {"reason": "no target"})
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.get(Order, victim_order.id).status == "paid"
 
 
@@ -101,17 +102,17 @@ def test_receipt_route_hides_other_orders(victim_order, make_user, sign_in):
 def test_teacher_cannot_toggle_someone_elses_coupon(states, make_course, make_user, sign_in):
     owner = make_user(role="teacher")
     course = make_course(teacher=owner)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         s.add(Coupon(code="OWNERS", kind="percent", amount=10, course_id=course.id, created_by=owner.id))
         s.add(Coupon(code="SITEWIDE", kind="percent", amount=10))
     token, _ = sign_in(make_user(role="teacher"))
     page = states.sub(states.root(token, path="/teach/coupons"), CouponsState)
     states.call(page, "load")
     assert page.rows == []
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         ids = s.exec(select(Coupon.id)).all()
     for coupon_id in ids:
         events = states.call(page, "toggle", coupon_id, False)
         assert [level for level, _ in states.toasts(events)] == ["error"]
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert all(s.exec(select(Coupon.active)).all())

@@ -8,8 +8,10 @@ import io
 
 import pytest
 
-import lms_app.db
-from lms_app.services import analytics, audit, csv_export, events
+import lms_app.core.db
+from lms_app.analytics.services import platform as analytics
+from lms_app.admin.services import audit
+from lms_app.core import csv_export, events
 
 PAYLOADS = ["=HYPERLINK(\"http://evil.test\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)",
             "\t=1+1", "\r=1+1", "=1+1\n=2+2"]
@@ -41,11 +43,11 @@ def test_numbers_stay_numbers_and_headers_are_neutralised_too():
 def test_analytics_export_of_a_malicious_course_title_is_safe(make_user, make_course, sign_in):
     _, admin = sign_in(make_user(role="admin"))
     course = make_course(title="=cmd|' /C calc'!A0")
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         events.record(s, "enrolled", user_id=admin.user_id, course_id=course.id)
-    from lms_app.pages.admin_analytics import _export
+    from lms_app.analytics.pages.admin import _export
 
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         _, text = _export(s, admin, "top_enrollments", None, None)
     rows = parse(text)
     assert rows[1][0] == "'=cmd|' /C calc'!A0"
@@ -53,13 +55,13 @@ def test_analytics_export_of_a_malicious_course_title_is_safe(make_user, make_co
 
 
 def test_audit_export_of_a_malicious_name_is_safe(make_user, sign_in):
-    from lms_app.services import admin_users
+    from lms_app.admin.services import users as admin_users
 
     _, admin = sign_in(make_user(role="admin", name="@SUM(1+1)*cmd|' /C calc'!A0"))
     run_target = make_user(name="-2+3+cmd|' /C calc'!A0")
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         admin_users.set_active(s, admin, run_target.id, False)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         text = csv_export.to_csv(audit.EXPORT_HEADERS, audit.export_rows(s, admin))
     rows = parse(text)
     assert len(rows) == 2

@@ -13,9 +13,9 @@ import inspect
 import pytest
 from sqlmodel import select
 
-import lms_app.lms_app  # noqa: F401
-from lms_app.db import session_scope
-from lms_app.models import User
+import lms_app.app  # noqa: F401
+from lms_app.core.db import session_scope
+from lms_app.core.users import User
 from app_inventory import app_states
 
 JUNK = {

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-import lms_app.db
-from lms_app.models import LessonProgress
-from lms_app.pages.learn import LearnState
+import lms_app.core.db
+from lms_app.learning.models import LessonProgress
+from lms_app.learning.pages.learn import LearnState
 from tests.unit.learning.learning_support import add_lessons, setup
 
 
 def progress_rows():
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return [(r.user_id, r.lesson_id, r.completed_at is not None, r.video_position_seconds)
                 for r in s.exec(select(LessonProgress).order_by(LessonProgress.id))]
 

@@ -12,12 +12,13 @@ from authoring_support import PDF, actor_of, build_course, call
 from sqlalchemy import update
 from starlette.testclient import TestClient
 
-from lms_app.api.routes import SESSION_COOKIE, build_api
-from lms_app.db import session_scope
-from lms_app.models import Course, Lesson
-from lms_app.pages.learn import LearnState
-from lms_app.services import authoring, curriculum
-from lms_app.settings import get_settings
+from lms_app.core.http import build_api
+from lms_app.core.sessions import SESSION_COOKIE
+from lms_app.core.db import session_scope
+from lms_app.core.courses import Course, Lesson
+from lms_app.learning.pages.learn import LearnState
+from lms_app.authoring.services import courses as authoring, curriculum
+from lms_app.core.settings import get_settings
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ import re
 import pytest
 from sqlmodel import select
 
-import lms_app.lms_app  # noqa: F401
-from lms_app.models import User
-from lms_app.pages.admin import AdminState
-from lms_app.pages.login import LoginState
-from lms_app.state.auth import AuthState
+import lms_app.app  # noqa: F401
+from lms_app.core.users import User
+from lms_app.admin.pages.console import AdminState
+from lms_app.accounts.pages.login import LoginState
+from lms_app.core.auth_state import AuthState
 from app_inventory import app_states
 
 PW = "correct horse battery"

@@ -1,9 +1,9 @@
 """Every public event handler is a public endpoint: prove each one refuses who it must.
 
 Inventory: every State subclass defined under ``lms_app`` (all pages imported through
-``lms_app.lms_app``), every name in its ``event_handlers`` (exactly what the browser can call:
+``lms_app.app``), every name in its ``event_handlers`` (exactly what the browser can call:
 Reflex registers the same names in its registry, cross-checked below). Each handler must be
-guarded (``__lms_guard__``, set by ``lms_app.state.guard.guarded``) or be listed in ALLOW_LIST
+guarded (``__lms_guard__``, set by ``lms_app.core.guard.guarded``) or be listed in ALLOW_LIST
 with the reason it is public by design. A new unguarded handler makes this test fail.
 
 Reflex built-ins, decided from the 0.10.1 source:
@@ -28,11 +28,11 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import SQLModel, func, select
 
-import lms_app.lms_app  # noqa: F401  (registers every page and its state)
-from lms_app.db import session_scope
-from lms_app.models import ROLES, User, UserSession
-from lms_app.models.types import utcnow
-from lms_app.services.permissions import home_for
+import lms_app.app  # noqa: F401  (registers every page and its state)
+from lms_app.core.db import session_scope
+from lms_app.core.users import ROLES, User, UserSession
+from lms_app.core.types import utcnow
+from lms_app.core.permissions import home_for
 from app_inventory import app_states
 from reflex.state import State
 
@@ -104,7 +104,7 @@ def test_allow_list_entries_exist_are_unguarded_and_marked_public():
     for name in ALLOW_LIST:
         fn = existing[name]
         assert not getattr(fn, "__lms_guard__", None), f"{name} is guarded: drop it from ALLOW_LIST"
-        assert getattr(fn, "__lms_public__", False), f"{name} should carry @public (lms_app.state.guard)"
+        assert getattr(fn, "__lms_public__", False), f"{name} should carry @public (lms_app.core.guard)"
         assert ALLOW_LIST[name].strip(), f"{name} needs a reason"
 
 
@@ -203,7 +203,7 @@ def _expired(db_user, token):
 
 
 def _revoked(db_user, token):
-    from lms_app.services import sessions
+    from lms_app.core import sessions
 
     with session_scope() as s:
         sessions.revoke_token(s, token)

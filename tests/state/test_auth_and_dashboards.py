@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from lms_app.pages.admin import AdminState
-from lms_app.pages.dashboard import DashboardState
-from lms_app.pages.home import HomeState
-from lms_app.pages.teach import TeachState
-from lms_app.services import sessions
-from lms_app.state.auth import AuthState
+from lms_app.admin.pages.console import AdminState
+from lms_app.learning.pages.dashboard import DashboardState
+from lms_app.catalog.pages.home import HomeState
+from lms_app.authoring.pages.teach import TeachState
+from lms_app.core import sessions
+from lms_app.core.auth_state import AuthState
 
 
 def test_refresh_signed_out(states):

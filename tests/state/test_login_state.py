@@ -8,11 +8,11 @@ import re
 import pytest
 from sqlmodel import func, select
 
-from lms_app.db import session_scope
-from lms_app.models import LoginAttempt, LoginTicket
-from lms_app.pages.login import LoginState
-from lms_app.services import sessions
-from lms_app.services.accounts import BAD_CREDENTIALS
+from lms_app.core.db import session_scope
+from lms_app.core.users import LoginAttempt, LoginTicket
+from lms_app.accounts.pages.login import LoginState
+from lms_app.core import sessions
+from lms_app.accounts.services.accounts import BAD_CREDENTIALS
 
 PW = "correct horse battery"
 
@@ -112,7 +112,7 @@ def test_load_explains_why_the_visitor_is_here(states, query, notice):
 @pytest.mark.parametrize("next_path, expected", [(None, "/teach"), ("/profile", "/profile"),
                                                  ("//evil.com", "/teach"), ("https://evil.com", "/teach")])
 def test_signed_in_visitor_is_sent_on_but_only_to_local_paths(states, make_user, sign_in, next_path, expected):
-    from lms_app.state.auth import AuthState
+    from lms_app.core.auth_state import AuthState
 
     token, _ = sign_in(make_user(role="teacher"))
     root = states.root(token, path="/login", query={"next": next_path} if next_path else None)

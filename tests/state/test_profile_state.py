@@ -9,10 +9,11 @@ import pytest
 import reflex as rx
 from starlette.datastructures import Headers
 
-from lms_app.models import User
-from lms_app.pages.profile import ProfileState
-from lms_app.services import passwords, profiles, sessions
-from lms_app.state.auth import AuthState
+from lms_app.core.users import User
+from lms_app.accounts.pages.profile import ProfileState
+from lms_app.accounts.services import passwords, profiles
+from lms_app.core import sessions
+from lms_app.core.auth_state import AuthState
 
 PW = "correct horse battery"
 

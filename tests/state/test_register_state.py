@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from lms_app.models import User
-from lms_app.pages.register import RegisterState
+from lms_app.core.users import User
+from lms_app.accounts.pages.register import RegisterState
 
 PW = "correct horse battery"
 

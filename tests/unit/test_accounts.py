@@ -8,11 +8,13 @@ import bcrypt
 import pytest
 from sqlmodel import func, select
 
-from lms_app.models import LoginAttempt, LoginTicket, User
-from lms_app.models.types import utcnow
-from lms_app.services import accounts, passwords, sessions, throttle
-from lms_app.services.accounts import BAD_CREDENTIALS, Actor
-from lms_app.services.errors import ServiceError
+from lms_app.core.users import LoginAttempt, LoginTicket, User
+from lms_app.core.types import utcnow
+from lms_app.accounts.services import accounts, passwords, throttle
+from lms_app.core import sessions
+from lms_app.accounts.services.accounts import BAD_CREDENTIALS
+from lms_app.core.sessions import Actor
+from lms_app.core.errors import ServiceError
 
 PW = "correct horse battery"
 
@@ -370,7 +372,7 @@ def test_truly_concurrent_registrations_make_one_account(settings):
     """Real parallel transactions: the unique index decides, losers get the friendly message."""
     import threading
 
-    from lms_app.db import session_scope
+    from lms_app.core.db import session_scope
 
     barrier = threading.Barrier(4)
     outcomes: list = []

@@ -10,11 +10,14 @@ from sqlalchemy import update
 from starlette.requests import Request
 from starlette.testclient import TestClient
 
-from lms_app.api.routes import SESSION_COOKIE, avatar, build_api
-from lms_app.db import session_scope
-from lms_app.models import LoginTicket
-from lms_app.models.types import utcnow
-from lms_app.services import profiles, sessions
+from lms_app.accounts.api import avatar
+from lms_app.core.http import build_api
+from lms_app.core.sessions import SESSION_COOKIE
+from lms_app.core.db import session_scope
+from lms_app.core.users import LoginTicket
+from lms_app.core.types import utcnow
+from lms_app.accounts.services import profiles
+from lms_app.core import sessions
 
 
 @pytest.fixture

@@ -7,9 +7,11 @@ from datetime import timedelta
 from sqlalchemy import insert
 from sqlmodel import select
 
-from lms_app.models import Category, Course, User
-from lms_app.models.types import utcnow
-from lms_app.services import catalog, passwords
+from lms_app.core.courses import Category, Course
+from lms_app.core.users import User
+from lms_app.core.types import utcnow
+from lms_app.catalog.services import queries as catalog
+from lms_app.accounts.services import passwords
 
 
 def bulk_courses(db, n: int, start: int = 0) -> None:

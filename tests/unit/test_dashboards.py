@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lms_app.services import dashboards
-from lms_app.services.accounts import Actor
-from lms_app.services.errors import PermissionDenied
+from lms_app.learning.services import dashboards
+from lms_app.core.sessions import Actor
+from lms_app.core.errors import PermissionDenied
 
 
 def test_learner_sees_only_their_own_enrollments(db, make_user, make_course, enroll, sign_in):

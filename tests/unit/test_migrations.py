@@ -18,9 +18,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
-import lms_app.db
-from lms_app.models.schema_extras import include_object
-from lms_app.settings import get_settings
+import lms_app.core.db
+from lms_app.core.schema_extras import include_object
+from lms_app.core.settings import get_settings
 
 MODEL_TABLES = {t.name for t in SQLModel.metadata.sorted_tables}
 
@@ -38,7 +38,7 @@ def head(cfg) -> str:
 
 
 def test_configured_database_is_at_head_and_matches_the_models(make_alembic_cfg):
-    with lms_app.db.get_engine().connect() as conn:
+    with lms_app.core.db.get_engine().connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
         assert current == head(make_alembic_cfg())
         diff = schema_diff(conn)
@@ -49,14 +49,14 @@ def test_check_constraints_of_the_models_exist_in_the_database():
     wanted = {(t.name, c.name) for t in SQLModel.metadata.sorted_tables for c in t.constraints
               if c.__class__.__name__ == "CheckConstraint"}
     assert wanted, "the models declare CHECK constraints"
-    insp = inspect(lms_app.db.get_engine())
+    insp = inspect(lms_app.core.db.get_engine())
     found = {(t, c["name"]) for t in MODEL_TABLES for c in insp.get_check_constraints(t)}
     assert wanted <= found, wanted - found
 
 
 def test_database_enforces_role_values():
     with pytest.raises(IntegrityError):
-        with lms_app.db.get_engine().begin() as conn:
+        with lms_app.core.db.get_engine().begin() as conn:
             conn.execute(text(
                 "INSERT INTO users (email, password_hash, name, role, is_active, bio, timezone, created_at, "
                 "updated_at) VALUES ('x@example.com', 'h', 'X', 'superuser', true, '', 'UTC', CURRENT_TIMESTAMP, "
@@ -71,7 +71,7 @@ def test_comparison_would_catch_a_column_type_change():
     for table in SQLModel.metadata.sorted_tables:
         table.to_metadata(changed)
     changed.tables["users"].c.name.type = String(50)
-    with lms_app.db.get_engine().connect() as conn:
+    with lms_app.core.db.get_engine().connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, changed)
     assert any(isinstance(d, list) and d and d[0][0] == "modify_type" for d in diff), diff
@@ -92,7 +92,7 @@ def _round_trip(engine, cfg_factory) -> None:
 
 
 def test_downgrade_base_then_upgrade_head_on_a_fresh_sqlite_file(tmp_path, make_alembic_cfg):
-    engine = lms_app.db.make_engine(f"sqlite:///{tmp_path / 'migrations.db'}")
+    engine = lms_app.core.db.make_engine(f"sqlite:///{tmp_path / 'migrations.db'}")
     try:
         _round_trip(engine, make_alembic_cfg)
     finally:
@@ -105,7 +105,7 @@ def test_downgrade_base_then_upgrade_head_in_a_separate_postgres_schema(make_ale
 
     schema = f"lms_migtest_{uuid.uuid4().hex[:8]}"
     url = get_settings().database_url
-    admin = lms_app.db.get_engine()
+    admin = lms_app.core.db.get_engine()
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
@@ -123,11 +123,11 @@ def test_downgrade_base_then_upgrade_head_in_a_separate_postgres_schema(make_ale
 
 @pytest.mark.postgres
 def test_timestamps_are_timestamptz_on_postgres():
-    from lms_app.models.types import UTCDateTime
+    from lms_app.core.types import UTCDateTime
 
     wanted = {(t.name, c.name) for t in SQLModel.metadata.sorted_tables for c in t.columns
               if isinstance(c.type, UTCDateTime)}
-    with lms_app.db.get_engine().connect() as conn:
+    with lms_app.core.db.get_engine().connect() as conn:
         rows = conn.execute(text(
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = current_schema()")).all()

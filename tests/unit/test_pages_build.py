@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import reflex as rx
 
-import lms_app.lms_app as app_module
+import lms_app.app as app_module
 
 PAGES = app_module.app._unevaluated_pages
 

@@ -6,8 +6,8 @@ import bcrypt
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from lms_app.services import passwords
-from lms_app.services.errors import ServiceError
+from lms_app.accounts.services import passwords
+from lms_app.core.errors import ServiceError
 
 COST = 4
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from lms_app.models import ROLES
-from lms_app.services.accounts import Actor
-from lms_app.services.errors import PermissionDenied
-from lms_app.services.permissions import (ADMIN_AREA, LEARNER_AREA, TEACHER_AREA, home_for, require_role,
-                                          safe_next)
+from lms_app.core.users import ROLES
+from lms_app.core.sessions import Actor
+from lms_app.core.errors import PermissionDenied
+from lms_app.core.permissions import ADMIN_AREA, LEARNER_AREA, TEACHER_AREA, home_for, require_role, safe_next
 
 
 def actor(role: str) -> Actor:

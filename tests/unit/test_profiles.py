@@ -7,9 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from lms_app.models import User
-from lms_app.services import profiles
-from lms_app.services.errors import ServiceError
+from lms_app.core.users import User
+from lms_app.accounts.services import profiles
+from lms_app.core.errors import ServiceError
 
 
 def stored_files(settings) -> list:

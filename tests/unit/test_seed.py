@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel, func, select
 
-from lms_app.models import Category, Course, Enrollment, Lesson, Module, User
-from lms_app.services import passwords
-from lms_app.services.seed import seed_demo_data
+from lms_app.core.courses import Category, Course, Enrollment, Lesson, Module
+from lms_app.core.users import User
+from lms_app.accounts.services import passwords
+from lms_app.demo.seed import seed_demo_data
 
 
 def row_counts(db) -> dict[str, int]:
@@ -36,7 +37,7 @@ def test_seed_builds_a_browsable_catalog(db, settings):
 
 
 def test_demo_accounts_can_sign_in_with_their_published_passwords(db, settings):
-    from lms_app.services import demo_content
+    from lms_app.demo import content as demo_content
 
     seed_demo_data(db, settings)
     db.commit()
@@ -78,8 +79,8 @@ def test_seed_fills_in_what_is_missing(db, settings):
 
 def test_demo_history_gives_the_analytics_something_to_show(db, settings):
     """Sign-ups and enrolments are spread over past weeks, each enrolment with its one event."""
-    from lms_app.models import LearningEvent
-    from lms_app.models.types import utcnow
+    from lms_app.core.event_log import LearningEvent
+    from lms_app.core.types import utcnow
 
     seed_demo_data(db, settings)
     db.commit()

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import func, select
 
-from lms_app.models import LoginTicket, User, UserSession
-from lms_app.models.types import utcnow
-from lms_app.services import sessions
+from lms_app.core.users import LoginTicket, User, UserSession
+from lms_app.core.types import utcnow
+from lms_app.core import sessions
 
 
 def test_only_the_sha256_of_the_token_is_stored(db, make_user):

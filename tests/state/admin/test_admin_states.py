@@ -8,18 +8,19 @@ import re
 import pytest
 from sqlmodel import select
 
-import lms_app.db
-from lms_app.models import Category, User
-from lms_app.pages.admin import AdminState
-from lms_app.pages.admin_analytics import AdminAnalyticsState
-from lms_app.pages.admin_applications import AdminApplicationsState
-from lms_app.pages.admin_audit import AdminAuditState
-from lms_app.pages.admin_categories import AdminCategoriesState
-from lms_app.pages.admin_users import AdminUsersState
-from lms_app.pages.become_teacher import BecomeTeacherState
-from lms_app.pages.coupons_admin import CouponsState
-from lms_app.pages.teach_analytics import TeachAnalyticsState
-from lms_app.services import events
+import lms_app.core.db
+from lms_app.core.courses import Category
+from lms_app.core.users import User
+from lms_app.admin.pages.console import AdminState
+from lms_app.analytics.pages.admin import AdminAnalyticsState
+from lms_app.admin.pages.applications import AdminApplicationsState
+from lms_app.admin.pages.audit import AdminAuditState
+from lms_app.admin.pages.categories import AdminCategoriesState
+from lms_app.admin.pages.users import AdminUsersState
+from lms_app.admin.pages.become_teacher import BecomeTeacherState
+from lms_app.commerce.pages.coupons import CouponsState
+from lms_app.analytics.pages.teacher import TeachAnalyticsState
+from lms_app.core import events
 
 ADMIN_STATES = [(AdminUsersState, "load"), (AdminApplicationsState, "load"), (AdminCategoriesState, "load"),
                 (AdminAuditState, "load"), (AdminAnalyticsState, "load"), (AdminAnalyticsState, "export"),
@@ -54,7 +55,7 @@ def test_users_page_search_deactivate_with_confirmation(states, make_user, sign_
     assert [r["name"] for r in state.rows] == ["Grace Hopper"] and state.role == ""
     states.call(state, "ask_active", target.id, False)
     assert state.confirm_id == target.id and "signed out everywhere" in state.confirm_text
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.get(User, target.id).is_active  # nothing happens before confirmation
     out = states.call(state, "confirm")
     assert states.toasts(out)[0][0] == "success" and state.rows == []  # no longer matches "active"
@@ -108,7 +109,7 @@ def test_categories_page_refuses_deleting_a_used_category_with_a_clear_message(s
     states.call(state, "ask_delete", design["id"])
     assert state.delete_id == design["id"]
     states.call(state, "confirm_delete")
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert [c.name for c in s.exec(select(Category)).all()] == ["Programming"]
     audit = page(states, token, AdminAuditState, "/admin/audit")
     states.call(audit, "load")
@@ -118,7 +119,7 @@ def test_categories_page_refuses_deleting_a_used_category_with_a_clear_message(s
 def test_analytics_page_loads_within_budget_and_exports_csv(states, make_user, sign_in, make_course, count_queries):
     token, admin = sign_in(make_user(role="admin"))
     course = make_course(title="@Evil title")
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         events.record(s, "enrolled", user_id=admin.user_id, course_id=course.id)
     state = page(states, token, AdminAnalyticsState, "/admin/analytics")
     with count_queries() as n:

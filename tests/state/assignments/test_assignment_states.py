@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlmodel import select
 
-import lms_app.db
-from lms_app.models.assignments import AssignmentSettings, RubricCriterion, Submission
-from lms_app.pages.assignment_editor import AssignmentEditorState
-from lms_app.pages.assignment_player import AssignmentState
-from lms_app.pages.grading import GradingState
+import lms_app.core.db
+from lms_app.assignments.models import AssignmentSettings, RubricCriterion, Submission
+from lms_app.assignments.pages.editor import AssignmentEditorState
+from lms_app.assignments.pages.player import AssignmentState
+from lms_app.assignments.pages.grading import GradingState
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit" / "assignments"))
 from assignment_support import assignment_course, learners  # noqa: E402
@@ -34,7 +34,7 @@ def test_peer_journey_through_handlers_and_reviewer_sees_no_identity(states, mak
         states.call(state, "submit_text", {"text": f"Answer {i}"})
         states.call(state, "submit_text", {"text": f"Answer {i}"})  # double submit
         assert state.submission["exists"] and state.submission["status"] == "peer_review"
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert len(s.exec(select(Submission)).all()) == 3
     for user, _, token in people:
         root, state = panel(states, token, course, lesson)
@@ -66,7 +66,7 @@ def test_learner_cannot_review_for_someone_else_nor_grade(states, make_course, m
     grading = states.sub(root, GradingState)
     events = states.call(grading, "load")
     assert states.redirects(events) and grading.rows == []
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.exec(select(Submission)).one().status == "awaiting_teacher"
 
 
@@ -77,7 +77,7 @@ def test_not_enrolled_learner_gets_no_panel(states, make_course, make_user, sign
     _, state = panel(states, token, course, lesson)
     assert state.role == "none" and state.criteria == []
     states.call(state, "submit_text", {"text": "sneaky"})
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.exec(select(Submission)).first() is None
 
 
@@ -109,7 +109,7 @@ def test_editor_sets_up_settings_and_rubric(states, make_course, make_user, sign
     assert state.loaded and not state.not_found
     states.call(state, "save_settings", {"due_local": "2026-12-01T17:00", "grading_mode": "peer",
                                          "reviews_required": "3", "peer_days": "5", "pass_percent": "60"})
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         cfg = s.exec(select(AssignmentSettings)).one()
         assert cfg.due_at.hour == 16 and cfg.reviews_required == 3 and cfg.pass_percent == 60
     assert state.settings["due_local"] == "2026-12-01T17:00"
@@ -126,7 +126,7 @@ def test_editor_sets_up_settings_and_rubric(states, make_course, make_user, sign
     states.call(state, "save_criterion", {"title": "Bad", "level_label_0": "Only", "level_points_0": "2"})
     assert "between 2" in state.dialog_error and state.dialog_open
     states.call(state, "delete_criterion", state.criteria[0]["id"])
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert [c.title for c in s.exec(select(RubricCriterion)).all()] == ["Argument"]
     # Another teacher cannot open or change it.
     other = make_user(role="teacher")
@@ -135,7 +135,7 @@ def test_editor_sets_up_settings_and_rubric(states, make_course, make_user, sign
     states.call(intruder, "load")
     assert intruder.not_found and intruder.criteria == []
     states.call(intruder, "delete_criterion", state.criteria[0]["id"])
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert len(s.exec(select(RubricCriterion)).all()) == 1
 
 
@@ -144,7 +144,7 @@ def test_learner_cannot_set_a_score_through_any_handler(states, make_course, mak
     (_, _, token), = learners(make_user, enroll, sign_in, course, 1)
     _, mine = panel(states, token, course, lesson)
     states.call(mine, "submit_text", {"text": "grade me 100"})
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         sub_id = s.exec(select(Submission)).one().id
     grading = states.sub(states.root(token, path="/teach/grading"), GradingState)
     for name, args in (("open_submission", (sub_id,)), ("grade", ({"feedback": "perfect", "c1": "0"},))):
@@ -152,7 +152,7 @@ def test_learner_cannot_set_a_score_through_any_handler(states, make_course, mak
         assert states.redirects(events), name
     assert grading.current["id"] == 0
     assert not any(n.startswith(("grade", "score", "set_score")) for n in AssignmentState.event_handlers)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         row = s.exec(select(Submission)).one()
         assert row.status == "awaiting_teacher" and row.percent is None
 
@@ -162,13 +162,13 @@ def test_admin_queue_applies_the_cutoff_everywhere(states, make_course, make_use
 
     from sqlalchemy import update
 
-    from lms_app.models.types import utcnow
+    from lms_app.core.types import utcnow
 
     course, lesson, _ = assignment_course(make_course)
     (_, _, token), = learners(make_user, enroll, sign_in, course, 1)
     _, mine = panel(states, token, course, lesson)
     states.call(mine, "submit_text", {"text": "alone"})
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         s.execute(update(Submission).values(peer_deadline_at=utcnow() - timedelta(seconds=1)))
     admin_token, _ = sign_in(make_user(role="admin"))
     grading = states.sub(states.root(admin_token, path="/teach/grading"), GradingState)

@@ -9,11 +9,11 @@ from authoring_support import EXE, PDF, build_course, get_course, positions
 from sqlmodel import select
 
 import reflex as rx
-from lms_app.db import session_scope
-from lms_app.models import CourseStatusChange, Lesson
-from lms_app.pages.admin_reviews import AdminReviewState
-from lms_app.pages.course_editor import CourseEditorState
-from lms_app.pages.teach import TeachState
+from lms_app.core.db import session_scope
+from lms_app.core.courses import CourseStatusChange, Lesson
+from lms_app.authoring.pages.admin_reviews import AdminReviewState
+from lms_app.authoring.pages.course_editor import CourseEditorState
+from lms_app.authoring.pages.teach import TeachState
 
 
 def editor(states, token, course_id, tab=None):

@@ -11,11 +11,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import insert
 
-import lms_app.db
-from lms_app.models import Course, Lesson, Module, User
-from lms_app.pages.catalog import CatalogState
-from lms_app.pages.course import CoursePageState
-from lms_app.services.course_fields import search_text_for
+import lms_app.core.db
+from lms_app.core.courses import Course, Lesson, Module
+from lms_app.core.users import User
+from lms_app.catalog.pages.catalog import CatalogState
+from lms_app.catalog.pages.course import CoursePageState
+from lms_app.core.course_fields import search_text_for
 
 SECRET_BODY = "SEALED-LESSON-TEXT-c0ffee"
 SECRET_URL = "https://cdn.example/private-video-abc123.mp4"
@@ -27,13 +28,13 @@ def query_of(url: str) -> dict[str, str]:
 
 
 def published_search_text(course_id: int) -> None:
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         c = s.get(Course, course_id)
         c.search_text = search_text_for(c.title, c.subtitle, c.description, s.get(User, c.teacher_id).name)
 
 
 def with_lessons(course, n: int = 4) -> None:
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         module = Module(course_id=course.id, title="Module one", position=0)
         s.add(module)
         s.flush()

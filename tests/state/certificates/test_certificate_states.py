@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-import lms_app.db
-from lms_app.pages.admin_certificates import AdminCertificatesState
-from lms_app.pages.dashboard import DashboardState
-from lms_app.pages.verify import VerifyState
-from lms_app.services import certificates
+import lms_app.core.db
+from lms_app.certificates.pages.admin import AdminCertificatesState
+from lms_app.learning.pages.dashboard import DashboardState
+from lms_app.certificates.pages.verify import VerifyState
+from lms_app.certificates.services import issuing as certificates
 from tests.unit.certificates.cert_support import add_lessons, certificates_of, certified, only_certificate
 
 
@@ -47,7 +47,7 @@ def test_verify_page_is_public_and_shows_valid_then_revoked(states, make_course,
     assert state.view["credential_href"] == f"/api/credentials/{cert.number}.json"
     assert learner.email not in states.serialize(states.snapshot(root))
     boss = sign_in(make_user(role="admin"))[1]
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         certificates.revoke(s, boss, cert.number, "Testing")
     _, state = verify(states, cert.number)
     assert state.view["status"] == "revoked" and state.view["revoked_label"] and state.view["linkedin_href"] == ""

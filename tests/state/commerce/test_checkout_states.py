@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import lms_app.db
-from lms_app.models import Course
-from lms_app.pages.admin_orders import AdminOrdersState
-from lms_app.pages.checkout import CheckoutState
-from lms_app.pages.coupons_admin import CouponsState
-from lms_app.pages.course import CoursePageState
-from lms_app.pages.orders import OrdersState, ReceiptState
+import lms_app.core.db
+from lms_app.core.courses import Course
+from lms_app.commerce.pages.admin_orders import AdminOrdersState
+from lms_app.commerce.pages.checkout import CheckoutState
+from lms_app.commerce.pages.coupons import CouponsState
+from lms_app.catalog.pages.course import CoursePageState
+from lms_app.commerce.pages.orders import OrdersState, ReceiptState
 from tests.unit.commerce.commerce_support import counts, make_coupon
 
 CARD = {"card_number": "4242 4242 4242 4242", "expiry": "12/39", "cvc": "123", "name": "Ada"}
@@ -78,7 +78,7 @@ def test_course_page_enroll_button_joins_free_course(states, make_course, make_u
     states.call(page, "enroll")
     states.call(page, "load")
     assert page.cta["kind"] == "continue"
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.get(Course, course.id).student_count == 1
 
 
@@ -126,7 +126,7 @@ def test_teacher_coupons_only_for_own_courses(states, make_course, make_user, si
 
 
 def test_admin_orders_search_filter_and_pages(states, make_course, make_user, sign_in):
-    from lms_app.services import orders
+    from lms_app.commerce.services import orders
     from tests.unit.commerce.commerce_support import buy
 
     course = make_course(price_minor=1500, title="Painting 101")

@@ -6,11 +6,11 @@ import pytest
 
 from sqlmodel import select
 
-import lms_app.db
-from lms_app.models import LessonProgress
-from lms_app.pages.course import CoursePageState
-from lms_app.pages.dashboard import DashboardState
-from lms_app.pages.learn import LearnState
+import lms_app.core.db
+from lms_app.learning.models import LessonProgress
+from lms_app.catalog.pages.course import CoursePageState
+from lms_app.learning.pages.dashboard import DashboardState
+from lms_app.learning.pages.learn import LearnState
 from tests.unit.learning.learning_support import setup
 
 
@@ -22,7 +22,7 @@ def open_lesson(states, token, slug, lesson_id):
 
 
 def saved(user_id):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return {r.lesson_id: r for r in s.exec(select(LessonProgress).where(LessonProgress.user_id == user_id))}
 
 
@@ -59,8 +59,8 @@ def test_video_position_resume_and_auto_complete(states, make_course, make_user,
 
 def test_video_end_completes_with_player_duration(states, make_course, make_user, enroll, sign_in):
     course, lessons, learner, _, token = setup(make_course, make_user, enroll, sign_in)
-    from lms_app.models import Lesson
-    with lms_app.db.session_scope() as s:
+    from lms_app.core.courses import Lesson
+    with lms_app.core.db.session_scope() as s:
         s.get(Lesson, lessons[1].id).duration_seconds = 0
     _, state = open_lesson(states, token, course.slug, lessons[1].id)
     events = states.call(state, "poll_position")  # on_ended: the player reports [time, duration]
@@ -122,15 +122,15 @@ def test_dashboard_lists_in_progress_with_continue(states, make_course, make_use
 
 def test_embeds_turn_on_their_position_api_and_resume(states, make_course, make_user, enroll, sign_in):
     course, lessons, learner, _, token = setup(make_course, make_user, enroll, sign_in)
-    from lms_app.models import Lesson
-    with lms_app.db.session_scope() as s:
+    from lms_app.core.courses import Lesson
+    with lms_app.core.db.session_scope() as s:
         s.get(Lesson, lessons[1].id).video_url = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
     _, state = open_lesson(states, token, course.slug, lessons[1].id)
     assert state.embed_src == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?enablejsapi=1"
     states.call(state, "save_position", [33.2, 100])  # what the hooks read from the embed
     _, again = open_lesson(states, token, course.slug, lessons[1].id)
     assert again.embed_src.endswith("?enablejsapi=1&start=33")
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         s.get(Lesson, lessons[1].id).video_url = "https://vimeo.com/76979871"
     _, vimeo = open_lesson(states, token, course.slug, lessons[1].id)
     assert vimeo.embed_src == "https://player.vimeo.com/video/76979871?api=1#t=33s"

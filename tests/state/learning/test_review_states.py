@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lms_app.pages.course import CoursePageState
-from lms_app.pages.course_reviews import ReviewsState
+from lms_app.catalog.pages.course import CoursePageState
+from lms_app.learning.pages.course_reviews import ReviewsState
 
 
 def loaded(states, token, slug):
@@ -89,8 +89,8 @@ def test_admin_hides_and_shows_a_review_again_from_the_course_page(states, make_
 
 
 def test_moderation_list_pages_filters_and_toggles(states, make_course, make_user, enroll, sign_in):
-    from lms_app.pages.admin_learner_reviews import LearnerReviewsState
-    from lms_app.services import review_moderation
+    from lms_app.learning.pages.admin_reviews import LearnerReviewsState
+    from lms_app.learning.services import review_moderation
 
     course = make_course()
     for i in range(review_moderation.PAGE_SIZE + 2):
@@ -112,7 +112,7 @@ def test_moderation_list_pages_filters_and_toggles(states, make_course, make_use
 
 
 def test_moderation_list_refuses_learners_and_teachers(states, make_course, make_user, enroll, sign_in):
-    from lms_app.pages.admin_learner_reviews import LearnerReviewsState
+    from lms_app.learning.pages.admin_reviews import LearnerReviewsState
 
     course = make_course()
     _review(states, make_user, enroll, sign_in, course, "Ann", 5)

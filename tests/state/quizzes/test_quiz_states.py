@@ -6,11 +6,12 @@ import json
 
 from sqlmodel import select
 
-import lms_app.db
-from lms_app.models import LessonProgress, QuizAttempt, QuizQuestion
-from lms_app.pages.learn import LearnState
-from lms_app.pages.quiz_builder import QuizBuilderState
-from lms_app.pages.quiz_player import QuizState
+import lms_app.core.db
+from lms_app.learning.models import LessonProgress
+from lms_app.quizzes.models import QuizAttempt, QuizQuestion
+from lms_app.learning.pages.learn import LearnState
+from lms_app.quizzes.pages.builder import QuizBuilderState
+from lms_app.quizzes.pages.player import QuizState
 from tests.unit.quizzes.quiz_support import FORMS, quiz_lesson, right_answers, world
 
 # Strings that exist only in the answer key or the explanations of quiz_support.FORMS.
@@ -33,7 +34,7 @@ def sent(states, root) -> str:
 
 
 def attempt_row(user_id) -> QuizAttempt:
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return s.exec(select(QuizAttempt).where(QuizAttempt.user_id == user_id)
                       .order_by(QuizAttempt.attempt_no.desc())).first()
 
@@ -73,7 +74,7 @@ def test_no_key_reaches_the_browser_during_an_attempt(states, make_course, make_
     assert all(json.loads(u) == {} or "questions" not in u for u in updates[3:-2])
     # Passing completed the lesson, and the player shows it at once.
     assert learn.completed and learn.percent == 100
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.exec(select(LessonProgress.completed_at).where(LessonProgress.user_id == learner.id)).one()
 
 
@@ -189,5 +190,5 @@ def test_builder_refuses_other_teachers(states, make_course, make_user, sign_in)
     _, b = builder(states, token, lesson)
     assert b.view == "error" and "another teacher" in b.message
     states.call(b, "save_question", FORMS[0])
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.exec(select(QuizQuestion)).all() == []

@@ -5,19 +5,27 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-import lms_app.db
-from lms_app.models import AuditEntry, Category, User
-from lms_app.services import admin_users, audit, categories_admin, sessions, teacher_applications
-from lms_app.services.errors import PermissionDenied, ServiceError
+import lms_app.core.db
+from lms_app.admin.models import AuditEntry
+from lms_app.core.courses import Category
+from lms_app.core.users import User
+from lms_app.admin.services import (
+    users as admin_users,
+    audit,
+    categories as categories_admin,
+    teacher_applications,
+)
+from lms_app.core import sessions
+from lms_app.core.errors import PermissionDenied, ServiceError
 
 
 def run(fn, *args):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return fn(s, *args)
 
 
 def actions() -> list[str]:
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return [e.action for e in s.exec(select(AuditEntry).order_by(AuditEntry.id)).all()]
 
 
@@ -69,7 +77,7 @@ def test_admin_cannot_lock_themselves_out_and_role_changes_validate(make_user, s
     with pytest.raises(ServiceError):
         run(admin_users.set_role, admin, learner.id, "superuser")
     run(admin_users.set_role, admin, learner.id, "teacher")
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.get(User, learner.id).role == "teacher"
     teacher = make_user(role="teacher")
     make_course(teacher=teacher)
@@ -124,7 +132,7 @@ def test_application_approved_makes_a_teacher_and_the_learner_sees_it(make_user,
     run(teacher_applications.decide, admin, row.id, True, "Welcome aboard")
     with pytest.raises(ServiceError, match="already decided"):
         run(teacher_applications.decide, admin, row.id, False, "Changed my mind, sorry")
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.get(User, learner.id).role == "teacher"
     mine = run(teacher_applications.mine, actor)
     assert mine["status"] == "approved" and mine["message"] == "Welcome aboard"
@@ -142,7 +150,7 @@ def test_rejection_needs_a_message_keeps_the_role_and_allows_a_new_application(m
     run(teacher_applications.decide, admin, row.id, False, "Please add links to your work.")
     mine = run(teacher_applications.mine, actor)
     assert mine["status"] == "rejected" and "links" in mine["message"]
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.get(User, learner.id).role == "learner"
     run(teacher_applications.apply, actor, MOTIVATION, "https://example.test/portfolio")
     assert run(teacher_applications.mine, actor)["status"] == "pending"
@@ -174,7 +182,7 @@ def test_categories_create_rename_reorder_and_delete_only_when_unused(make_user,
     with pytest.raises(ServiceError, match="used by 1 course"):
         run(categories_admin.delete, admin, used.id)
     assert run(categories_admin.delete, admin, new.id) == "Data & AI"
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert [c.name for c in s.exec(select(Category)).all()] == ["Programming"]
     assert actions() == ["category.create", "category.update", "category.move", "category.delete"]
 

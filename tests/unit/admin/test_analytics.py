@@ -7,17 +7,19 @@ from datetime import timedelta
 
 import pytest
 
-import lms_app.db
-from lms_app.models import LedgerEntry, Order
-from lms_app.models.types import utcnow
-from lms_app.services import analytics, events, progress, teacher_analytics
-from lms_app.services.analytics_sql import bucket_keys, period
-from lms_app.services.errors import PermissionDenied, ServiceError
+import lms_app.core.db
+from lms_app.commerce.models import LedgerEntry, Order
+from lms_app.core.types import utcnow
+from lms_app.analytics.services import platform as analytics, teacher as teacher_analytics
+from lms_app.core import events
+from lms_app.learning.services import progress
+from lms_app.analytics.services.sql import bucket_keys, period
+from lms_app.core.errors import PermissionDenied, ServiceError
 from tests.unit.learning.learning_support import add_lessons
 
 
 def run(fn, *args, **kwargs):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return fn(s, *args, **kwargs)
 
 
@@ -26,7 +28,7 @@ def at(days_ago: float):
 
 
 def record(kind, days_ago, **kw):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         events.record(s, kind, at=at(days_ago), **kw)
 
 
@@ -35,7 +37,7 @@ def card(data, key):
 
 
 def sale(course, user, amount, days_ago, kind="sale"):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         order = Order(user_id=user.id, course_id=course.id, status="paid", currency="USD", list_price_minor=amount,
                       amount_minor=amount, course_title=course.title)
         s.add(order)

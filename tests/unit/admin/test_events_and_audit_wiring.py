@@ -6,21 +6,25 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-import lms_app.db
-from lms_app.models import AuditEntry, LearningEvent, Review
-from lms_app.services import coupons, enrollment, refunds, review, reviews
-from lms_app.services.errors import ServiceError
+import lms_app.core.db
+from lms_app.admin.models import AuditEntry
+from lms_app.core.event_log import LearningEvent
+from lms_app.learning.models import Review
+from lms_app.commerce.services import coupons, refunds
+from lms_app.learning.services import enrollment, reviews
+from lms_app.authoring.services import review
+from lms_app.core.errors import ServiceError
 from tests.unit.commerce.commerce_support import buy
 from tests.unit.commerce.test_refunds_webhooks_receipts import reference_of, start, webhook_env  # noqa: F401
 
 
 def run(fn, *args, **kwargs):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return fn(s, *args, **kwargs)
 
 
 def events(user_id=None) -> list[tuple]:
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         query = select(LearningEvent).order_by(LearningEvent.id)
         if user_id is not None:
             query = query.where(LearningEvent.user_id == user_id)
@@ -28,7 +32,7 @@ def events(user_id=None) -> list[tuple]:
 
 
 def audited() -> list[tuple[str, int | None]]:
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return [(e.action, e.target_id) for e in s.exec(select(AuditEntry).order_by(AuditEntry.id)).all()]
 
 
@@ -98,7 +102,7 @@ def test_hiding_a_review_is_audited(make_course, make_user, sign_in, enroll):
     learner = make_user()
     enroll(learner, course)
     _, admin = sign_in(make_user(role="admin"))
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         row = Review(course_id=course.id, user_id=learner.id, rating=1, comment="spam")
         s.add(row)
     run(reviews.set_hidden, admin, row.id, True)

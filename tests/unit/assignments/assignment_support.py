@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import lms_app.db
-from lms_app.models import Lesson, Module
-from lms_app.models.assignments import AssignmentSettings, RubricCriterion
+import lms_app.core.db
+from lms_app.core.courses import Lesson, Module
+from lms_app.assignments.models import AssignmentSettings, RubricCriterion
 
 LEVELS = [{"label": "Excellent", "points": 4}, {"label": "Fair", "points": 2}, {"label": "Missing", "points": 0}]
 
@@ -12,7 +12,7 @@ LEVELS = [{"label": "Excellent", "points": 4}, {"label": "Fair", "points": 2}, {
 def assignment_course(make_course, mode="peer", reviews=2, pass_percent=50, criteria=2, **extra):
     """(course, lesson, [criterion ids]) with a published course and its teacher."""
     course = make_course(**extra)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         module = Module(course_id=course.id, title="Module", position=0)
         s.add(module)
         s.flush()

@@ -10,12 +10,18 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
-from lms_app.db import session_scope
-from lms_app.models import LearningEvent, LessonProgress
-from lms_app.models.assignments import PeerReview, Submission
-from lms_app.models.types import utcnow
-from lms_app.services import assignment_grading, assignment_views, peer_review, submissions
-from lms_app.services.errors import PermissionDenied, ServiceError
+from lms_app.core.db import session_scope
+from lms_app.core.event_log import LearningEvent
+from lms_app.learning.models import LessonProgress
+from lms_app.assignments.models import PeerReview, Submission
+from lms_app.core.types import utcnow
+from lms_app.assignments.services import (
+    grading as assignment_grading,
+    views as assignment_views,
+    peer_review,
+    submissions,
+)
+from lms_app.core.errors import PermissionDenied, ServiceError
 
 
 def run(fn, *args):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from assignment_support import assignment_course, learners
 
-from lms_app.db import session_scope
-from lms_app.services import assignment_grading, assignment_views, submissions
+from lms_app.core.db import session_scope
+from lms_app.assignments.services import grading as assignment_grading, views as assignment_views, submissions
 
 
 def run(fn, *args):

@@ -6,12 +6,13 @@ import pytest
 from assignment_support import assignment_course
 from sqlmodel import select
 
-from lms_app.db import session_scope
-from lms_app.models import Lesson
-from lms_app.models.assignments import AssignmentSettings, RubricCriterion
-from lms_app.services import assignment_demo, assignment_setup, lesson_types
-from lms_app.services.errors import PermissionDenied, ServiceError
-from lms_app.services.seed import seed_demo_data
+from lms_app.core.db import session_scope
+from lms_app.core.courses import Lesson
+from lms_app.assignments.models import AssignmentSettings, RubricCriterion
+from lms_app.assignments.services import demo as assignment_demo, setup as assignment_setup
+from lms_app.core import lesson_types
+from lms_app.core.errors import PermissionDenied, ServiceError
+from lms_app.demo.seed import seed_demo_data
 
 
 def run(fn, *args):

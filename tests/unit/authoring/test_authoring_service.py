@@ -6,10 +6,11 @@ import pytest
 from authoring_support import EXE, MP4, PDF, actor_of, build_course, call, get_course, positions
 from sqlmodel import func, select
 
-from lms_app.db import session_scope
-from lms_app.models import Course, Lesson, Module
-from lms_app.services import authoring, authoring_checks, curriculum, lesson_types
-from lms_app.services.errors import ServiceError
+from lms_app.core.db import session_scope
+from lms_app.core.courses import Course, Lesson, Module
+from lms_app.authoring.services import courses as authoring, checks as authoring_checks, curriculum
+from lms_app.core import lesson_types
+from lms_app.core.errors import ServiceError
 
 
 def good_form(**over):
@@ -202,7 +203,7 @@ def lesson_dir_files():
 
 
 def get_settings():
-    from lms_app.settings import get_settings as gs
+    from lms_app.core.settings import get_settings as gs
 
     return gs()
 
@@ -326,17 +327,30 @@ def test_junk_ids_are_refused_cleanly(make_user, junk):
             call(fn, me, *args)
 
 
-def test_registry_lets_new_types_plug_in():
+def test_registry_lets_new_types_plug_in(add_plugin):
+    from lms_app.core.plugin_api import hookimpl
+    from lms_app.learning.lesson_types import TEXT
+
     keys = {t.key for t in lesson_types.all_types()}
-    assert {"text", "video", "pdf"} <= keys
-    with pytest.raises(ValueError):
-        lesson_types.register(lesson_types.TEXT)
+    assert {"text", "video", "pdf", "quiz", "assignment"} <= keys
     quiz = lesson_types.LessonType("quiz_test", "Quiz", "list-checks", (), lambda f: {})
-    try:
-        lesson_types.register(quiz)
-        assert lesson_types.get("quiz_test") is quiz
-    finally:
-        lesson_types._REGISTRY.pop("quiz_test", None)
+
+    class NewType:
+        @hookimpl
+        def lms_lesson_types(self):
+            return [quiz]
+
+    add_plugin(NewType(), "new-type")
+    assert lesson_types.get("quiz_test") is quiz
+
+    class Duplicate:
+        @hookimpl
+        def lms_lesson_types(self):
+            return [TEXT]
+
+    add_plugin(Duplicate(), "duplicate-type")
+    with pytest.raises(ValueError, match="registered twice"):
+        lesson_types.all_types()
 
 
 def test_control_characters_never_reach_the_database(make_user):

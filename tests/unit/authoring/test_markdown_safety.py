@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms_app.services.markdown import neutralise, unsafe_url
+from lms_app.core.markdown import neutralise, unsafe_url
 
 ATTACKS = [
     "<script>alert(1)</script>",
@@ -58,7 +58,7 @@ def test_unsafe_url():
 
 def test_pages_render_markdown_without_raw_html():
     """The wrapper every page uses for user Markdown must not load the raw-HTML plugin."""
-    from lms_app.components.status import safe_markdown
+    from lms_app.ui.status import safe_markdown
 
     rendered = str(safe_markdown("x").render())
     assert "rehypeRaw" not in rendered and "rehype-raw" not in rendered

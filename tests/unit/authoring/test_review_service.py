@@ -6,10 +6,10 @@ import pytest
 from authoring_support import actor_of, build_course, call, get_course
 from sqlmodel import select
 
-from lms_app.db import session_scope
-from lms_app.models import CourseStatusChange
-from lms_app.services import authoring, authoring_views, curriculum, review
-from lms_app.services.errors import PermissionDenied, ServiceError
+from lms_app.core.db import session_scope
+from lms_app.core.courses import CourseStatusChange
+from lms_app.authoring.services import courses as authoring, views as authoring_views, curriculum, review
+from lms_app.core.errors import PermissionDenied, ServiceError
 
 
 def changes(course_id):

@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import insert, text
 from sqlmodel import select
 
-from lms_app.models import Category, Course, User
-from lms_app.models.types import utcnow
-from lms_app.services import catalog, catalog_params, catalog_search, passwords
-from lms_app.services.course_fields import search_text_for
+from lms_app.core.courses import Category, Course
+from lms_app.core.users import User
+from lms_app.core.types import utcnow
+from lms_app.catalog.services import queries as catalog, params as catalog_params, search as catalog_search
+from lms_app.accounts.services import passwords
+from lms_app.core.course_fields import search_text_for
 
 IS_PG = None
 
@@ -35,9 +37,9 @@ def course(make_course):
 
     def factory(teacher=None, published_at=None, **kw):
         row = make_course(teacher=teacher, **kw)
-        import lms_app.db
+        import lms_app.core.db
 
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
             c = s.get(Course, row.id)
             if published_at is not None:
                 c.published_at = published_at
@@ -327,7 +329,7 @@ def test_chips_and_facet_links_remove_or_apply_one_filter(db, make_category, cou
 def test_sitemap_lists_published_courses_only(db, course):
     course(title="Live")
     hidden = course(title="Hidden", status="draft")
-    from lms_app.api.sitemap import sitemap_xml
+    from lms_app.catalog.api import sitemap_xml
 
     xml = sitemap_xml("https://lms.example", catalog.published_course_slugs(db))
     assert "https://lms.example/courses/course-" in xml and f"/courses/{hidden.slug}<" not in xml
@@ -337,7 +339,7 @@ def test_sitemap_lists_published_courses_only(db, course):
 def test_sitemap_routes_serve_published_courses(course):
     from starlette.testclient import TestClient
 
-    from lms_app.api.routes import build_api
+    from lms_app.core.http import build_api
 
     live, hidden = course(title="Live one"), course(title="Hidden one", status="pending")
     client = TestClient(build_api(), base_url="https://lms.example")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import insert
 
-import lms_app.db
-from lms_app.models import Lesson, Module
-from lms_app.services import course_page
-from lms_app.services.accounts import Actor
+import lms_app.core.db
+from lms_app.core.courses import Lesson, Module
+from lms_app.catalog.services import course_page
+from lms_app.core.sessions import Actor
 
 SECRET_BODY = "TOP-SECRET-LESSON-BODY-5f1c"
 SECRET_URL = "https://videos.example/secret-9d2e.mp4"
@@ -20,7 +20,7 @@ def actor(user) -> Actor:
 
 
 def add_curriculum(course, modules: int = 2, lessons_per_module: int = 3, previews=(0,)) -> None:
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         mods = [Module(course_id=course.id, title=f"Module {m + 1}", position=m) for m in range(modules)]
         s.add_all(mods)
         s.flush()

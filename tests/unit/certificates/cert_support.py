@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-import lms_app.db
-from lms_app.models import Certificate
-from lms_app.services import progress
+import lms_app.core.db
+from lms_app.certificates.models import Certificate
+from lms_app.learning.services import progress
 from tests.unit.learning.learning_support import add_lessons
 
 
 def complete_course(actor, lessons) -> None:
     for lesson in lessons:
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
             progress.mark_complete(s, actor, lesson.id)
 
 
@@ -28,7 +28,7 @@ def certified(make_course, make_user, enroll, sign_in, name: str | None = None, 
 
 
 def certificates_of(user_id: int) -> list[Certificate]:
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return list(s.exec(select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.id)).all())
 
 

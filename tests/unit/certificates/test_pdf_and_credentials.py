@@ -12,9 +12,10 @@ import pytest
 import segno
 from starlette.testclient import TestClient
 
-import lms_app.db
-from lms_app.api.routes import SESSION_COOKIE, build_api
-from lms_app.services import certificate_pdf, certificates, credentials
+import lms_app.core.db
+from lms_app.core.http import build_api
+from lms_app.core.sessions import SESSION_COOKIE
+from lms_app.certificates.services import pdf as certificate_pdf, issuing as certificates, credentials
 from tests.unit.certificates.cert_support import certified, only_certificate
 
 BASE = "https://learn.example.org"
@@ -54,7 +55,7 @@ def test_pdf_is_rendered_once_stored_and_served_to_owner_and_admins_only(make_co
     other = sign_in(make_user())[1]
     teacher = sign_in(make_user(role="teacher"))[1]
     boss = sign_in(make_user(role="admin"))[1]
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         for who in (None, other, teacher):
             assert certificates.pdf_path(s, settings, who, cert.number, BASE) is None
         name, path = certificates.pdf_path(s, settings, actor, cert.number, BASE)
@@ -69,17 +70,17 @@ def test_pdf_is_rendered_once_stored_and_served_to_owner_and_admins_only(make_co
         raise AssertionError("rendered again")
 
     monkeypatch.setattr(certificate_pdf, "render", no_render)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert certificates.pdf_path(s, settings, actor, cert.number, BASE)[1] == path
         assert certificates.pdf_path(s, settings, boss, cert.number, BASE)[1] == path
         certificates.revoke(s, boss, cert.number, "Testing revocation")
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert certificates.pdf_path(s, settings, actor, cert.number, BASE) is None
         assert certificates.pdf_path(s, settings, boss, cert.number, BASE)[1] == path
 
 
 def _credential(settings, number):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return certificates.credential(s, settings, number, BASE)
 
 
@@ -91,7 +92,7 @@ def test_credential_is_signed_and_tampering_or_another_key_fails(make_course, ma
     assert doc["credentialSubject"]["identifier"][0]["identityHash"] == "Ελένη"
     key = credentials.public_multibase(settings.secret_key)
     assert credentials.verify(doc, key)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert certificates.verify_credential(s, settings, doc)
     for path, value in ((("credentialSubject", "identifier", 0, "identityHash"), "Mallory"),
                         (("credentialSubject", "achievement", "name"), "Another course"),
@@ -102,7 +103,7 @@ def test_credential_is_signed_and_tampering_or_another_key_fails(make_course, ma
             target = target[step]
         target[path[-1]] = value
         assert not credentials.verify(forged, key), path
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
             assert not certificates.verify_credential(s, settings, forged)
     other_key = credentials.public_multibase("another secret key of at least thirty-two chars")
     assert other_key != key and not credentials.verify(doc, other_key)
@@ -117,11 +118,11 @@ def test_revoked_credential_says_revoked_and_no_longer_verifies(make_course, mak
     cert, _, _, _ = certified(make_course, make_user, enroll, sign_in)
     status, doc = _credential(settings, cert.number)
     boss = sign_in(make_user(role="admin"))[1]
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         certificates.revoke(s, boss, cert.number, "Plagiarism")
     status, body = _credential(settings, cert.number)
     assert status == "revoked" and body["status"] == "revoked" and "Plagiarism" not in json.dumps(body)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert not certificates.verify_credential(s, settings, doc)
     assert _credential(settings, "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA") is None
 
@@ -136,7 +137,7 @@ def test_public_view_shows_only_the_listed_fields(make_course, make_user, enroll
     enroll(learner, course)
     complete_course(sign_in(learner)[1], lessons)
     cert = only_certificate(learner.id)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         view = certificates.public_view(s, cert.number.lower(), BASE, "Lumen Learning")
     assert set(view) == PUBLIC_FIELDS
     assert (view["status"], view["learner_name"], view["course_title"], view["teacher_name"], view["issuer"]) == (
@@ -144,7 +145,7 @@ def test_public_view_shows_only_the_listed_fields(make_course, make_user, enroll
     assert "petr@example.test" not in json.dumps(view) and "private bio" not in json.dumps(view)
     assert "linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in view["linkedin_href"]
     assert f"certId={cert.number}" in view["linkedin_href"] and "organizationName=Lumen+Learning" in view["linkedin_href"]
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         unknown = certificates.public_view(s, "ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ", BASE, "Lumen Learning")
         junk = certificates.public_view(s, {"$ne": 1}, BASE, "Lumen Learning")
     assert unknown["status"] == junk["status"] == "unknown" and unknown["learner_name"] == ""
@@ -194,7 +195,7 @@ def test_credential_and_issuer_routes_publish_a_key_that_verifies(client, make_c
 
 
 def test_covered_names_take_the_direct_writer_and_others_fall_back_to_fpdf2(monkeypatch):
-    from lms_app.services import certificate_writer
+    from lms_app.certificates.services import writer as certificate_writer
 
     def make(name, title="Caching"):
         return certificate_pdf.render(certificate_pdf.CertificateContent(
@@ -216,7 +217,7 @@ def test_covered_names_take_the_direct_writer_and_others_fall_back_to_fpdf2(monk
 
 
 def test_long_course_titles_wrap_inside_the_frame():
-    from lms_app.services import certificate_writer
+    from lms_app.certificates.services import writer as certificate_writer
 
     page = certificate_writer.Page(certificate_writer.load_font(certificate_pdf.REGULAR))
     title = "A very long course title about " + "distributed systems and data engineering " * 3

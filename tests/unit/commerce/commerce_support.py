@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import func, select
 
-import lms_app.db
-from lms_app.models import Coupon, Enrollment, LedgerEntry, Order, Payment
-from lms_app.services import checkout
-from lms_app.services.gateways.base import CardDetails
-from lms_app.services.gateways.test_gateway import TestGateway
-from lms_app.settings import get_settings
+import lms_app.core.db
+from lms_app.commerce.models import Coupon, LedgerEntry, Order, Payment
+from lms_app.core.courses import Enrollment
+from lms_app.commerce.services import checkout
+from lms_app.commerce.gateways.base import CardDetails
+from lms_app.commerce.gateways.test_gateway import TestGateway
+from lms_app.core.settings import get_settings
 
 SUCCESS = CardDetails(number="4242 4242 4242 4242", expiry="12/39", cvc="123", name="Ada")
 DECLINED = CardDetails(number="4000 0000 0000 0002", expiry="12/39", cvc="123")
@@ -17,12 +18,12 @@ INSUFFICIENT = CardDetails(number="4000000000009995", expiry="12/39", cvc="123")
 
 
 def buy(actor, slug, coupon="", card=SUCCESS, gateway=None):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return checkout.purchase(s, get_settings(), actor, slug, coupon, card, gateway or TestGateway())
 
 
 def counts(user_id=None, course_id=None) -> dict[str, int]:
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         def n(model, *where):
             return s.exec(select(func.count(model.id)).where(*where)).one()
 
@@ -39,6 +40,6 @@ def make_coupon(**fields) -> Coupon:
     fields.setdefault("kind", "percent")
     fields.setdefault("amount", 20)
     coupon = Coupon(**fields)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         s.add(coupon)
     return coupon

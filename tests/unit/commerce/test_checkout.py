@@ -9,12 +9,14 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-import lms_app.db
-from lms_app.models import Coupon, Course, LedgerEntry, Order
-from lms_app.models.types import utcnow
-from lms_app.services import checkout, coupons, enrollment
-from lms_app.services.errors import ServiceError
-from lms_app.services.gateways import test_gateway
+import lms_app.core.db
+from lms_app.commerce.models import Coupon, LedgerEntry, Order
+from lms_app.core.courses import Course
+from lms_app.core.types import utcnow
+from lms_app.commerce.services import checkout, coupons
+from lms_app.learning.services import enrollment
+from lms_app.core.errors import ServiceError
+from lms_app.commerce.gateways import test_gateway
 from tests.unit.commerce.commerce_support import DECLINED, INSUFFICIENT, buy, counts, make_coupon
 
 
@@ -29,7 +31,7 @@ def test_successful_purchase_pays_enrols_and_books_the_ledger(paid, make_user, s
     order = buy(actor, paid.slug)
     assert (order.status, order.amount_minor, order.list_price_minor, order.discount_minor) == ("paid", 4900, 4900, 0)
     assert counts(learner.id, paid.id) == {"orders": 1, "paid": 1, "payments": 1, "enrollments": 1, "ledger": 1}
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         entry = s.exec(select(LedgerEntry)).one()
         assert entry.platform_fee_minor == 4900 * settings.platform_fee_percent // 100
         assert entry.platform_fee_minor + entry.teacher_share_minor == 4900
@@ -39,7 +41,7 @@ def test_successful_purchase_pays_enrols_and_books_the_ledger(paid, make_user, s
 def test_price_is_read_from_the_database_and_no_amount_parameter_exists(paid, make_user, sign_in):
     assert not {"amount", "amount_minor", "price", "total"} & set(inspect.signature(checkout.purchase).parameters)
     _, actor = sign_in(make_user())
-    with lms_app.db.session_scope() as s:  # the teacher raises the price just before the purchase
+    with lms_app.core.db.session_scope() as s:  # the teacher raises the price just before the purchase
         s.get(Course, paid.id).price_minor = 5900
     order = buy(actor, paid.slug)
     assert order.amount_minor == 5900
@@ -56,7 +58,7 @@ def test_declined_card_charges_nothing_and_enrols_nothing(paid, make_user, sign_
         buy(actor, paid.slug, "HALF", card)
     assert len(test_gateway.CHARGES) == before
     assert counts(learner.id) == {"orders": 0, "paid": 0, "payments": 0, "enrollments": 0, "ledger": 0}
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.get(Coupon, coupon.id).used_count == 0
     assert buy(actor, paid.slug, "HALF").amount_minor == 2450  # and the learner can still pay
 
@@ -66,7 +68,7 @@ def test_declined_card_charges_nothing_and_enrols_nothing(paid, make_user, sign_
                                                ("4242424242424242", "13/39", "123"),
                                                ("4242424242424242", "12/39", "12a")])
 def test_invalid_card_forms_are_refused_before_any_charge(paid, make_user, sign_in, number, expiry, cvc):
-    from lms_app.services.gateways.base import CardDetails
+    from lms_app.commerce.gateways.base import CardDetails
 
     learner = make_user()
     _, actor = sign_in(learner)
@@ -129,7 +131,7 @@ def test_twenty_concurrent_attempts_make_one_order_one_charge_one_enrolment(paid
     assert len(outcomes) == 20
     assert len(test_gateway.CHARGES) - before == 1
     assert counts(learner.id, paid.id) == {"orders": 1, "paid": 1, "payments": 1, "enrollments": 1, "ledger": 1}
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.exec(select(Coupon.used_count).where(Coupon.code == "RACE")).one() == 1
         assert s.get(Course, paid.id).student_count == 1
 
@@ -156,7 +158,7 @@ def test_coupon_cap_is_exact_under_concurrency(make_course, make_user, sign_in):
         t.join(60)
     assert results.count("ok") == 5, results
     assert all(r in ("ok", coupons.USED_UP) for r in results), results
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.exec(select(Coupon.used_count).where(Coupon.code == "FIVE")).one() == 5
 
 
@@ -165,10 +167,10 @@ def test_free_course_enrols_in_one_click_idempotently(make_course, make_user, si
     learner = make_user()
     _, actor = sign_in(learner)
     for _ in range(2):
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
             enrollment.enroll_free(s, actor, free.slug)
     assert counts(learner.id)["enrollments"] == 1
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.get(Course, free.id).student_count == 1
         with pytest.raises(ServiceError):
             enrollment.enroll_free(s, actor, "no-such-course")
@@ -176,7 +178,7 @@ def test_free_course_enrols_in_one_click_idempotently(make_course, make_user, si
 
 def test_free_course_cannot_be_bought_and_paid_course_cannot_be_joined_free(paid, make_course, make_user, sign_in):
     _, actor = sign_in(make_user())
-    with lms_app.db.session_scope() as s, pytest.raises(ServiceError, match="paid"):
+    with lms_app.core.db.session_scope() as s, pytest.raises(ServiceError, match="paid"):
         enrollment.enroll_free(s, actor, paid.slug)
     with pytest.raises(ServiceError, match="free"):
         buy(actor, make_course(price_minor=0).slug)
@@ -190,7 +192,7 @@ def test_order_table_refuses_impossible_amounts(paid, make_user):
     learner = make_user()
     for bad in (dict(list_price_minor=100, discount_minor=200, amount_minor=-100),
                 dict(list_price_minor=100, discount_minor=0, amount_minor=50)):
-        with pytest.raises(IntegrityError), lms_app.db.session_scope() as s:
+        with pytest.raises(IntegrityError), lms_app.core.db.session_scope() as s:
             s.add(Order(user_id=learner.id, course_id=paid.id, status="failed", currency="USD", **bad))
 
 
@@ -206,11 +208,11 @@ def test_coupon_refusal_reasons(paid, make_course, make_user, sign_in):
     make_coupon(code="ONCE")
     expected = {"NOPE": coupons.UNKNOWN, "OLD": coupons.EXPIRED, "SOON": coupons.NOT_YET,
                 "OTHER": coupons.WRONG_COURSE, "GONE": coupons.USED_UP, "OFF": coupons.INACTIVE}
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         for code, reason in expected.items():
             assert checkout.quote_view(s, actor, paid.slug, code)["coupon_error"] == reason
         view = checkout.quote_view(s, actor, paid.slug, " once ")
         assert view["coupon_error"] == "" and view["total_label"] == "$39.20"
     buy(actor, make_course(price_minor=500).slug, "ONCE")
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert checkout.quote_view(s, actor, paid.slug, "ONCE")["coupon_error"] == coupons.ALREADY_USED

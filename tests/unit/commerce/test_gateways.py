@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms_app.services.gateways import get_gateway, test_gateway
-from lms_app.services.gateways.base import CardDetails
-from lms_app.services.gateways.test_gateway import TestGateway, expiry_problem, luhn_ok
+from lms_app.commerce.gateways import get_gateway, test_gateway
+from lms_app.commerce.gateways.base import CardDetails
+from lms_app.commerce.gateways.test_gateway import TestGateway, expiry_problem, luhn_ok
 
 
 def test_luhn_examples():
@@ -48,7 +48,7 @@ def test_documented_numbers():
 
 
 def test_test_gateway_is_refused_in_production(monkeypatch):
-    from lms_app.settings import load_settings
+    from lms_app.core.settings import load_settings
 
     monkeypatch.setenv("LMS_ENV", "production")
     monkeypatch.setenv("LMS_PAYMENT_GATEWAY", "test")

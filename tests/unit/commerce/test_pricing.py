@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms_app.services import pricing
-from lms_app.services.money import format_amount
+from lms_app.core import pricing
+from lms_app.core.money import format_amount
 
 prices = st.integers(min_value=0, max_value=10**9)
 kinds = st.sampled_from(["percent", "fixed"])

@@ -8,20 +8,22 @@ import pytest
 from sqlmodel import func, select
 from starlette.testclient import TestClient
 
-import lms_app.db
-from lms_app.api.routes import SESSION_COOKIE, build_api
-from lms_app.models.types import utcnow
-from lms_app.models import Coupon, CouponRedemption, Course, LedgerEntry, Order, WebhookEvent
-from lms_app.services import orders, provider_checkout, refunds, revenue
-from lms_app.services.errors import PermissionDenied, ServiceError
-from lms_app.services.gateways.webhook_provider import WebhookProvider, sign
+import lms_app.core.db
+from lms_app.core.http import build_api
+from lms_app.core.sessions import SESSION_COOKIE
+from lms_app.core.types import utcnow
+from lms_app.commerce.models import Coupon, CouponRedemption, LedgerEntry, Order, WebhookEvent
+from lms_app.core.courses import Course
+from lms_app.commerce.services import orders, provider_checkout, refunds, revenue
+from lms_app.core.errors import PermissionDenied, ServiceError
+from lms_app.commerce.gateways.webhook_provider import WebhookProvider, sign
 from tests.unit.commerce.commerce_support import buy, counts, make_coupon
 
 SECRET = "whsec_test_0123456789abcdef"
 
 
 def refund(actor, order_id, reason="Requested by the learner"):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return refunds.refund(s, actor, order_id, reason)
 
 
@@ -34,7 +36,7 @@ def test_refund_removes_access_reverses_ledger_and_releases_coupon(make_course, 
     order = buy(actor, course.slug, "TEN")
     refund(admin_actor, order.id)
     assert counts(learner.id)["enrollments"] == 0
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.get(Order, order.id).status == "refunded"
         assert s.get(Course, course.id).student_count == 0
         assert s.exec(select(func.sum(LedgerEntry.amount_minor))).one() == 0
@@ -69,7 +71,7 @@ def test_revenue_per_course_month_and_platform(make_course, make_user, sign_in):
     course = make_course(teacher=teacher, price_minor=10000)
     _, actor = sign_in(make_user())
     buy(actor, course.slug)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         mine = revenue.teacher_revenue(s, sign_in(teacher)[1])
         assert mine["courses"][0]["share"] == "$80.00" and mine["courses"][0]["sales"] == 1
         assert [m["label"] for m in mine["months"]] == [utcnow().strftime("%Y-%m")]
@@ -101,7 +103,7 @@ class FakeProvider:
 
 @pytest.fixture
 def webhook_env(monkeypatch):
-    from lms_app.settings import get_settings
+    from lms_app.core.settings import get_settings
 
     monkeypatch.setenv("LMS_PAYMENT_GATEWAY", "webhook")
     monkeypatch.setenv("LMS_WEBHOOK_SECRET", SECRET)
@@ -112,14 +114,14 @@ def webhook_env(monkeypatch):
 
 
 def start(actor, slug, coupon=""):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return provider_checkout.start(s, actor, slug, coupon, WebhookProvider(SECRET))
 
 
 def reference_of(order_id):
-    from lms_app.models import Payment
+    from lms_app.commerce.models import Payment
 
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return s.exec(select(Payment.reference).where(Payment.order_id == order_id)).one()
 
 
@@ -144,7 +146,7 @@ def test_webhook_flow_signature_and_replay(webhook_env, make_course, make_user, 
     assert replay.json() == {"result": "duplicate"}
     assert fake.send(fake.event(ref, 3000)).json() == {"result": "ignored"}  # new id, order already paid
     assert counts(learner.id) == {"orders": 1, "paid": 1, "payments": 1, "enrollments": 1, "ledger": 1}
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.exec(select(func.count(WebhookEvent.id))).one() == 2
 
 
@@ -156,7 +158,7 @@ def test_webhook_failure_or_wrong_amount_releases_the_order(webhook_env, make_co
     make_coupon(code="WH", amount=10, max_redemptions=1)
     order_id, _ = start(actor, course.slug, "WH")
     assert fake.send(fake.event(reference_of(order_id), 1)).json() == {"result": "ok"}  # paid the wrong amount
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.get(Order, order_id).status == "failed"
         assert s.exec(select(Coupon.used_count)).one() == 0
     assert counts(learner.id)["enrollments"] == 0
@@ -216,7 +218,7 @@ def test_two_admins_refunding_at_once_reverse_once(make_course, make_user, sign_
     for t in threads:
         t.join(60)
     assert results.count("ok") == 1, results
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         kinds = s.exec(select(LedgerEntry.kind).order_by(LedgerEntry.id)).all()
         assert kinds == ["sale", "refund"]
         assert s.get(Course, course.id).student_count == 0

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import lms_app.db
-from lms_app.models import Lesson, Module
+import lms_app.core.db
+from lms_app.core.courses import Lesson, Module
 
 
 def add_lessons(course, kinds=("text", "video", "pdf"), module_title="Module", module_position=0, durations=None,
                 preview_first=False) -> list[Lesson]:
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         module = Module(course_id=course.id, title=module_title, position=module_position)
         s.add(module)
         s.flush()

@@ -6,14 +6,15 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-import lms_app.db
-from lms_app.models import LearningEvent, LessonProgress
-from lms_app.services import course_access, progress
+import lms_app.core.db
+from lms_app.core.event_log import LearningEvent
+from lms_app.learning.models import LessonProgress
+from lms_app.learning.services import course_access, progress
 from tests.unit.learning.learning_support import add_lessons, setup
 
 
 def run(fn, *args):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return fn(s, *args)
 
 
@@ -35,7 +36,7 @@ def test_first_visit_records_the_start_once_and_continue_follows(make_course, ma
     run(course_access.lesson_page, actor, course.slug, str(lessons[2].id))
     run(course_access.lesson_page, actor, course.slug, str(lessons[2].id))
     run(course_access.lesson_page, actor, course.slug, str(lessons[1].id))
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         started = s.exec(select(LearningEvent.lesson_id).where(LearningEvent.kind == "lesson_started",
                                                               LearningEvent.user_id == learner.id)).all()
         assert sorted(started) == sorted([lessons[2].id, lessons[1].id])

@@ -10,9 +10,11 @@ import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-import lms_app.db
-from lms_app.api.routes import SESSION_COOKIE, build_api
-from lms_app.models import Lesson, LessonProgress
+import lms_app.core.db
+from lms_app.core.http import build_api
+from lms_app.core.sessions import SESSION_COOKIE
+from lms_app.core.courses import Lesson
+from lms_app.learning.models import LessonProgress
 from tests.unit.learning.learning_support import setup
 
 
@@ -23,7 +25,7 @@ def client():
 
 
 def position(user_id, lesson_id):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         row = s.exec(select(LessonProgress).where(LessonProgress.user_id == user_id,
                                                   LessonProgress.lesson_id == lesson_id)).first()
         return (row.video_position_seconds, row.completed_at is not None) if row else None
@@ -66,5 +68,5 @@ def test_sequential_mode_applies_to_the_beacon(client, make_course, make_user, e
     course, lessons, learner, _, token = setup(make_course, make_user, enroll, sign_in, sequential=True)
     assert beacon(client, token, {"lesson_id": lessons[1].id, "position": 30}).status_code == 403
     assert position(learner.id, lessons[1].id) is None
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert s.get(Lesson, lessons[1].id) is not None

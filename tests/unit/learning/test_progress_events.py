@@ -6,19 +6,20 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-import lms_app.db
-from lms_app.models import LearningEvent
-from lms_app.services import events, progress
+import lms_app.core.db
+from lms_app.core.event_log import LearningEvent
+from lms_app.core import events
+from lms_app.learning.services import progress
 from tests.unit.learning.learning_support import setup
 
 
 def run(fn, *args):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return fn(s, *args)
 
 
 def kinds(user_id):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return [(e.kind, e.lesson_id) for e in s.exec(select(LearningEvent).where(LearningEvent.user_id == user_id)
                                                        .order_by(LearningEvent.id)).all()]
 
@@ -51,7 +52,7 @@ def test_record_pass_completes_the_lesson_once(make_course, make_user, enroll, s
 
 def test_unknown_event_kinds_are_refused():
     import pytest
-    with lms_app.db.session_scope() as s, pytest.raises(ValueError):
+    with lms_app.core.db.session_scope() as s, pytest.raises(ValueError):
         events.record(s, "teleported", user_id=None)
 
 
@@ -62,7 +63,7 @@ def test_two_last_lessons_completed_in_parallel_finish_the_course_once(make_cour
     enrolment lock makes the later one see the earlier one's lesson (one completion, one certificate)."""
     import threading
 
-    from lms_app.models import Certificate
+    from lms_app.certificates.models import Certificate
 
     course, lessons, learner, actor, _ = setup(make_course, make_user, enroll, sign_in, kinds=("text", "text"))
     barrier = threading.Barrier(2, timeout=20)
@@ -79,7 +80,7 @@ def test_two_last_lessons_completed_in_parallel_finish_the_course_once(make_cour
 
     def complete(lesson_id):
         try:
-            with lms_app.db.session_scope() as s:
+            with lms_app.core.db.session_scope() as s:
                 progress.mark_complete(s, actor, lesson_id)
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
@@ -91,5 +92,5 @@ def test_two_last_lessons_completed_in_parallel_finish_the_course_once(make_cour
         t.join(60)
     assert errors == []
     assert kinds(learner.id).count(("course_completed", None)) == 1
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         assert len(s.exec(select(Certificate).where(Certificate.user_id == learner.id)).all()) == 1

@@ -8,21 +8,21 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-import lms_app.db
-from lms_app.models import LessonProgress
-from lms_app.models.types import utcnow
-from lms_app.services import course_access, dashboards, progress, recommendations
-from lms_app.services.errors import PermissionDenied, ServiceError
+import lms_app.core.db
+from lms_app.learning.models import LessonProgress
+from lms_app.core.types import utcnow
+from lms_app.learning.services import course_access, dashboards, progress, recommendations
+from lms_app.core.errors import PermissionDenied, ServiceError
 from tests.unit.learning.learning_support import add_lessons, setup
 
 
 def run(fn, *args):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return fn(s, *args)
 
 
 def rows(user_id):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return s.exec(select(LessonProgress).where(LessonProgress.user_id == user_id)).all()
 
 
@@ -41,7 +41,7 @@ def test_percent_ignores_lessons_removed_from_the_course(make_course, make_user,
     course, lessons, learner, actor, _ = setup(make_course, make_user, enroll, sign_in)
     for lesson in lessons:
         run(progress.mark_complete, actor, lesson.id)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         s.delete(s.get(type(lessons[0]), lessons[0].id))
     summary = run(progress.summaries, learner.id, [course.id])[course.id]
     assert (summary["done"], summary["total"], summary["percent"]) == (2, 2, 100)
@@ -78,7 +78,7 @@ def test_resume_is_the_last_opened_lesson(make_course, make_user, enroll, sign_i
     run(progress.open_lesson, actor, lessons[2].id)
     run(progress.open_lesson, actor, lessons[1].id)
     assert run(progress.resume_point, learner.id, course.id).lesson_id == lessons[1].id
-    cta = run(lambda s: __import__("lms_app.services.course_page", fromlist=["x"]).course_page(s, course.slug, actor))[2]
+    cta = run(lambda s: __import__("lms_app.catalog.services.course_page", fromlist=["x"]).course_page(s, course.slug, actor))[2]
     assert cta["href"] == f"/learn/{course.slug}/{lessons[1].id}"
 
 
@@ -120,9 +120,9 @@ def test_sequential_mode_locks_skipped_lessons_on_the_server(make_course, make_u
 
 def test_staff_and_previews_do_not_track_or_lock(make_course, make_user, enroll, sign_in):
     course, lessons, learner, actor, _ = setup(make_course, make_user, enroll, sign_in, sequential=True)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         teacher_id = s.get(type(course), course.id).teacher_id
-    from lms_app.services.accounts import Actor
+    from lms_app.core.sessions import Actor
     teacher = Actor(user_id=teacher_id, role="teacher", session_id=0)
     page = run(course_access.lesson_page, teacher, course.slug, str(lessons[2].id))
     assert page.state == "ok" and not page.tracking
@@ -156,14 +156,14 @@ def test_new_learner_has_empty_dashboard_and_popular_suggestions(make_user, make
     make_course(title="Quiet")
     popular = make_course(title="Popular")
     make_course(title="Draft", status="draft")
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         s.get(type(popular), popular.id).student_count = 40
     assert [c["title"] for c in run(recommendations.for_learner, actor)] == ["Popular", "Quiet"]
 
 
 def test_concurrent_first_completion_creates_one_row(make_course, make_user, enroll, sign_in):
     course, lessons, learner, actor, _ = setup(make_course, make_user, enroll, sign_in)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         s.add(LessonProgress(user_id=learner.id, course_id=course.id, lesson_id=lessons[0].id,
                              last_seen_at=utcnow()))
     assert run(progress.mark_complete, actor, lessons[0].id).done == 1

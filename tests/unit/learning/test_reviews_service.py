@@ -8,20 +8,21 @@ import threading
 import pytest
 from sqlmodel import func, select
 
-import lms_app.db
-from lms_app.models import Course, Review
-from lms_app.services import reviews
-from lms_app.services.accounts import Actor
-from lms_app.services.errors import PermissionDenied, ServiceError
+import lms_app.core.db
+from lms_app.core.courses import Course
+from lms_app.learning.models import Review
+from lms_app.learning.services import reviews
+from lms_app.core.sessions import Actor
+from lms_app.core.errors import PermissionDenied, ServiceError
 
 
 def run(fn, *args):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return fn(s, *args)
 
 
 def course_rating(course_id):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         c = s.get(Course, course_id)
         count, avg = s.exec(select(func.count(Review.id), func.avg(Review.rating))
                             .where(Review.course_id == course_id, Review.hidden.is_(False))).one()

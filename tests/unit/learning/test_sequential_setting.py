@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from authoring_support import actor_of, build_course, call, get_course
 
-from lms_app.services import authoring, authoring_views
+from lms_app.authoring.services import courses as authoring, views as authoring_views
 
 
 def form(**over):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import lms_app.db
-from lms_app.models import Lesson, Module
-from lms_app.services import quiz_authoring
+import lms_app.core.db
+from lms_app.core.courses import Lesson, Module
+from lms_app.quizzes.services import authoring as quiz_authoring
 
 # One question of each type, as the builder's form sends them; the right answers are below.
 FORMS = [
@@ -19,7 +19,7 @@ FORMS = [
 
 
 def quiz_lesson(course, title="Check yourself", position=0, module_title="Module") -> Lesson:
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         module = Module(course_id=course.id, title=module_title, position=position)
         s.add(module)
         s.flush()
@@ -31,7 +31,7 @@ def quiz_lesson(course, title="Check yourself", position=0, module_title="Module
 def build(teacher_actor, lesson, forms=FORMS, **settings) -> list[int]:
     """Add the questions and (optionally) settings; returns the question ids."""
     ids = []
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         for form in forms:
             ids.append(quiz_authoring.save_question(s, teacher_actor, lesson.id, None, form).id)
         if settings:

@@ -9,26 +9,29 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
-import lms_app.db
-from lms_app.models import Enrollment, LearningEvent, LessonProgress, QuizAttempt
-from lms_app.models.types import utcnow
-from lms_app.services import quiz_attempts as qa
-from lms_app.services.errors import PermissionDenied, ServiceError
+import lms_app.core.db
+from lms_app.core.courses import Enrollment
+from lms_app.core.event_log import LearningEvent
+from lms_app.learning.models import LessonProgress
+from lms_app.quizzes.models import QuizAttempt
+from lms_app.core.types import utcnow
+from lms_app.quizzes.services import attempts as qa
+from lms_app.core.errors import PermissionDenied, ServiceError
 from tests.unit.quizzes.quiz_support import FORMS, right_answers, world
 
 
 def run(fn, *args, **kwargs):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return fn(s, *args, **kwargs)
 
 
 def attempts_of(user_id):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         return s.exec(select(QuizAttempt).where(QuizAttempt.user_id == user_id).order_by(QuizAttempt.attempt_no)).all()
 
 
 def completed(user_id, lesson_id):
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         row = s.exec(select(LessonProgress).where(LessonProgress.user_id == user_id,
                                                   LessonProgress.lesson_id == lesson_id)).first()
         return bool(row and row.completed_at)
@@ -52,7 +55,7 @@ def test_fail_then_pass_completes_the_lesson_once(make_course, make_user, enroll
     third = run(qa.start_attempt, actor, lesson.id)
     out = run(qa.submit_attempt, actor, third.id, right_answers(third))
     assert out.attempt.passed and not out.newly_completed
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         scores = s.exec(select(LearningEvent.score).where(LearningEvent.kind == "quiz_submitted")
                         .order_by(LearningEvent.id)).all()
         completions = s.exec(select(func.count()).select_from(LearningEvent)
@@ -73,7 +76,7 @@ def test_the_database_refuses_a_third_attempt_and_a_duplicate_number(make_course
     _, lesson, _, learner, actor, _ = world(make_course, make_user, enroll, sign_in, max_attempts=2)
     first = run(qa.start_attempt, actor, lesson.id)
     for number in (3, 1):  # over the cap (CHECK), then a taken number (UNIQUE)
-        with pytest.raises(IntegrityError), lms_app.db.session_scope() as s:
+        with pytest.raises(IntegrityError), lms_app.core.db.session_scope() as s:
             s.add(QuizAttempt(quiz_id=first.quiz_id, lesson_id=lesson.id, user_id=learner.id, attempt_no=number,
                               max_attempts=2, pass_percent=70))
             s.flush()
@@ -140,12 +143,12 @@ def test_pool_and_shuffles_draw_a_consistent_snapshot(make_course, make_user, en
 
 
 def test_edits_after_the_start_do_not_change_a_running_attempt(make_course, make_user, enroll, sign_in):
-    from lms_app.services import quiz_authoring
+    from lms_app.quizzes.services import authoring as quiz_authoring
 
     _, lesson, teacher, _, actor, _ = world(make_course, make_user, enroll, sign_in)
     attempt = run(qa.start_attempt, actor, lesson.id)
     answers = right_answers(attempt)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         quiz_authoring.save_question(s, teacher, lesson.id, attempt.questions[0]["id"], {**FORMS[0], "correct": "0"})
     assert run(qa.submit_attempt, actor, attempt.id, answers).attempt.percent == 100
 
@@ -186,7 +189,7 @@ def test_a_learner_not_enrolled_can_do_none_of_it(make_course, make_user, enroll
     with pytest.raises(PermissionDenied):
         run(qa.start_attempt, teacher, lesson.id)  # staff preview the quiz; attempts are for learners
     assert run(qa.player, stranger, lesson.id).mode == "visitor"
-    with lms_app.db.session_scope() as s:  # the learner leaves (a refund): their attempt stops too
+    with lms_app.core.db.session_scope() as s:  # the learner leaves (a refund): their attempt stops too
         s.delete(s.exec(select(Enrollment).where(Enrollment.user_id == learner.id)).one())
     for call in (lambda: run(qa.save_answer, actor, attempt.id, attempt.questions[0]["id"], 0),
                  lambda: run(qa.submit_attempt, actor, attempt.id, {}),
@@ -229,11 +232,11 @@ def test_answers_are_shown_only_as_the_settings_allow(make_course, make_user, en
 
 
 def test_sequential_courses_and_unpublished_courses_refuse_a_start(make_course, make_user, enroll, sign_in):
-    from lms_app.models import Course, Lesson, Module
-    from lms_app.services import progress
+    from lms_app.core.courses import Course, Lesson, Module
+    from lms_app.learning.services import progress
 
     course, lesson, _, learner, actor, _ = world(make_course, make_user, enroll, sign_in)
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         first = Module(course_id=course.id, title="Before", position=-1)
         s.add(first)
         s.flush()
@@ -244,11 +247,11 @@ def test_sequential_courses_and_unpublished_courses_refuse_a_start(make_course, 
         run(qa.start_attempt, actor, lesson.id)
     run(progress.mark_complete, actor, reading.id)
     assert run(qa.start_attempt, actor, lesson.id).attempt_no == 1
-    with lms_app.db.session_scope() as s:
+    with lms_app.core.db.session_scope() as s:
         s.get(Course, course.id).status = "draft"
     with pytest.raises(PermissionDenied):
         run(qa.start_attempt, actor, lesson.id)
     with pytest.raises(ServiceError, match="not a quiz"):
-        with lms_app.db.session_scope() as s:
+        with lms_app.core.db.session_scope() as s:
             s.get(Course, course.id).status = "published"
         run(qa.start_attempt, actor, reading.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms_app.services.quiz_grading import grade, is_correct, key_text, normalise_text, parse_number
+from lms_app.quizzes.services.grading import grade, is_correct, key_text, normalise_text, parse_number
 
 SINGLE = {"id": 1, "kind": "single", "options": ["a", "b", "c"], "key": {"choice": 2}, "points": 2}
 MULTI = {"id": 2, "kind": "multiple", "options": ["a", "b", "c"], "key": {"choices": [0, 2]}, "points": 1}

@@ -1,0 +1,1 @@
+"""Accounts: registration, sign-in and the session cookie hand-over, profile, passwords, throttling."""

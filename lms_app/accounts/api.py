@@ -1,0 +1,65 @@
+"""Accounts' HTTP routes: the session cookie hand-over and avatar pictures.
+
+The login handler runs over the websocket and cannot set an HttpOnly cookie, so it leaves a
+one-time ticket; ``POST /api/session`` trades it for a new session and sets the cookie here.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from lms_app.core.db import run_db
+from lms_app.core import images, sessions
+from lms_app.core.sessions import SESSION_COOKIE
+from lms_app.accounts.services.profiles import avatar_dir
+from lms_app.core.settings import get_settings
+
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+async def start_session(request: Request) -> Response:
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except ValueError:
+        body = {}
+    ticket = body.get("ticket") if isinstance(body, dict) else None
+    settings = get_settings()
+    token = await run_db(sessions.redeem_login_ticket, ticket, settings.session_days,
+                         request.headers.get("user-agent", ""))
+    if token is None:
+        return JSONResponse({"error": "The sign-in link expired. Please sign in again."}, status_code=400,
+                            headers=_NO_STORE)
+    response = JSONResponse({"ok": True}, headers=_NO_STORE)
+    response.set_cookie(SESSION_COOKIE, token, max_age=settings.session_days * 86400, path="/",
+                        httponly=True, samesite="lax", secure=settings.cookie_secure)
+    return response
+
+
+async def end_session(request: Request) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await run_db(sessions.revoke_token, token)
+    response = JSONResponse({"ok": True}, headers=_NO_STORE)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=get_settings().cookie_secure)
+    return response
+
+
+async def avatar(request: Request) -> Response:
+    """Avatars are public pictures, stored privately under unguessable names."""
+    path = images.safe_child(avatar_dir(get_settings()), request.path_params["name"])
+    if path is None:
+        return Response("Not found", status_code=404)
+    return FileResponse(path, media_type="image/webp",
+                        headers={"Cache-Control": "public, max-age=31536000, immutable",
+                                 "X-Content-Type-Options": "nosniff"})
+
+
+ROUTES = [
+    Route("/api/session", start_session, methods=["POST"]),
+    Route("/api/session", end_session, methods=["DELETE"]),
+    Route("/media/avatars/{name}", avatar, methods=["GET", "HEAD"]),
+]

@@ -1,0 +1,1 @@
+"""accounts: page states and pages (Reflex); one module per page or panel."""

@@ -1,0 +1,1 @@
+"""The admin console: users, teacher applications, categories, the audit log."""

@@ -1,0 +1,1 @@
+"""Analytics: the platform's for admins and a teacher's own courses."""

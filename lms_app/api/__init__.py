@@ -1,1 +1,0 @@
-"""HTTP routes mounted beside Reflex's websocket (cookies, private files, later webhooks)."""

@@ -1,0 +1,1 @@
+"""Assignments: the assignment lesson type, submissions, peer review and teacher grading."""

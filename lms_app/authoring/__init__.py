@@ -1,0 +1,1 @@
+"""Authoring: courses, curriculum, lesson content and files, the review workflow."""

@@ -1,0 +1,46 @@
+"""Sitemap with the published courses, generated per request from the database.
+
+Reflex's SitemapPlugin writes a static ``sitemap.xml`` at build time and skips dynamic routes
+(``/courses/[course_slug]``), so it cannot list courses. These routes are mounted through
+``api_transformer``, whose routes take precedence over the compiled frontend when the app is
+served on one port (``reflex run --env prod --single-port``, the way this app runs): there
+``/sitemap.xml`` is this dynamic one. ``/sitemap-courses.xml`` serves the same document under a
+name no frontend file can shadow (e.g. behind a proxy that serves the static build itself).
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from lms_app.core.db import run_db
+from lms_app.catalog.services import queries as catalog
+
+STATIC_PAGES = ("/", "/courses", "/register", "/login")
+
+
+def sitemap_xml(base: str, courses) -> str:
+    base = base.rstrip("/")
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in STATIC_PAGES:
+        parts.append(f"<url><loc>{escape(base + path)}</loc></url>")
+    for slug, updated in courses:
+        lastmod = f"<lastmod>{updated.date().isoformat()}</lastmod>" if updated else ""
+        parts.append(f"<url><loc>{escape(f'{base}/courses/{slug}')}</loc>{lastmod}</url>")
+    parts.append("</urlset>")
+    return "\n".join(parts)
+
+
+async def sitemap(request: Request) -> Response:
+    courses = await run_db(catalog.published_course_slugs)
+    base = f"{request.url.scheme}://{request.url.netloc}"
+    return Response(sitemap_xml(base, courses), media_type="application/xml",
+                    headers={"Cache-Control": "public, max-age=600"})
+
+
+ROUTES = [Route("/sitemap.xml", sitemap, methods=["GET", "HEAD"]),
+          Route("/sitemap-courses.xml", sitemap, methods=["GET", "HEAD"])]

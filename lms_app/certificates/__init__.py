@@ -1,0 +1,1 @@
+"""Certificates: issued on completion, PDFs, verifiable credentials, the verify page."""

@@ -1,0 +1,1 @@
+"""Commerce: checkout, payment gateways, orders, receipts, coupons, refunds, the ledger and revenue."""

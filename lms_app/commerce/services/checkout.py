@@ -1,0 +1,140 @@
+"""Quote and purchase: the price comes from the database, the database enforces the rest.
+
+``purchase`` runs in the caller's single transaction. Every constraint that can refuse the
+purchase is met *before* the card is charged:
+
+1. read the course (price, currency) and the coupon, if any;
+2. insert the enrolment (unique per learner and course: a second click, tab or thread blocks
+   on the first and then fails here, before charging) and count the student;
+3. take one coupon use with an atomic conditional UPDATE (the cap is exact under concurrency);
+4. insert the order, already ``paid`` (a partial unique index allows one open or paid order per
+   learner and course) and the coupon redemption (unique per coupon and learner);
+5. charge the card; a decline raises ``PaymentDeclined`` and the rollback leaves nothing;
+6. insert the payment and the ledger sale entry; the caller commits.
+
+Any amount the client sends is never read: ``purchase`` has no parameter for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from lms_app.commerce.models import Coupon, CouponRedemption, Order, Payment
+from lms_app.core.courses import Course
+from lms_app.core.types import utcnow
+from lms_app.commerce.services import coupons, ledger
+from lms_app.learning.services import enrollment
+from lms_app.core import pricing
+from lms_app.core.sessions import Actor
+from lms_app.core.errors import ServiceError
+from lms_app.commerce.gateways.base import CardDetails
+from lms_app.core.money import format_amount
+from lms_app.core.permissions import LEARNER_AREA, require_role
+from lms_app.core.settings import Settings
+
+ALREADY_ENROLLED = "You are already enrolled in this course."
+IN_PROGRESS = "A payment for this course is already in progress."
+
+
+class PaymentDeclined(ServiceError):
+    """The gateway refused the charge; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class Priced:
+    course: Course
+    coupon: Coupon | None
+    quote: pricing.Quote
+    coupon_error: str
+
+
+def price(session: Session, actor: Actor, slug: object, coupon_code: object = "") -> Priced:
+    """The course's price now, with the coupon applied when it is valid for this learner."""
+    require_role(actor, LEARNER_AREA)
+    course = enrollment.published_course(session, slug)
+    coupon, error = None, ""
+    if isinstance(coupon_code, str) and coupon_code.strip():
+        found = coupons.find(session, coupon_code)
+        error = coupons.refusal(session, found, actor.user_id, course) or ""
+        coupon = None if error else found
+    q = pricing.quote(course.price_minor, course.currency, coupon.kind if coupon else None,
+                      coupon.amount if coupon else 0)
+    return Priced(course=course, coupon=coupon, quote=q, coupon_error=error)
+
+
+def quote_view(session: Session, actor: Actor, slug: object, coupon_code: object = "") -> dict:
+    """What the checkout page shows (labels only, nothing private)."""
+    p = price(session, actor, slug, coupon_code)
+    q, c = p.quote, p.course
+    return {"slug": c.slug, "title": c.title, "currency": c.currency,
+            "list_label": format_amount(q.list_price_minor, c.currency),
+            "discount_label": "-" + format_amount(q.discount_minor, c.currency) if q.discount_minor else "",
+            "total_label": format_amount(q.amount_minor, c.currency),
+            "is_free_now": q.amount_minor == 0, "coupon_code": p.coupon.code if p.coupon else "",
+            "coupon_error": p.coupon_error,
+            "enrolled": enrollment.is_enrolled(session, actor.user_id, c.id)}
+
+
+def card_from(form: object) -> CardDetails:
+    form = form if isinstance(form, dict) else {}
+
+    def text(key: str, limit: int) -> str:
+        value = form.get(key)
+        return value.strip()[:limit] if isinstance(value, str) else ""
+
+    return CardDetails(number=text("card_number", 40), expiry=text("expiry", 10), cvc=text("cvc", 6),
+                       name=text("name", 120))
+
+
+def purchase(session: Session, settings: Settings, actor: Actor, slug: object, coupon_code: object,
+             card: CardDetails | None, gateway) -> Order:
+    """Buy a paid course with a direct gateway (see the module docstring for the order of steps)."""
+    p = price(session, actor, slug, coupon_code)
+    if p.coupon_error:
+        raise ServiceError(p.coupon_error, "coupon")
+    course, q = p.course, p.quote
+    if course.price_minor == 0:
+        raise ServiceError("This course is free: enroll from the course page.")
+    if q.amount_minor > 0 and card is None:
+        raise ServiceError("Enter your card details.", "card_number")
+    course_id, course_title, user_id = course.id, course.title, actor.user_id
+    step = "enrollment"
+    try:
+        enrollment.add(session, user_id, course_id)
+        if p.coupon is not None and not coupons.take_one_use(session, p.coupon.id):
+            raise ServiceError(coupons.USED_UP, "coupon")
+        step = "order"
+        now = utcnow()
+        order = Order(user_id=user_id, course_id=course_id, status="paid", currency=q.currency,
+                      list_price_minor=q.list_price_minor, discount_minor=q.discount_minor,
+                      amount_minor=q.amount_minor, coupon_id=p.coupon.id if p.coupon else None,
+                      coupon_code=p.coupon.code if p.coupon else "",
+                      gateway=gateway.name if q.amount_minor else "coupon", course_title=course_title,
+                      created_at=now, paid_at=now)
+        session.add(order)
+        session.flush()
+        if p.coupon is not None:
+            step = "coupon"
+            session.add(CouponRedemption(coupon_id=p.coupon.id, user_id=user_id, order_id=order.id))
+            session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ServiceError({"enrollment": ALREADY_ENROLLED, "order": IN_PROGRESS,
+                            "coupon": coupons.ALREADY_USED}[step], "coupon" if step == "coupon" else None) from None
+    if q.amount_minor > 0:
+        result = gateway.charge(q.amount_minor, q.currency, card, order.id)
+        if not result.ok:
+            raise PaymentDeclined(result.reason or "The payment was declined.", "card_number")
+        session.add(Payment(order_id=order.id, gateway=gateway.name, reference=result.reference,
+                            amount_minor=q.amount_minor, currency=q.currency, card_last4=result.last4))
+    ledger.record_sale(session, order, course, settings.platform_fee_percent)
+    session.flush()
+    return order
+
+
+def owned_course_slug(session: Session, order_id: int) -> str:
+    return session.exec(select(Course.slug).join(Order, Order.course_id == Course.id)
+                        .where(Order.id == order_id)).first() or ""

@@ -1,0 +1,98 @@
+"""Checkout through a redirect + webhook provider (``gateways.base.RedirectGateway``).
+
+``start`` holds the order as ``pending`` (the partial unique index allows one open or paid
+order per learner and course, so a second tab gets the same payment back) together with the
+coupon use, and returns the provider's confirmation URL. ``handle_webhook`` verifies the
+signature, stores the event id (unique: a replay changes nothing), checks amount and currency
+against the order and then fulfils it (enrolment, payment, ledger) or releases it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from lms_app.core.courses import Course
+from lms_app.commerce.models import CouponRedemption, Order, Payment, WebhookEvent
+from lms_app.core.types import utcnow
+from lms_app.commerce.services import coupons, ledger
+from lms_app.learning.services import enrollment
+from lms_app.core.sessions import Actor
+from lms_app.commerce.services.checkout import ALREADY_ENROLLED, price
+from lms_app.core.errors import ServiceError
+from lms_app.core.settings import Settings
+
+
+def start(session: Session, actor: Actor, slug: object, coupon_code: object, gateway) -> tuple[int, str]:
+    """(order id, confirmation URL) for a pending order; reuses the learner's open one."""
+    p = price(session, actor, slug, coupon_code)
+    if p.coupon_error:
+        raise ServiceError(p.coupon_error, "coupon")
+    course, q = p.course, p.quote
+    if enrollment.is_enrolled(session, actor.user_id, course.id):
+        raise ServiceError(ALREADY_ENROLLED)
+    if q.amount_minor == 0:
+        raise ServiceError("Nothing to pay: use the free checkout.")
+    open_order = session.exec(select(Order.id, Payment.reference).join(Payment, Payment.order_id == Order.id)
+                              .where(Order.user_id == actor.user_id, Order.course_id == course.id,
+                                     Order.status == "pending")).first()
+    if open_order is not None:
+        return open_order[0], f"{gateway.confirm_base}?reference={open_order[1]}"
+    try:
+        if p.coupon is not None and not coupons.take_one_use(session, p.coupon.id):
+            raise ServiceError(coupons.USED_UP, "coupon")
+        order = Order(user_id=actor.user_id, course_id=course.id, status="pending", currency=q.currency,
+                      list_price_minor=q.list_price_minor, discount_minor=q.discount_minor,
+                      amount_minor=q.amount_minor, coupon_id=p.coupon.id if p.coupon else None,
+                      coupon_code=p.coupon.code if p.coupon else "", gateway=gateway.name, course_title=course.title)
+        session.add(order)
+        session.flush()
+        if p.coupon is not None:
+            session.add(CouponRedemption(coupon_id=p.coupon.id, user_id=actor.user_id, order_id=order.id))
+        reference, url = gateway.create_payment(q.amount_minor, q.currency, order.id)
+        session.add(Payment(order_id=order.id, gateway=gateway.name, reference=reference, status="pending",
+                            amount_minor=q.amount_minor, currency=q.currency))
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ServiceError("A payment for this course is already in progress.") from None
+    return order.id, url
+
+
+def handle_webhook(session: Session, settings: Settings, gateway, body: bytes, headers: dict[str, str]) -> str:
+    """'ok', 'duplicate' or 'ignored'; raises BadSignature for an unsigned or forged body."""
+    event = gateway.parse_webhook(body, headers)
+    if session.exec(select(WebhookEvent.id).where(WebhookEvent.provider == gateway.name,
+                                                  WebhookEvent.event_id == event.event_id)).first():
+        return "duplicate"
+    try:
+        session.add(WebhookEvent(provider=gateway.name, event_id=event.event_id, kind=event.kind))
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return "duplicate"
+    payment = session.exec(select(Payment).where(Payment.gateway == gateway.name,
+                                                 Payment.reference == event.reference)).first()
+    order = session.get(Order, payment.order_id) if payment else None
+    if order is None or order.status != "pending" or payment.status != "pending":
+        return "ignored"
+    if event.kind == "payment.succeeded" and (event.amount_minor, event.currency) == (order.amount_minor,
+                                                                                       order.currency):
+        claimed = session.execute(update(Order).where(Order.id == order.id, Order.status == "pending")
+                                  .values(status="paid", paid_at=utcnow()).execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            return "ignored"
+        payment.status = "succeeded"
+        session.add(payment)
+        if not enrollment.is_enrolled(session, order.user_id, order.course_id):
+            enrollment.add(session, order.user_id, order.course_id)
+        session.refresh(order)
+        ledger.record_sale(session, order, session.get(Course, order.course_id), settings.platform_fee_percent)
+        return "ok"
+    if event.kind in ("payment.failed", "payment.succeeded"):  # failed, or paid the wrong amount
+        order.status, payment.status = "failed", "failed"
+        session.add_all([order, payment])
+        coupons.release(session, order.id)
+        return "ok"
+    return "ignored"

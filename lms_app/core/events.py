@@ -1,0 +1,101 @@
+"""Events: learning events (a row for analytics) and domain events (for plugins, after commit).
+
+``record`` adds a ``learning_events`` row to the caller's session, committed or rolled back with
+the change it describes, so analytics never count an enrolment that did not happen, and queues
+the matching domain event. ``emit`` queues a domain event that has no analytics row (a review
+posted). Queued events are handed to the plugins' ``lms_event`` hooks only after the session's
+transaction commits; a rollback (or a rolled-back savepoint) drops the events queued inside it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import event as sa_event
+from sqlmodel import Session
+
+from lms_app.core.event_log import EVENT_KINDS, LearningEvent
+from lms_app.core.types import utcnow
+
+log = logging.getLogger(__name__)
+
+# Learning-event kinds whose domain event has a clearer name for plugin authors.
+_DOMAIN_NAME = {"paid": "order_paid", "refunded": "order_refunded"}
+# Every domain event a plugin can receive (the learning events under their domain names, and more).
+DOMAIN_EVENTS = tuple(_DOMAIN_NAME.get(kind, kind) for kind in EVENT_KINDS) + ("review_posted",)
+
+_PENDING = "lms_domain_events"
+_MARKS = "lms_domain_event_marks"
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    """What happened (``name``) and plain values about it (ids, amounts): never a database row."""
+
+    name: str
+    data: dict = field(default_factory=dict)
+    occurred_at: datetime = field(default_factory=utcnow)
+
+
+def record(session: Session, kind: str, *, user_id: int | None = None, course_id: int | None = None,
+           lesson_id: int | None = None, amount_minor: int | None = None, currency: str | None = None,
+           score: int | None = None, at: datetime | None = None, notify: bool = True) -> LearningEvent:
+    """Add a learning event row; ``notify=False`` for history written by the demo seed."""
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown learning event {kind!r}")
+    event = LearningEvent(kind=kind, user_id=user_id, course_id=course_id, lesson_id=lesson_id,
+                          amount_minor=amount_minor, currency=currency, score=score, occurred_at=at or utcnow())
+    session.add(event)
+    if notify:
+        data = {"user_id": user_id, "course_id": course_id, "lesson_id": lesson_id, "amount_minor": amount_minor,
+                "currency": currency, "score": score}
+        emit(session, _DOMAIN_NAME.get(kind, kind), **{k: v for k, v in data.items() if v is not None})
+    return event
+
+
+def emit(session: Session, name: str, **data) -> None:
+    """Queue a domain event for the plugins, delivered after this session's transaction commits."""
+    if name not in DOMAIN_EVENTS:
+        raise ValueError(f"unknown domain event {name!r}")
+    session.info.setdefault(_PENDING, []).append(DomainEvent(name, data))
+
+
+def deliver(events: list[DomainEvent]) -> None:
+    """Hand events to every plugin's ``lms_event``; one plugin's failure is logged, not raised."""
+    from lms_app.core import plugins
+
+    impls = plugins.hook().lms_event.get_hookimpls()
+    for domain_event in events:
+        for impl in impls:
+            try:
+                impl.function(event=domain_event)
+            except Exception:  # noqa: BLE001 - a plugin must not break the action that already committed
+                log.exception("plugin %s failed on event %s", impl.plugin_name, domain_event.name)
+
+
+@sa_event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session, transaction) -> None:
+    if transaction.nested:
+        session.info.setdefault(_MARKS, {})[id(transaction)] = len(session.info.get(_PENDING, ()))
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session, previous_transaction) -> None:
+    pending = session.info.get(_PENDING)
+    if not pending:
+        return
+    mark = session.info.get(_MARKS, {}).pop(id(previous_transaction), None)
+    if previous_transaction.nested and mark is not None:
+        del pending[mark:]  # only what the savepoint queued
+    else:
+        pending.clear()
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _deliver_committed(session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    session.info.pop(_MARKS, None)
+    if pending:
+        deliver(pending)

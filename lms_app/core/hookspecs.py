@@ -1,0 +1,174 @@
+"""The plugin API: every hook a feature package or an installed plugin can implement.
+
+Built-in features (``lms_app/<feature>/plugin.py``) and installed plugins (found through the
+``lms.plugins`` entry-point group) implement these with ``@hookimpl`` and nothing else: the
+app assembly knows no feature by name. ``docs/extending.md`` is generated from the docstrings
+below (``python -m lms_app.manage hooks-doc``); a test fails when a hook has none.
+
+Hooks that return lists are called on every plugin and their results concatenated in plugin
+order (built-ins first, then installed plugins by entry-point name). Hooks are called once per
+process and their results cached, except ``lms_event`` and ``lms_demo_data``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:  # only for the annotations; plugins import the classes from lms_app.core.plugin_api
+    from sqlmodel import Session
+
+    from lms_app.core.events import DomainEvent
+    from lms_app.core.lesson_types import LessonType
+    from lms_app.core.plugin_api import (
+        GatewaySpec,
+        LessonWidget,
+        MigrationsSpec,
+        NavItem,
+        NavbarWidget,
+        Page,
+        PluginSetting,
+        ScheduledJob,
+    )
+    from lms_app.core.settings import Settings
+
+PROJECT = "lms"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def lms_settings() -> list[PluginSetting]:
+    """Declare the settings your plugin reads from the environment.
+
+    Return ``PluginSetting(name, default, parse, help)`` objects. ``name`` must start with
+    ``LMS_``. Read a value with ``lms_app.core.plugins.setting("LMS_MY_SETTING")``: it is parsed
+    once and cached; ``manage check`` and the start-up check report a value that does not parse
+    with the setting's name and help text.
+    """
+
+
+@hookspec
+def lms_config_problems(settings: Settings) -> list[str]:
+    """Report what is wrong with the configuration for your plugin, as sentences that name the
+    setting to fix (``"LMS_PAYMENT_GATEWAY must be one of test, webhook"``). The app refuses to
+    start while any plugin reports a problem, and ``manage check`` lists them."""
+
+
+@hookspec
+def lms_lesson_types() -> list[LessonType]:
+    """Register lesson types: what a lesson holds, how it is checked, and how it is shown.
+
+    Return ``LessonType`` objects (``lms_app.core.lesson_types``). A type declares its key,
+    label, Lucide icon, content fields, a ``validate(fields) -> cleaned`` function, an optional
+    ``UploadRule``, and its components: ``player`` (a function returning the Reflex component
+    shown in the course player for a lesson of this type; it reads the open lesson from
+    ``LearnState.content``) and, for content built on a page of its own, ``editor_label`` plus a
+    page registered with ``lms_pages`` at ``/teach/lessons/[lesson_id]/<key>``. ``graded`` types
+    complete only when your code calls ``lms_app.learning.services.progress.record_pass``.
+    Keys are unique: a second registration of one key fails at start-up.
+    """
+
+
+@hookspec
+def lms_pages() -> list[Page]:
+    """Add pages to the app.
+
+    Return ``Page(route, component, title, on_load=..., description=...)`` objects. Every
+    page's ``on_load`` should start with ``AuthState.refresh`` (so the navbar knows who is
+    signed in) and its state's handlers must go through ``lms_app.core.guard.guarded`` (or be
+    marked ``@public``): the handler-inventory test enumerates every state, plugins' included.
+    Two pages on one route fail at start-up.
+    """
+
+
+@hookspec
+def lms_nav_items() -> list[NavItem]:
+    """Add entries to the navigation menus.
+
+    Return ``NavItem(menu, label, href, icon, order)`` objects. ``menu`` is one of ``"main"``
+    (top bar, shown to the roles in ``roles``), ``"account"`` (the account menu), ``"teacher"``
+    (the teacher dashboard's links), or ``"admin"`` (the admin console's side navigation).
+    Items are sorted by ``order`` then label.
+    """
+
+
+@hookspec
+def lms_navbar_widgets() -> list[NavbarWidget]:
+    """Add a component to the top bar, between the logo and the menus (the catalog search box
+    is one). Return ``NavbarWidget(name, component, order)``; ``component`` is a function
+    returning a Reflex component."""
+
+
+@hookspec
+def lms_lesson_widgets() -> list[LessonWidget]:
+    """Add a component under every lesson in the course player (for example a feedback question).
+
+    Return ``LessonWidget(name, component, order)``. The component is rendered once per page
+    build; it reads the open lesson from ``LearnState`` and its own state loads per lesson
+    (``on_mount`` or a watched var), through guarded handlers.
+    """
+
+
+@hookspec
+def lms_payment_gateways() -> list[GatewaySpec]:
+    """Register payment gateways.
+
+    Return ``GatewaySpec(key, factory, test_only=False)``: ``factory(settings)`` builds a
+    ``DirectGateway`` or ``RedirectGateway`` (``lms_app.commerce.gateways.base``).
+    ``LMS_PAYMENT_GATEWAY`` chooses one by key; a ``test_only`` gateway is refused in production.
+    Checkout, fulfilment, the ledger and refunds do not change for a new gateway.
+    """
+
+
+@hookspec
+def lms_event(event: DomainEvent) -> None:
+    """React to a domain event, after the transaction that caused it has committed.
+
+    ``event.name`` is one of ``lms_app.core.events.DOMAIN_EVENTS`` (enrolled,
+    lesson_completed, course_completed, certificate_issued, order_paid, order_refunded,
+    review_posted, quiz_submitted, assignment_graded, ...) and ``event.data`` a dict of plain
+    values (ids, amounts). A rolled-back transaction emits nothing. Keep the work short (queue a
+    job for anything slow); an exception is logged and does not reach the user who caused it.
+    """
+
+
+@hookspec
+def lms_http_routes() -> list[Any]:
+    """Add HTTP routes beside Reflex's websocket: Starlette ``Route``/``Mount`` objects (a FastAPI
+    app or router can be mounted with ``Mount``). Authenticate by the ``lms_session`` cookie
+    (``lms_app.core.sessions.SESSION_COOKIE``) and check permission in the service you call."""
+
+
+@hookspec
+def lms_scheduled_jobs() -> list[ScheduledJob]:
+    """Declare periodic jobs: ``ScheduledJob(name, every_minutes, run)`` where ``run(session,
+    settings)`` does one round of work in one transaction and returns how much it did (an int).
+
+    ``python -m lms_app.manage jobs`` lists them and ``manage jobs run NAME`` runs one round (by
+    hand or from cron); a job worker runs them on their schedule. Jobs must be idempotent: a
+    round may run twice.
+    """
+
+
+@hookspec
+def lms_demo_data(session: Session, settings: Settings) -> dict[str, int] | None:
+    """Add demo data when the seed runs (``manage seed``/``prepare`` with ``LMS_DEMO_DATA`` on).
+
+    Must be idempotent: the seed runs on every start, so look records up by a natural key and
+    create only what is missing. Called in the seed's transaction after the demo users
+    (``learner@example.com``, ``teacher@example.com``, ``admin@example.com``), categories and
+    courses exist. Return counts of what you created (``{"quizzes": 1}``) for the summary.
+    """
+
+
+@hookspec
+def lms_migrations() -> list[MigrationsSpec]:
+    """Give the folder of your plugin's Alembic migrations (its own branch).
+
+    Return ``MigrationsSpec(branch, path)``. The plugin's first revision sets
+    ``branch_labels = ("<branch>",)`` and ``depends_on`` a built-in revision it needs (for
+    foreign keys); ``manage migrate`` upgrades every branch (``heads``). Built-in features share
+    the app's one linear history and do not implement this hook.
+    """

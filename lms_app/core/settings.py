@@ -1,0 +1,133 @@
+"""Configuration from environment variables, validated once at start.
+
+Every knob the app reads lives here so that the web process, Alembic, the seed command,
+the tests and the benchmarks agree on one source of truth.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # refused in production
+ENVIRONMENTS = ("development", "production", "test")
+
+
+class SettingsError(RuntimeError):
+    """Raised when the configuration is unusable; the message says which variable to fix."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")
+
+
+def _int(name: str, default: int, low: int, high: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from exc
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    bcrypt_cost: int
+    session_days: int
+    login_max_failures: int
+    login_window_minutes: int
+    demo_data: bool
+    data_dir: Path
+    cookie_secure: bool
+    site_name: str
+    platform_fee_percent: int = 20
+    payment_gateway: str = "test"
+    webhook_secret: str = ""
+    # The public origin (https://learn.example.org) for links that leave the app: certificate QR
+    # codes and credentials. Empty: the origin of the request that needs it.
+    public_url: str = ""
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def media_dir(self) -> Path:
+        """Private files (avatars, later lesson files); served only by app routes."""
+        return self.data_dir / "media"
+
+    def production_problems(self) -> list[str]:
+        """Reasons the app must refuse to start in production mode (empty when fine)."""
+        problems = []
+        if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32:
+            problems.append("LMS_SECRET_KEY is the default or shorter than 32 characters")
+        if self.demo_data:
+            problems.append("LMS_DEMO_DATA is on: demo accounts have published passwords")
+        if self.bcrypt_cost < 12:
+            problems.append("LMS_BCRYPT_COST is below 12")
+        if self.payment_gateway == "test":
+            problems.append("LMS_PAYMENT_GATEWAY is 'test': dummy payments are refused in production")
+        if self.payment_gateway != "test" and len(self.webhook_secret) < 16:
+            problems.append("LMS_WEBHOOK_SECRET is missing or shorter than 16 characters")
+        return problems
+
+
+def load_settings() -> Settings:
+    """Read and validate the environment (no caching: tests call it after changing env)."""
+    environment = os.environ.get("LMS_ENV", "development").strip().lower()
+    if environment not in ENVIRONMENTS:
+        raise SettingsError(f"LMS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
+    data_dir = Path(os.environ.get("LMS_DATA_DIR") or PROJECT_ROOT / "data").resolve()
+    database_url = os.environ.get("LMS_DATABASE_URL") or f"sqlite:///{data_dir / 'lms.db'}"
+    if database_url.startswith("postgresql://") or database_url.startswith("postgres://"):
+        # psycopg 3 is the driver we ship; accept the common spelling and say so in the URL.
+        database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
+    is_production = environment == "production"
+    return Settings(
+        environment=environment,
+        database_url=database_url,
+        redis_url=os.environ.get("LMS_REDIS_URL") or None,
+        secret_key=os.environ.get("LMS_SECRET_KEY") or DEFAULT_SECRET_KEY,
+        bcrypt_cost=_int("LMS_BCRYPT_COST", 12, 4, 16),
+        session_days=_int("LMS_SESSION_DAYS", 14, 1, 365),
+        login_max_failures=_int("LMS_LOGIN_MAX_FAILURES", 10, 1, 1000),
+        login_window_minutes=_int("LMS_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60),
+        demo_data=_bool("LMS_DEMO_DATA", not is_production),
+        data_dir=data_dir,
+        cookie_secure=_bool("LMS_COOKIE_SECURE", is_production),
+        site_name=os.environ.get("LMS_SITE_NAME") or "Lumen Learning",
+        platform_fee_percent=_int("LMS_PLATFORM_FEE_PERCENT", 20, 0, 100),
+        # Checked against the registered gateways (plugins) by commerce.gateways.get_gateway.
+        payment_gateway=(os.environ.get("LMS_PAYMENT_GATEWAY") or "test").strip().lower(),
+        webhook_secret=os.environ.get("LMS_WEBHOOK_SECRET") or "",
+        public_url=(os.environ.get("LMS_PUBLIC_URL") or "").strip().rstrip("/"),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process (cached; call ``get_settings.cache_clear()`` in tests)."""
+    return load_settings()

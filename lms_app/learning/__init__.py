@@ -1,0 +1,1 @@
+"""Learning: the course player and content lesson types, enrolment, progress, reviews, dashboards."""

@@ -1,0 +1,54 @@
+"""Learning progress (one row per learner and lesson once opened) and course reviews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy.sql.expression import false
+from sqlmodel import Field, SQLModel
+
+from lms_app.core.types import UTCDateTime, utcnow
+
+
+class LessonProgress(SQLModel, table=True):
+    __tablename__ = "lesson_progress"
+    __table_args__ = (
+        UniqueConstraint("user_id", "lesson_id", name="uq_lesson_progress_user_lesson"),
+        Index("ix_lesson_progress_user_course_seen", "user_id", "course_id", "last_seen_at"),
+        CheckConstraint("video_position_seconds >= 0", name="ck_lesson_progress_position_nonnegative"),
+        CheckConstraint("seconds_spent >= 0", name="ck_lesson_progress_spent_nonnegative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    # Denormalised (lessons.course_id) so per-course progress needs no join.
+    course_id: int = Field(foreign_key="courses.id", index=True, ondelete="CASCADE")
+    lesson_id: int = Field(foreign_key="lessons.id", index=True, ondelete="CASCADE")
+    completed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    video_position_seconds: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    seconds_spent: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Review(SQLModel, table=True):
+    """One review per learner per course; the course's rating_avg/rating_count follow it."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id", name="uq_reviews_user_course"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="ck_reviews_rating_range"),
+        Index("ix_reviews_course_created", "course_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    course_id: int = Field(foreign_key="courses.id", ondelete="CASCADE")
+    rating: int
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    teacher_reply: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    replied_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # Hidden by an admin: not shown and not counted in the course's rating.
+    hidden: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,1 +1,0 @@
-"""One module per page: its layout and its small page state."""

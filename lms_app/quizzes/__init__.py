@@ -1,0 +1,1 @@
+"""Quizzes: the quiz lesson type, its builder, attempts and grading."""

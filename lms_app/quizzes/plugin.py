@@ -1,0 +1,27 @@
+"""Quizzes: the quiz lesson type (builder page and player panel)."""
+
+from __future__ import annotations
+
+from lms_app.quizzes import models  # noqa: F401  (registers its tables on SQLModel.metadata)
+from lms_app.core.plugin_api import hookimpl, pages_of
+
+
+@hookimpl
+def lms_lesson_types():
+    from lms_app.quizzes.services.lesson_type import QUIZ
+
+    return [QUIZ]
+
+
+@hookimpl
+def lms_pages():
+    from lms_app.quizzes.pages import builder
+
+    return pages_of(builder)
+
+
+@hookimpl
+def lms_demo_data(session, settings):
+    from lms_app.quizzes.services import demo
+
+    return {"quizzes": demo.ensure_demo_quiz(session)}

@@ -1,0 +1,1 @@
+"""quizzes: business rules as plain Python (no Reflex import); pages, routes and tests call these."""

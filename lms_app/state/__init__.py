@@ -1,1 +1,0 @@
-"""Shared Reflex states: who is signed in and the handler guard."""
