@@ -102,7 +102,8 @@ def create_admin(email: str | None, name: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lms_app.manage")
-    parser.add_argument("command", choices=["migrate", "seed", "prepare", "check", "create-admin", "plugins", "jobs"])
+    parser.add_argument("command", choices=["migrate", "seed", "prepare", "check", "create-admin", "plugins", "jobs",
+                                                     "hooks-doc"])
     parser.add_argument("action", nargs="?", choices=["run"], help="jobs: run one round of the job NAME")
     parser.add_argument("name", nargs="?", help="jobs run: the job's name")
     parser.add_argument("--email", help="create-admin: the admin's email")
@@ -118,6 +119,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "plugins":
         return list_plugins()
+    if args.command == "hooks-doc":
+        from lms_app.core import hook_reference
+
+        changed = hook_reference.rewrite(PROJECT_ROOT / "docs" / "extending.md")
+        print("docs/extending.md: hook reference " + ("rewritten" if changed else "already up to date"))
+        return 0
     if args.command == "create-admin":
         return create_admin(args.email, args.name)
     if args.command == "check":

@@ -81,16 +81,27 @@ def _mark_savepoint(session, transaction) -> None:
         session.info.setdefault(_MARKS, {})[id(transaction)] = len(session.info.get(_PENDING, ()))
 
 
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_savepoint(session, transaction) -> None:
+    if transaction.nested:
+        session.info.get(_MARKS, {}).pop(id(transaction), None)
+
+
 @sa_event.listens_for(Session, "after_soft_rollback")
 def _drop_rolled_back(session, previous_transaction) -> None:
+    """A rollback inside a savepoint (a failed flush is one) drops what the savepoint queued; any
+    other rollback drops everything, because the whole transaction is lost."""
     pending = session.info.get(_PENDING)
     if not pending:
         return
-    mark = session.info.get(_MARKS, {}).pop(id(previous_transaction), None)
-    if previous_transaction.nested and mark is not None:
-        del pending[mark:]  # only what the savepoint queued
-    else:
+    transaction = previous_transaction
+    while transaction is not None and not transaction.nested:
+        transaction = transaction.parent
+    mark = session.info.get(_MARKS, {}).get(id(transaction)) if transaction is not None else None
+    if mark is None:
         pending.clear()
+    else:
+        del pending[mark:]
 
 
 @sa_event.listens_for(Session, "after_commit")

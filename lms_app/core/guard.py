@@ -117,7 +117,22 @@ def guarded(roles: tuple[str, ...] = LEARNER_AREA):
     return decorate
 
 
-def public(fn):
-    """Mark a handler as public by design (it must touch nothing private); see the inventory test."""
-    fn.__lms_public__ = True
-    return fn
+def public(fn_or_reason):
+    """Mark a handler as public by design (it must touch nothing private); see the inventory test.
+
+    ``@public`` for the built-in features (their reasons are listed in the inventory test);
+    plugins give the reason in the code: ``@public("only builds a URL from the typed words")``.
+    """
+    if isinstance(fn_or_reason, str):
+        reason = fn_or_reason.strip()
+        if not reason:
+            raise ValueError("@public(reason) needs a reason")
+
+        def mark(fn):
+            fn.__lms_public__ = True
+            fn.__lms_public_reason__ = reason
+            return fn
+
+        return mark
+    fn_or_reason.__lms_public__ = True
+    return fn_or_reason

@@ -8,7 +8,11 @@ from lms_app.core.courses import Category, Course
 from lms_app.core.users import User
 from lms_app.core.views import CategoryView, CourseCardView, CurrentUserView
 from lms_app.core.money import format_price
-from lms_app.accounts.services.profiles import avatar_url
+
+
+def avatar_url(user_id: int, avatar_file: str | None) -> str:
+    """Avatars are public pictures under unguessable names, served by accounts' /media/avatars route."""
+    return f"/media/avatars/{avatar_file}" if avatar_file else ""
 
 
 def initials(text: str) -> str:

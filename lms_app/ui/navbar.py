@@ -70,7 +70,7 @@ def _account_menu() -> rx.Component:
                       aria_label="Account menu"),
         ),
         rx.menu.content(
-            *[_menu_item(item) for item in nav_items("account")],
+            *[_for_roles(item.roles, _menu_item(item)) for item in nav_items("account")],
             # At phone width the main links move into this menu.
             *[_for_roles(item.roles, _menu_item(item, class_name="lms-only-narrow")) for item in nav_items("main")],
             rx.menu.separator(),

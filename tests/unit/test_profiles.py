@@ -7,6 +7,7 @@ import io
 import pytest
 from PIL import Image
 
+from lms_app.core.view_builders import avatar_url
 from lms_app.core.users import User
 from lms_app.accounts.services import profiles
 from lms_app.core.errors import ServiceError
@@ -30,7 +31,7 @@ def test_png_is_stored_as_a_square_webp(db, settings, make_user, sign_in, png_by
         assert img.size == profiles.AVATAR_SIZE
     # Private folder, not Reflex's public upload folder.
     assert settings.media_dir in path.parents
-    assert profiles.avatar_url(user.id, updated.avatar_file) == f"/media/avatars/{updated.avatar_file}"
+    assert avatar_url(user.id, updated.avatar_file) == f"/media/avatars/{updated.avatar_file}"
 
 
 def test_a_new_avatar_replaces_the_old_file(db, settings, make_user, sign_in, png_bytes):

@@ -44,10 +44,6 @@ def _settle_files(session: Session, settings: Settings, *, remove_on_commit: str
     event.listen(session, "after_rollback", lambda _s: unlink(remove_on_rollback), once=True)
 
 
-def avatar_url(user_id: int, avatar_file: str | None) -> str:
-    return f"/media/avatars/{avatar_file}" if avatar_file else ""
-
-
 def set_avatar(session: Session, settings: Settings, actor: Actor, data: bytes) -> User:
     """Check, re-encode and store a new avatar; the old file is removed once the swap commits."""
     processed = images.process_image(data, max_bytes=AVATAR_MAX_BYTES, size=AVATAR_SIZE, crop=True, field="avatar")

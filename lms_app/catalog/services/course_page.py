@@ -20,7 +20,7 @@ from lms_app.catalog.views import CourseCtaView, CourseDetailView, LessonRowView
 from lms_app.core.sessions import Actor
 from lms_app.learning.services import progress
 from lms_app.core.money import format_price
-from lms_app.accounts.services.profiles import avatar_url
+from lms_app.core.view_builders import avatar_url
 from lms_app.core.view_builders import hue_for, initials
 
 PUBLIC_STATUSES = ("published",)
