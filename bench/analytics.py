@@ -142,7 +142,7 @@ def run(repeat: int, explain: bool) -> int:
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
     engine = lms_app.core.db.get_engine()
     started = time.perf_counter()
     with engine.begin() as conn:

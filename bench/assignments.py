@@ -56,7 +56,7 @@ def run(n_learners: int, n_queue: int) -> None:
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
     engine = lms_app.core.db.get_engine()
     levels = [{"label": "Good", "points": 2}, {"label": "Weak", "points": 0}]
     with lms_app.core.db.session_scope() as s:

@@ -56,7 +56,7 @@ def run() -> int:
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
 
     with session_scope() as s:
         teacher = User(email="bench-teacher@example.com", name="Bench Teacher", role="teacher",

@@ -73,7 +73,7 @@ def ensure_schema(url: str, schema: str, fresh: bool) -> bool:
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
     return bool(exists)
 
 

@@ -107,7 +107,7 @@ def storage_and_issue() -> None:
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
     settings = get_settings()
     n = 50
     with lms_app.core.db.session_scope() as s:

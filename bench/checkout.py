@@ -56,7 +56,7 @@ def run(repeat: int, concurrent: int) -> None:
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
     engine = lms_app.core.db.get_engine()
     settings, gateway = get_settings(), TestGateway()
     card = CardDetails(number="4242424242424242", expiry="12/39", cvc="123")

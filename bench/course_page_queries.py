@@ -51,7 +51,7 @@ def run(repeat: int) -> None:
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
     engine = lms_app.core.db.get_engine()
 
     with lms_app.core.db.session_scope() as s:

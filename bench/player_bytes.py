@@ -160,7 +160,7 @@ def in_process(database_url: str | None) -> list:
 
         cfg = alembic_config()
         cfg.attributes["configure_logger"] = False
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
         pages, token = make_rows()
         return asyncio.run(_drive_in_process(pages, token))
 

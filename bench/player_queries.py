@@ -60,7 +60,7 @@ def run(repeat: int, show_sql: bool) -> int:
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
     engine = lms_app.core.db.get_engine()
 
     courses = {}

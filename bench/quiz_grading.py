@@ -92,7 +92,7 @@ def run(repeat: int) -> int:
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
     engine = lms_app.core.db.get_engine()
     n_learners = 3 * repeat + 2
     with lms_app.core.db.session_scope() as s:

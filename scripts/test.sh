@@ -3,6 +3,8 @@
 #   1. tests/unit tests/state tests/security on SQLite
 #   2. the same on PostgreSQL, when LMS_TEST_DATABASE_URL is set (CI sets it)
 #   3. tests/e2e: Playwright + Chromium against a fresh production build on a free port
+# The example plugins (examples/plugins/*) are installed into the virtualenv first, so every pass
+# runs with them enabled; their own tests run in passes 1 and 2 too.
 #
 # Usage: scripts/test.sh [extra pytest args]      e.g. scripts/test.sh -x -k login
 # Environment:
@@ -79,18 +81,47 @@ run_pass() {
   fi
 }
 
+# Install each example plugin (editable) once per version of its pyproject.toml.
+declare -a PLUGINS=()
+for dir in examples/plugins/*/; do
+  dir="${dir%/}"
+  [ -f "$dir/pyproject.toml" ] || continue
+  name="$(basename "$dir")"
+  stamp="$VENV/.installed-plugin-$name-$(sha256sum "$dir/pyproject.toml" | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    echo "==> Installing the example plugin $name"
+    if ! "$PY" -m pip install --quiet --disable-pip-version-check -e "$dir"; then
+      echo "Could not install $dir" >&2; exit 1
+    fi
+    rm -f "$VENV/.installed-plugin-$name-"*
+    touch "$stamp"
+  fi
+  PLUGINS+=("$dir")
+done
+
 UNIT_DIRS=(tests/unit tests/state tests/security)
 PG_URL="${LMS_TEST_DATABASE_URL:-}"
 
+# plugin_passes DB_LABEL JUNIT_SUFFIX -- [pytest args]: each example plugin's own tests.
+plugin_passes() {
+  local db="$1" suffix="$2"; shift 3
+  local dir
+  for dir in "${PLUGINS[@]}"; do
+    run_pass "plugin $(basename "$dir") on $db" "plugin-$(basename "$dir")-$suffix" "$dir/tests" -- "$@"
+  done
+}
+
 echo
-echo "==> Pass 1: ${UNIT_DIRS[*]} on SQLite"
+echo "==> Pass 1: ${UNIT_DIRS[*]} and the example plugins' tests on SQLite"
 PASS_DB_URL="" run_pass "unit/state/security on SQLite" sqlite "${UNIT_DIRS[@]}" -- "$@"
+PASS_DB_URL="" plugin_passes SQLite sqlite -- "$@"
 
 if [ -n "$PG_URL" ]; then
   echo
-  echo "==> Pass 2: ${UNIT_DIRS[*]} on PostgreSQL (${PG_URL##*@})"
+  echo "==> Pass 2: ${UNIT_DIRS[*]} and the example plugins' tests on PostgreSQL (${PG_URL##*@})"
   PASS_DB_URL="$PG_URL" run_pass "unit/state/security on PostgreSQL (${PG_URL##*@})" postgres \
     "${UNIT_DIRS[@]}" -- "$@"
+  PASS_DB_URL="$PG_URL" plugin_passes PostgreSQL postgres -- "$@"
 else
   SUMMARY+=("skipped       unit/state/security on PostgreSQL (set LMS_TEST_DATABASE_URL)")
 fi

@@ -123,12 +123,13 @@ def make_alembic_cfg():
 
 @pytest.fixture(scope="session")
 def _schema():
-    """The schema at Alembic head, built once per run from the migrations themselves."""
+    """The schema at Alembic heads (the app's and each installed plugin's branch), built once per
+    run from the migrations themselves."""
     from alembic import command
 
     if IS_POSTGRES:
         _reset_postgres_schema()
-    command.upgrade(alembic_cfg(), "head")
+    command.upgrade(alembic_cfg(), "heads")
     yield
 
 

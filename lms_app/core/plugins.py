@@ -18,7 +18,7 @@ import os
 
 import pluggy
 
-from lms_app.core import courses, event_log, hookspecs, users  # noqa: F401  (core tables)
+from lms_app.core import audit_log, courses, event_log, hookspecs, users  # noqa: F401  (core tables)
 from lms_app.core.settings import SettingsError
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ import pytest
 
 import lms_app.core.db
 from lms_app.analytics.services import platform as analytics
-from lms_app.admin.services import audit
+from lms_app.core import audit
 from lms_app.core import csv_export, events
 
 PAYLOADS = ["=HYPERLINK(\"http://evil.test\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)",

@@ -1,5 +1,8 @@
 """The migrations build exactly the schema the models describe, and run down and up again.
 
+The built-in features share one linear history (one head); each installed plugin with tables
+adds its own branch (``lms_migrations``), and these tests cover it like the app's own.
+
 Runs on the configured database: SQLite by default, PostgreSQL when LMS_TEST_DATABASE_URL is
 set. The down/up round trip uses a separate SQLite file, and on PostgreSQL a separate schema,
 so the shared test schema is never touched.
@@ -8,6 +11,7 @@ so the shared test schema is never touched.
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -19,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 import lms_app.core.db
+from lms_app.core import plugins
 from lms_app.core.schema_extras import include_object
 from lms_app.core.settings import get_settings
 
@@ -31,16 +36,26 @@ def schema_diff(conn) -> list:
     return compare_metadata(context, SQLModel.metadata)
 
 
-def head(cfg) -> str:
-    heads = ScriptDirectory.from_config(cfg).get_heads()
-    assert len(heads) == 1, f"migration history has several heads: {heads}"
-    return heads[0]
+BUILTIN_VERSIONS = Path(__file__).resolve().parents[2] / "alembic" / "versions"
 
 
-def test_configured_database_is_at_head_and_matches_the_models(make_alembic_cfg):
+def heads(cfg) -> set[str]:
+    """Every head: exactly one for the built-in history, plus one per plugin branch."""
+    script = ScriptDirectory.from_config(cfg)
+    found = set(script.get_heads())
+    builtin = {h for h in found if Path(script.get_revision(h).path).parent == BUILTIN_VERSIONS}
+    assert len(builtin) == 1, f"the built-in migration history has several heads: {builtin}"
+    branches = {spec.branch for spec in plugins.collected("lms_migrations")}
+    plugin_heads = found - builtin
+    assert {label for h in plugin_heads for label in script.get_revision(h).branch_labels} <= branches
+    assert len(plugin_heads) == len(branches), f"one head per plugin branch: {plugin_heads} for {branches}"
+    return found
+
+
+def test_configured_database_is_at_heads_and_matches_the_models(make_alembic_cfg):
     with lms_app.core.db.get_engine().connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-        assert current == head(make_alembic_cfg())
+        current = set(MigrationContext.configure(conn).get_current_heads())
+        assert current == heads(make_alembic_cfg())
         diff = schema_diff(conn)
     assert diff == [], f"models and migrations disagree; run alembic revision --autogenerate: {diff}"
 
@@ -79,15 +94,15 @@ def test_comparison_would_catch_a_column_type_change():
 
 def _round_trip(engine, cfg_factory) -> None:
     with engine.begin() as conn:
-        command.upgrade(cfg_factory(conn), "head")
+        command.upgrade(cfg_factory(conn), "heads")
     assert MODEL_TABLES <= set(inspect(engine).get_table_names())
     with engine.begin() as conn:
         command.downgrade(cfg_factory(conn), "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     with engine.begin() as conn:
-        command.upgrade(cfg_factory(conn), "head")
+        command.upgrade(cfg_factory(conn), "heads")
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == head(cfg_factory())
+        assert set(MigrationContext.configure(conn).get_current_heads()) == heads(cfg_factory())
         assert schema_diff(conn) == []
 
 

@@ -7,9 +7,9 @@ import reflex as rx
 from lms_app.ui.admin_nav import admin_shell, pager
 from lms_app.ui.layout import empty_state, loading_block
 from lms_app.core.db import run_db
-from lms_app.admin.services import audit
+from lms_app.core import audit
 from lms_app.core import csv_export
-from lms_app.admin.services.audit import ACTION_LABELS, AuditView
+from lms_app.core.audit import ACTION_LABELS, AuditView
 from lms_app.core.permissions import ADMIN_AREA
 from lms_app.ui.paging import AdminPageNumbers
 from lms_app.core.auth_state import AuthState

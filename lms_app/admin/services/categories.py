@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from lms_app.core.courses import Category, Course
-from lms_app.admin.services import audit
+from lms_app.core import audit
 from lms_app.core.sessions import Actor
 from lms_app.core.arguments import clean_text, object_id
 from lms_app.authoring.services.checks import slugify

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from lms_app.admin.models import TeacherApplication
 from lms_app.core.users import User
 from lms_app.core.types import utcnow
-from lms_app.admin.services import audit
+from lms_app.core import audit
 from lms_app.core.sessions import Actor
 from lms_app.core.arguments import clean_text, object_id
 from lms_app.admin.services.users import mask_email

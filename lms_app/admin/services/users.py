@@ -17,7 +17,7 @@ from lms_app.core.users import ROLES, User
 from lms_app.core.courses import Course, Enrollment
 from lms_app.commerce.models import Order
 from lms_app.core.types import utcnow
-from lms_app.admin.services import audit
+from lms_app.core import audit
 from lms_app.core import sessions
 from lms_app.core.sessions import Actor
 from lms_app.core.arguments import object_id, page_number, search_text

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from lms_app.core.courses import Course, CourseStatusChange, Lesson, Module
 from lms_app.core.users import User
 from lms_app.core.types import utcnow
-from lms_app.admin.services import audit
+from lms_app.core import audit
 from lms_app.core import lesson_types
 from lms_app.core.sessions import Actor
 from lms_app.authoring.services.courses import _course_for

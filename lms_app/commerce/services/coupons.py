@@ -16,7 +16,7 @@ from sqlmodel import Session, delete, select
 from lms_app.commerce.models import Coupon, CouponRedemption
 from lms_app.core.courses import Course
 from lms_app.core.types import utcnow
-from lms_app.admin.services import audit
+from lms_app.core import audit
 from lms_app.core.sessions import Actor
 from lms_app.core.errors import PermissionDenied, ServiceError
 from lms_app.core.permissions import TEACHER_AREA, require_role

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from lms_app.commerce.models import Order, Payment
 from lms_app.core.types import utcnow
-from lms_app.admin.services import audit
+from lms_app.core import audit
 from lms_app.commerce.services import coupons, ledger
 from lms_app.learning.services import enrollment
 from lms_app.core import events

@@ -18,7 +18,7 @@ from lms_app.learning.models import Review
 from lms_app.core.users import User
 from lms_app.core import events
 from lms_app.core.types import utcnow
-from lms_app.admin.services import audit
+from lms_app.core import audit
 from lms_app.learning.services import progress
 from lms_app.core.sessions import Actor
 from lms_app.core.errors import PermissionDenied, ServiceError

@@ -6,12 +6,12 @@ import pytest
 from sqlmodel import select
 
 import lms_app.core.db
-from lms_app.admin.models import AuditEntry
+from lms_app.core.audit_log import AuditEntry
 from lms_app.core.courses import Category
 from lms_app.core.users import User
+from lms_app.core import audit
 from lms_app.admin.services import (
     users as admin_users,
-    audit,
     categories as categories_admin,
     teacher_applications,
 )

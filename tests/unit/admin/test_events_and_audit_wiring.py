@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 import lms_app.core.db
-from lms_app.admin.models import AuditEntry
+from lms_app.core.audit_log import AuditEntry
 from lms_app.core.event_log import LearningEvent
 from lms_app.learning.models import Review
 from lms_app.commerce.services import coupons, refunds

@@ -13,7 +13,7 @@ from typing import TypedDict
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from lms_app.admin.models import AuditEntry
+from lms_app.core.audit_log import AuditEntry
 from lms_app.core.users import User
 from lms_app.core.sessions import Actor
 from lms_app.core.arguments import page_number, search_text
