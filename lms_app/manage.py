@@ -1,4 +1,5 @@
-"""Command line for operators: ``python -m lms_app.manage migrate|seed|prepare|check|create-admin|plugins|jobs``.
+"""Command line for operators: ``python -m lms_app.manage migrate|seed|prepare|check|create-admin|plugins|jobs|
+makemigrations|hooks-doc``.
 
 Migrations never run on import; the run command calls ``prepare`` (migrate, then seed when
 demo data is on) before starting the server.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from lms_app.core.settings import PROJECT_ROOT, SettingsError, get_settings
 
@@ -33,6 +35,37 @@ def migrate() -> None:
     from alembic import command
 
     command.upgrade(alembic_config(), "heads")
+
+
+def make_migration(message: str | None, branch: str | None) -> int:
+    """Autogenerate a revision on the built-in history, or on an installed plugin's branch.
+
+    The plain ``alembic revision`` command knows only the built-in folder; this one knows every
+    plugin branch (``lms_migrations``), so it also works once a plugin's tables are migrated.
+    """
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from lms_app.core import plugins
+
+    if not message:
+        print("Say what changed: makemigrations -m 'add the notes table'", file=sys.stderr)
+        return 2
+    cfg = alembic_config()
+    builtin = str(PROJECT_ROOT / "alembic" / "versions")
+    if branch:
+        specs = {spec.branch: spec for spec in plugins.collected("lms_migrations")}
+        if branch not in specs:
+            print(f"No plugin branch {branch!r}. Branches: {', '.join(specs) or 'none'}", file=sys.stderr)
+            return 2
+        head, path = f"{branch}@head", specs[branch].path
+    else:
+        script = ScriptDirectory.from_config(cfg)
+        heads = [h for h in script.get_heads() if str(Path(script.get_revision(h).path).parent) == builtin]
+        head, path = heads[0], builtin
+    revision = command.revision(cfg, message=message, autogenerate=True, head=head, version_path=path)
+    print(f"Wrote {revision.path}: read it, keep only this branch's tables, then commit it.")
+    return 0
 
 
 def list_plugins() -> int:
@@ -103,7 +136,9 @@ def create_admin(email: str | None, name: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lms_app.manage")
     parser.add_argument("command", choices=["migrate", "seed", "prepare", "check", "create-admin", "plugins", "jobs",
-                                                     "hooks-doc"])
+                                                     "hooks-doc", "makemigrations"])
+    parser.add_argument("-m", "--message", help="makemigrations: what changed")
+    parser.add_argument("--branch", help="makemigrations: an installed plugin's migration branch")
     parser.add_argument("action", nargs="?", choices=["run"], help="jobs: run one round of the job NAME")
     parser.add_argument("name", nargs="?", help="jobs run: the job's name")
     parser.add_argument("--email", help="create-admin: the admin's email")
@@ -119,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "plugins":
         return list_plugins()
+    if args.command == "makemigrations":
+        return make_migration(args.message, args.branch)
     if args.command == "hooks-doc":
         from lms_app.core import hook_reference
 
