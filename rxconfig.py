@@ -8,6 +8,7 @@ import os
 
 import reflex as rx
 
+from lms_app.core.dev_proxy import DevBackendProxy
 from lms_app.core.settings import get_settings
 
 settings = get_settings()
@@ -32,5 +33,8 @@ config = rx.Config(
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="indigo", gray_color="slate", radius="large", scaling="100%")
         ),
+        # `reflex run` dev mode only: Vite forwards /api/ and /media/ to the backend, so sign-in
+        # and media work on the dev port as on the production single port (lms_app/dev_proxy.py).
+        DevBackendProxy(),
     ],
 )
