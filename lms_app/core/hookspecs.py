@@ -105,9 +105,12 @@ def lms_navbar_widgets() -> list[NavbarWidget]:
 def lms_lesson_widgets() -> list[LessonWidget]:
     """Add a component under every lesson in the course player (for example a feedback question).
 
-    Return ``LessonWidget(name, component, order)``. The component is rendered once per page
-    build; it reads the open lesson from ``LearnState`` and its own state loads per lesson
-    (``on_mount`` or a watched var), through guarded handlers.
+    Return ``LessonWidget(name, component, order)``. The component is built once, with the
+    player page; it reads the open lesson from ``LearnState``. The player moves between lessons
+    without remounting the page, so to load your state per lesson put the part with ``on_mount``
+    inside a box keyed by the open lesson (``rx.box(..., key=LearnState.content["id"])``) and
+    read the lesson id on the server (``await self.get_state(LearnState)``) in a guarded handler,
+    never from the browser (see the example plugin ``lms-lesson-feedback``).
     """
 
 
