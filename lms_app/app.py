@@ -10,7 +10,7 @@ import reflex as rx
 
 from lms_app.core import plugins
 from lms_app.core.http import build_api
-from lms_app.core.settings import get_settings
+from lms_app.core.settings import SettingsError, get_settings
 
 DESCRIPTION = "Open-source learning platform: courses, progress that never gets lost, verifiable certificates."
 
@@ -33,7 +33,10 @@ def add_pages(app: rx.App) -> None:
 
 
 _refuse_unsafe_production()
-plugins.collect_all()
+try:
+    plugins.collect_all()
+except SettingsError as exc:  # e.g. LMS_DISABLED_PLUGINS naming a built-in feature
+    raise SystemExit(f"Refusing to start: {exc}") from exc
 plugins.check_settings(get_settings())
 
 app = rx.App(
