@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_app.core import plugins
-from lms_app.core.http import build_api
+from lms_app.core.http import api_transformers
 from lms_app.core.settings import get_settings
 
 DESCRIPTION = "Open-source learning platform: courses, progress that never gets lost, verifiable certificates."
@@ -38,7 +38,7 @@ plugins.check_settings(get_settings())
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    api_transformer=build_api(),
+    api_transformer=api_transformers(),
     head_components=[rx.el.meta(name="theme-color", content="#3e63dd")],
 )
 add_pages(app)

@@ -162,6 +162,24 @@ def settings():
 
 
 @pytest.fixture
+def use_env(monkeypatch, request):
+    """``use_env(LMS_PUBLIC_URL="https://...")``: change settings for one test (None removes a
+    variable); the cached settings are reloaded now and again after the test."""
+
+    def apply(**values):
+        for name, value in values.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+        return get_settings()
+
+    request.addfinalizer(get_settings.cache_clear)  # runs before monkeypatch restores the env
+    return apply
+
+
+@pytest.fixture
 def db():
     """A session on the test database (commit explicitly; rows are emptied after the test)."""
     with Session(lms_app.core.db.get_engine(), expire_on_commit=False) as session:
