@@ -104,6 +104,13 @@ class Settings:
     # Browser origins trusted for the websocket, CORS and state-changing HTTP requests, besides
     # the public URL's own origin (LMS_ALLOWED_ORIGINS, comma-separated). Required in production.
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Throttling beyond one address and one account (accounts/services/throttle.py): failed
+    # sign-ins from one address over all accounts (password spraying), failed sign-ins on one
+    # account from every address (well above the per-address limit, so one stranger cannot
+    # lock the owner out), and new accounts from one address, per LMS_LOGIN_WINDOW_MINUTES.
+    login_ip_max_failures: int = 50
+    login_account_max_failures: int = 100
+    register_ip_max: int = 20
 
     @property
     def is_production(self) -> bool:
@@ -167,6 +174,9 @@ def load_settings() -> Settings:
         session_days=_int("LMS_SESSION_DAYS", 14, 1, 365),
         login_max_failures=_int("LMS_LOGIN_MAX_FAILURES", 10, 1, 1000),
         login_window_minutes=_int("LMS_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60),
+        login_ip_max_failures=_int("LMS_LOGIN_IP_MAX_FAILURES", 50, 1, 100_000),
+        login_account_max_failures=_int("LMS_LOGIN_ACCOUNT_MAX_FAILURES", 100, 1, 100_000),
+        register_ip_max=_int("LMS_REGISTER_IP_MAX", 20, 1, 100_000),
         demo_data=_bool("LMS_DEMO_DATA", not is_production),
         data_dir=data_dir,
         cookie_secure=_bool("LMS_COOKIE_SECURE", is_production),
