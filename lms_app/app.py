@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_app.core import plugins
+from lms_app.core import log_hygiene, plugins
 from lms_app.core.http import api_transformers
 from lms_app.core.settings import get_settings
 
@@ -32,6 +32,7 @@ def add_pages(app: rx.App) -> None:
                      else page.description, on_load=page.on_load)
 
 
+log_hygiene.install()
 _refuse_unsafe_production()
 plugins.collect_all()
 plugins.check_settings(get_settings())
@@ -39,6 +40,7 @@ plugins.check_settings(get_settings())
 app = rx.App(
     stylesheets=["/styles.css"],
     api_transformer=api_transformers(),
+    backend_exception_handler=log_hygiene.backend_exception_handler,
     head_components=[rx.el.meta(name="theme-color", content="#3e63dd")],
 )
 add_pages(app)

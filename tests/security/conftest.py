@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.log_secrets import secrets_in
 from tests.security import live
 
 WEBHOOK_SECRET = "webhook-secret-for-the-security-tests"
@@ -16,3 +17,6 @@ def live_backend(_schema):
     running = live.start({"LMS_PAYMENT_GATEWAY": "webhook", "LMS_WEBHOOK_SECRET": WEBHOOK_SECRET})
     yield running
     live.stop(running)
+    log = running.log()
+    assert not secrets_in(log), f"secrets in the live server's log: {secrets_in(log)}"
+    assert "Traceback" not in log, "a traceback in the live server's log:\n" + log[-3000:]
