@@ -11,6 +11,8 @@ the checks run before any endpoint reads a byte of the body:
 - **Uploads only with a session.** ``POST /_upload`` (Reflex spools multipart bodies to disk)
   is refused with 401 unless the ``lms_session`` cookie opens a live session, before the body
   is accepted; signed-in uploads may be as large as the largest upload a lesson type takes.
+  (Development only: a localhost page on another port cannot send the cookie; see
+  ``_dev_cross_port``.)
 - **CSRF.** A state-changing request (POST, PUT, PATCH, DELETE) must come from a trusted origin
   (``Origin`` in ``core/origins.py``'s list, or no Origin and ``Sec-Fetch-Site: same-origin``)
   and POST/PUT/PATCH bodies must be JSON (uploads: multipart). A cross-site HTML form can
@@ -32,8 +34,8 @@ from http.cookies import CookieError, SimpleCookie
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lms_app.core.origins import is_trusted
-from lms_app.core.settings import Settings, get_settings
+from lms_app.core.origins import is_local, is_trusted
+from lms_app.core.settings import Settings, get_settings, origin_of
 
 log = logging.getLogger("lms.request_guard")
 
@@ -110,6 +112,18 @@ def browser_origin_ok(settings: Settings, scope: Scope) -> bool:
     return _header(scope, b"sec-fetch-site").lower() == "same-origin"
 
 
+def _dev_cross_port(settings: Settings, scope: Scope) -> bool:
+    """``reflex run`` in development: the page on :3000 uploads to the backend on :8000 with an
+    XHR that carries no cookies (cross-origin, no withCredentials), so the session cannot be
+    seen here; the upload handler's guard still checks the tab's own websocket cookie. Only
+    outside production, only from a trusted localhost page to another origin."""
+    if settings.is_production:
+        return False
+    origin = origin_of(_header(scope, b"origin"))
+    own = origin_of(f"{scope.get('scheme', 'http')}://{_header(scope, b'host')}")
+    return bool(origin) and origin != own and is_local(origin) and is_trusted(settings, origin)
+
+
 async def _has_session(token: str | None) -> bool:
     if not token:
         return False
@@ -182,7 +196,8 @@ class RequestGuard:
             if method in WITH_BODY and _media_type(scope) not in policy.content_types:
                 return 415, f"Send {policy.content_types[0]}."
         if policy.needs_session and not await _has_session(_cookie(scope, "lms_session")):
-            return 401, "Sign in to upload files."
+            if not _dev_cross_port(self.settings(), scope):
+                return 401, "Sign in to upload files."
         return None
 
     async def _limited(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:

@@ -16,8 +16,6 @@ import socket
 
 import lms_app.core.db
 from lms_app.core import sessions
-from lms_app.core.origins import cors_origins, is_trusted
-from lms_app.core.settings import load_settings
 from tests.security import live
 
 EVIL = "https://evil.example"
@@ -115,6 +113,9 @@ def test_websocket_refuses_untrusted_origins(live_backend):
 
 
 def test_production_trusts_only_the_configured_origins(monkeypatch):
+    from lms_app.core.origins import cors_origins, is_trusted
+    from lms_app.core.settings import load_settings
+
     monkeypatch.setenv("LMS_ENV", "production")
     monkeypatch.setenv("LMS_PUBLIC_URL", "https://learn.example.org/")
     monkeypatch.setenv("LMS_ALLOWED_ORIGINS", "https://www.learn.example.org")

@@ -14,8 +14,6 @@ import json
 
 import pypdf
 
-from lms_app.core.origins import public_base
-from lms_app.core.settings import load_settings
 from tests.security import live
 from tests.unit.certificates.cert_support import certified
 
@@ -49,6 +47,9 @@ def test_forged_host_never_reaches_credentials_qr_codes_or_the_sitemap(live_back
 
 
 def test_public_base_ignores_the_request_in_production_and_non_local_hosts_in_development(monkeypatch):
+    from lms_app.core.origins import public_base
+    from lms_app.core.settings import load_settings
+
     monkeypatch.setenv("LMS_ENV", "production")
     monkeypatch.setenv("LMS_PUBLIC_URL", "https://learn.example.org")
     assert public_base(load_settings(), "https://evil.example") == "https://learn.example.org"

@@ -21,7 +21,8 @@ MB = 1024 * 1024
 ATTACK = 300 * MB
 PARALLEL = 4
 JSON_SAME_ORIGIN = {"Origin": "http://localhost:3000", "Content-Type": "application/json"}
-UPLOAD_HEADERS = {"Origin": "http://localhost:3000", "Content-Type": "multipart/form-data; boundary=xyz",
+# Same origin as the page, as in production (one port): the browser would send its cookies.
+UPLOAD_HEADERS = {"Content-Type": "multipart/form-data; boundary=xyz", "Sec-Fetch-Site": "same-origin",
                   "reflex-client-token": "invented-token", "reflex-event-handler": "reflex___state____state.x"}
 # (method, path, headers): every route a stranger can reach with a body.
 TARGETS = [
@@ -79,6 +80,23 @@ def test_uploads_need_a_session_before_the_body_is_accepted(server, make_user, s
     assert status == 400
     # ... but not beyond the largest upload a lesson type accepts.
     assert live.request(server.port, "POST", "/_upload", signed_in, ATTACK)[0] == 413
+
+
+def test_cross_port_upload_allowance_is_for_local_development_only(server, monkeypatch):
+    """reflex run's page on :3000 uploads to :8000 without cookies (a cross-origin XHR); in
+    development that is let through to the handler's own guard, never in production."""
+    from lms_app.core.request_guard import _dev_cross_port
+    from lms_app.core.settings import load_settings
+
+    scope = {"type": "http", "scheme": "http", "headers": [(b"host", b"localhost:8000"),
+                                                          (b"origin", b"http://localhost:3000")]}
+    monkeypatch.setenv("LMS_ENV", "development")
+    assert _dev_cross_port(load_settings(), scope)
+    assert not _dev_cross_port(load_settings(), {**scope, "headers": [(b"host", b"localhost:8000"),
+                                                                      (b"origin", b"https://evil.example")]})
+    monkeypatch.setenv("LMS_ENV", "production")
+    monkeypatch.setenv("LMS_ALLOWED_ORIGINS", "http://localhost:3000")
+    assert not _dev_cross_port(load_settings(), scope)
 
 
 def test_small_valid_requests_still_pass(server):

@@ -7,6 +7,7 @@ spraying one password over many accounts was unlimited; registration had no limi
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -18,15 +19,16 @@ from sqlmodel import select
 import lms_app.core.db
 from lms_app.accounts.services import accounts, passwords, throttle
 from lms_app.core.types import utcnow
-from lms_app.core.users import ThrottleCounter
 
 PW = "correct horse battery"
 PARALLEL = 50
 
 
 def _sign_in(email, password, ip):
+    # (main before issue 17 took no address: the test then shows its behaviour, not a TypeError)
+    extra = {"ip": ip} if "ip" in inspect.signature(accounts.sign_in).parameters else {}
     with lms_app.core.db.session_scope() as s:
-        return accounts.sign_in(s, lms_app.core.settings.get_settings(), email, password, ip)
+        return accounts.sign_in(s, lms_app.core.settings.get_settings(), email, password, **extra)
 
 
 def test_50_parallel_wrong_passwords_get_at_most_the_limit_checked(make_user, settings, monkeypatch):
@@ -81,6 +83,10 @@ def test_a_locked_out_address_cannot_fill_the_accounts_own_counter(make_user, us
 
 def _wait_out_cool_downs():
     """Skip the progressive delay's few seconds (the hard limits are what these tests show)."""
+    try:
+        from lms_app.core.users import ThrottleCounter
+    except ImportError:  # main before issue 17: no cool-downs to wait out
+        return
     with lms_app.core.db.session_scope() as s:
         s.exec(update(ThrottleCounter).values(blocked_until=None))
 
@@ -124,6 +130,8 @@ def test_registration_is_limited_per_address(use_env):
 
 
 def test_progressive_delay_and_refusals_do_not_extend_the_lock(db, settings):
+    from lms_app.core.users import ThrottleCounter
+
     rules = [throttle.Rule("test:key", 6)]
     now = utcnow()
     delays = []
