@@ -29,6 +29,9 @@ config = rx.Config(
     # site's page. The list comes from LMS_ALLOWED_ORIGINS + LMS_PUBLIC_URL (+ localhost outside
     # production); lms_app/core/request_guard.py checks the websocket's Origin again.
     cors_allowed_origins=cors_origins(settings),
+    # Behind N reverse proxies the client address (per-address sign-in throttling) is the Nth
+    # entry from the right of X-Forwarded-For; 0 ignores the header (a client could forge it).
+    trusted_proxy_hops=settings.trusted_proxy_hops,
     plugins=[
         rx.plugins.SitemapPlugin(),
         rx.plugins.RadixThemesPlugin(

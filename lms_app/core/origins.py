@@ -14,6 +14,7 @@ and redirects cannot disagree:
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
 from lms_app.core.settings import Settings, origin_of
@@ -23,6 +24,15 @@ DEV_FALLBACK_BASE = "http://localhost:3000"
 # What the development server (``reflex run``) uses by default: the socket.io/CORS layer of Reflex
 # takes an exact list, so these are named there; our own checks accept any localhost port.
 DEV_ORIGINS = ("http://localhost:3000", "http://127.0.0.1:3000", "http://localhost:8000", "http://127.0.0.1:8000")
+# ``reflex run --frontend-port/--backend-port`` (and scripts/run.sh's PORT) put the ports in
+# these variables, which reach the backend process that reads rxconfig.py.
+PORT_VARIABLES = ("REFLEX_FRONTEND_PORT", "REFLEX_BACKEND_PORT", "PORT")
+
+
+def dev_origins() -> tuple[str, ...]:
+    ports = [os.environ.get(name, "") for name in PORT_VARIABLES]
+    extra = [f"http://{host}:{port}" for port in ports if port.isdigit() for host in ("localhost", "127.0.0.1")]
+    return tuple(dict.fromkeys([*DEV_ORIGINS, *extra]))
 
 
 def is_local(origin: str) -> bool:
@@ -45,7 +55,7 @@ def cors_origins(settings: Settings) -> list[str]:
     """The exact list given to Reflex (CORS middleware and socket.io); never ``*``."""
     found = list(trusted_origins(settings))
     if not settings.is_production:
-        found.extend(DEV_ORIGINS)
+        found.extend(dev_origins())
     return list(dict.fromkeys(found))
 
 

@@ -111,6 +111,9 @@ class Settings:
     login_ip_max_failures: int = 50
     login_account_max_failures: int = 100
     register_ip_max: int = 20
+    # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the socket's
+    # peer is the client). Per-address throttling counts the address this yields.
+    trusted_proxy_hops: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -177,6 +180,7 @@ def load_settings() -> Settings:
         login_ip_max_failures=_int("LMS_LOGIN_IP_MAX_FAILURES", 50, 1, 100_000),
         login_account_max_failures=_int("LMS_LOGIN_ACCOUNT_MAX_FAILURES", 100, 1, 100_000),
         register_ip_max=_int("LMS_REGISTER_IP_MAX", 20, 1, 100_000),
+        trusted_proxy_hops=_int("LMS_TRUSTED_PROXY_HOPS", 0, 0, 10),
         demo_data=_bool("LMS_DEMO_DATA", not is_production),
         data_dir=data_dir,
         cookie_secure=_bool("LMS_COOKIE_SECURE", is_production),

@@ -130,5 +130,7 @@ def test_production_trusts_only_the_configured_origins(monkeypatch):
     monkeypatch.delenv("LMS_ALLOWED_ORIGINS")
     dev = load_settings()
     assert "*" not in cors_origins(dev) and "http://localhost:3000" in cors_origins(dev)
+    monkeypatch.setenv("REFLEX_FRONTEND_PORT", "3107")  # reflex run --frontend-port 3107
+    assert "http://127.0.0.1:3107" in cors_origins(dev)
     assert is_trusted(dev, "http://localhost:3000") and is_trusted(dev, "http://127.0.0.1:8000")
     assert not is_trusted(dev, EVIL)
