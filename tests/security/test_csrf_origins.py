@@ -134,3 +134,27 @@ def test_production_trusts_only_the_configured_origins(monkeypatch):
     assert "http://127.0.0.1:3107" in cors_origins(dev)
     assert is_trusted(dev, "http://localhost:3000") and is_trusted(dev, "http://127.0.0.1:8000")
     assert not is_trusted(dev, EVIL)
+
+
+def test_every_state_changing_route_of_every_plugin_refuses_cross_site_requests():
+    """Inventory: a new plugin route that changes state is covered without naming it here;
+    only routes marked server_to_server (authenticated by a signature) are exempt."""
+    from starlette.testclient import TestClient
+
+    from lms_app.core import plugins
+    from lms_app.core.http import build_api, guard
+
+    client = TestClient(guard(build_api()))
+    checked = 0
+    for route in plugins.collected("lms_http_routes"):
+        policy = getattr(getattr(route, "endpoint", None), "lms_route_policy", None)
+        for method in sorted((route.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}):
+            path = route.path.replace("{", "").replace("}", "")  # any value: refused before routing matters
+            response = client.request(method, path, content=b"{}", headers={"Origin": EVIL,
+                                                                            "Content-Type": "application/json"})
+            if policy is not None and policy.server_to_server:
+                assert response.status_code != 403, route.path
+            else:
+                assert response.status_code == 403, (method, route.path)
+                checked += 1
+    assert checked >= 2  # /api/session (POST, DELETE) and /api/progress/position at least
