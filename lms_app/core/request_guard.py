@@ -35,6 +35,7 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lms_app.core.origins import is_local, is_trusted
+from lms_app.core.sessions import SESSION_COOKIE
 from lms_app.core.settings import Settings, get_settings, origin_of
 
 log = logging.getLogger("lms.request_guard")
@@ -195,7 +196,7 @@ class RequestGuard:
                 return 403, "Cross-site request refused."
             if method in WITH_BODY and _media_type(scope) not in policy.content_types:
                 return 415, f"Send {policy.content_types[0]}."
-        if policy.needs_session and not await _has_session(_cookie(scope, "lms_session")):
+        if policy.needs_session and not await _has_session(_cookie(scope, SESSION_COOKIE)):
             if not _dev_cross_port(self.settings(), scope):
                 return 401, "Sign in to upload files."
         return None
