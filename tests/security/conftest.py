@@ -18,5 +18,6 @@ def live_backend(_schema):
     yield running
     live.stop(running)
     log = running.log()
+    running.log_path.unlink(missing_ok=True)
     assert not secrets_in(log), f"secrets in the live server's log: {secrets_in(log)}"
     assert "Traceback" not in log, "a traceback in the live server's log:\n" + log[-3000:]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
 import socket
 import subprocess
 import sys
@@ -85,11 +86,13 @@ def start(extra_env: dict[str, str] | None = None, timeout: float = 120) -> Live
 
 
 def stop(server: LiveServer) -> None:
+    """Stop the server and remove its temporary folder (the log file stays for the caller)."""
     server.process.terminate()
     try:
         server.process.wait(10)
     except subprocess.TimeoutExpired:
         server.process.kill()
+    shutil.rmtree(server.tmp, ignore_errors=True)
 
 
 def request(port: int, method: str, path: str, headers: dict[str, str], body_size: int = 0,
