@@ -4,10 +4,11 @@
 #
 #   docker build -t lms-app .
 #   docker run --init -p 3000:3000 -e LMS_SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+#              -e LMS_PUBLIC_URL=http://localhost:3000 -e LMS_ALLOWED_ORIGINS=http://localhost:3000 \
 #              -v lms-data:/app/data lms-app
 #
 # The image runs in production mode: it refuses to start without an LMS_SECRET_KEY of at least
-# 32 characters, and demo data is off (LMS_DEMO_DATA=false). Create the first admin with
+# 32 characters, LMS_PUBLIC_URL and LMS_ALLOWED_ORIGINS, and demo data is off (LMS_DEMO_DATA=false). Create the first admin with
 #   docker exec -it <container> python -m lms_app.manage create-admin --email you@example.org
 # docker-compose.yml runs it with PostgreSQL and Redis.
 FROM python:3.11-slim

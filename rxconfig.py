@@ -4,11 +4,10 @@ Nothing here may reach the internet: telemetry is off and the frontend is built 
 installed by scripts/setup.sh from the npm registry (REFLEX_USE_SYSTEM_BUN=1).
 """
 
-import os
-
 import reflex as rx
 
 from lms_app.core.dev_proxy import DevBackendProxy
+from lms_app.core.origins import cors_origins
 from lms_app.core.settings import get_settings
 
 settings = get_settings()
@@ -27,7 +26,13 @@ config = rx.Config(
     # (bench/player_load.py). A restart loses tab state; the tabs load their page again.
     state_manager_mode=rx.constants.StateManagerMode.REDIS if settings.redis_url
     else rx.constants.StateManagerMode.MEMORY,
-    cors_allowed_origins=[o for o in os.environ.get("LMS_ALLOWED_ORIGINS", "").split(",") if o] or ["*"],
+    # Never '*': with credentials, Starlette's CORS reflects any Origin and socket.io accepts any
+    # site's page. The list comes from LMS_ALLOWED_ORIGINS + LMS_PUBLIC_URL (+ localhost outside
+    # production); lms_app/core/request_guard.py checks the websocket's Origin again.
+    cors_allowed_origins=cors_origins(settings),
+    # Behind N reverse proxies the client address (per-address sign-in throttling) is the Nth
+    # entry from the right of X-Forwarded-For; 0 ignores the header (a client could forge it).
+    trusted_proxy_hops=settings.trusted_proxy_hops,
     plugins=[
         rx.plugins.SitemapPlugin(),
         rx.plugins.RadixThemesPlugin(

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_app.core import plugins
-from lms_app.core.http import build_api
+from lms_app.core import log_hygiene, plugins
+from lms_app.core.http import api_transformers
 from lms_app.core.settings import SettingsError, get_settings
 
 DESCRIPTION = "Open-source learning platform: courses, progress that never gets lost, verifiable certificates."
@@ -32,6 +32,7 @@ def add_pages(app: rx.App) -> None:
                      else page.description, on_load=page.on_load)
 
 
+log_hygiene.install()
 _refuse_unsafe_production()
 try:
     plugins.collect_all()
@@ -41,7 +42,8 @@ plugins.check_settings(get_settings())
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    api_transformer=build_api(),
+    api_transformer=api_transformers(),
+    backend_exception_handler=log_hygiene.backend_exception_handler,
     head_components=[rx.el.meta(name="theme-color", content="#3e63dd")],
 )
 add_pages(app)

@@ -19,6 +19,7 @@ import asyncio
 import inspect
 import itertools
 import json
+import logging
 import os
 import re
 import shutil
@@ -58,6 +59,7 @@ from lms_app.accounts.services import passwords
 from lms_app.core import sessions
 from lms_app.core.sessions import Actor  # noqa: E402
 from lms_app.core.settings import get_settings  # noqa: E402
+from tests.log_secrets import SECRET_SHAPES  # noqa: E402
 
 get_settings.cache_clear()
 lms_app.core.db.reset_engine()
@@ -89,9 +91,34 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+# --- no secrets in the logs of the whole run (issue 17) -------------------------------------
+# Every record any test makes at INFO or above (the production log level) is kept; at the end
+# the run fails if one carries a test password, a session cookie value or a card number.
+
+
+class _RunLog(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.found: list[str] = []
+
+    def emit(self, record):
+        try:
+            text = record.getMessage() + "\n" + (self.format(record) if record.exc_info else "")
+        except Exception:
+            return
+        self.found.extend(f"{record.name}: {text[:200]!r}" for shape in SECRET_SHAPES if shape.search(text))
+
+
+RUN_LOG = _RunLog()
+logging.getLogger().addHandler(RUN_LOG)
+
+
 def pytest_sessionfinish(session, exitstatus):
     lms_app.core.db.reset_engine()
     shutil.rmtree(_TMP, ignore_errors=True)
+    if RUN_LOG.found:
+        print("\nSecrets found in the logs of this run:\n" + "\n".join(RUN_LOG.found[:20]))
+        session.exitstatus = 1
 
 
 # --- schema and isolation ----------------------------------------------------------------
@@ -159,6 +186,24 @@ def _isolated_db(request):
 @pytest.fixture
 def settings():
     return get_settings()
+
+
+@pytest.fixture
+def use_env(monkeypatch, request):
+    """``use_env(LMS_PUBLIC_URL="https://...")``: change settings for one test (None removes a
+    variable); the cached settings are reloaded now and again after the test."""
+
+    def apply(**values):
+        for name, value in values.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+        return get_settings()
+
+    request.addfinalizer(get_settings.cache_clear)  # runs before monkeypatch restores the env
+    return apply
 
 
 @pytest.fixture

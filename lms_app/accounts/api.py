@@ -2,6 +2,9 @@
 
 The login handler runs over the websocket and cannot set an HttpOnly cookie, so it leaves a
 one-time ticket; ``POST /api/session`` trades it for a new session and sets the cookie here.
+The request guard (core/request_guard.py) only lets a small JSON body from a trusted origin
+through: a cross-site form cannot sign a victim's browser into an attacker's account (login
+CSRF), and a huge body is refused before it is read.
 """
 
 from __future__ import annotations

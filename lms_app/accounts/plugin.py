@@ -1,5 +1,5 @@
 """Accounts: sign-in, registration and profile pages, the session cookie route, avatars,
-and the periodic purge of expired sessions and sign-in tickets."""
+and the periodic purges of expired sessions, sign-in tickets and throttling counters."""
 
 from __future__ import annotations
 
@@ -29,5 +29,10 @@ def lms_http_routes():
 def lms_scheduled_jobs():
     from lms_app.core import sessions
 
+    from lms_app.accounts.services import throttle
+
     return [ScheduledJob("purge-expired-sessions", 60, lambda session, settings: sessions.purge_expired(session),
-                         help="Delete expired or long-revoked sessions and spent sign-in tickets.")]
+                         help="Delete expired or long-revoked sessions and spent sign-in tickets."),
+            ScheduledJob("purge-throttle-counters", 60,
+                         lambda session, settings: throttle.purge(session, settings.login_window_minutes),
+                         help="Delete sign-in and registration throttling counters whose window has passed.")]

@@ -17,6 +17,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from lms_app.core.db import run_db
+from lms_app.core.origins import public_base
+from lms_app.core.settings import get_settings
 from lms_app.catalog.services import queries as catalog
 
 STATIC_PAGES = ("/", "/courses", "/register", "/login")
@@ -37,7 +39,7 @@ def sitemap_xml(base: str, courses) -> str:
 
 async def sitemap(request: Request) -> Response:
     courses = await run_db(catalog.published_course_slugs)
-    base = f"{request.url.scheme}://{request.url.netloc}"
+    base = public_base(get_settings(), f"{request.url.scheme}://{request.url.netloc}")  # never a forged Host
     return Response(sitemap_xml(base, courses), media_type="application/xml",
                     headers={"Cache-Control": "public, max-age=600"})
 

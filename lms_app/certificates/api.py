@@ -14,6 +14,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from lms_app.core.db import run_db
+from lms_app.core.origins import public_base
 from lms_app.core.sessions import SESSION_COOKIE, actor_or_none
 from lms_app.core.settings import get_settings
 
@@ -22,8 +23,11 @@ _JSON_HEADERS = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "
 
 
 def base_url(request: Request) -> str:
-    configured = get_settings().public_url
-    return configured or f"{request.url.scheme}://{request.url.netloc}"
+    """LMS_PUBLIC_URL; without it (development) the request's origin only if it is localhost.
+
+    Never the Host header as such: a credential fetched with ``Host: evil.example`` must not
+    name evil.example as its issuer, nor a first download freeze it into the PDF's QR code."""
+    return public_base(get_settings(), f"{request.url.scheme}://{request.url.netloc}")
 
 
 def _pdf_lookup(session, token, number, base):

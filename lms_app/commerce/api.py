@@ -9,6 +9,7 @@ from starlette.routing import Route
 from lms_app.core import images
 from lms_app.core.db import run_db
 from lms_app.core.sessions import SESSION_COOKIE, actor_or_none
+from lms_app.core.request_guard import KB, route_policy
 from lms_app.core.settings import get_settings
 
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -31,6 +32,9 @@ async def receipt(request: Request) -> Response:
                              "Content-Disposition": f'attachment; filename="{name}"', "Vary": "Cookie"})
 
 
+# Provider events are a few KB; 256 KB leaves room and stops a memory-exhaustion body. The
+# provider's server calls it (no browser Origin): the HMAC signature is what authenticates it.
+@route_policy(max_body=256 * KB, server_to_server=True)
 async def payment_webhook(request: Request) -> Response:
     """Signed provider events (see services/gateways/webhook_provider.py); bad signature → 400."""
     from lms_app.commerce.services import provider_checkout

@@ -141,7 +141,13 @@ def lms_event(event: DomainEvent) -> None:
 def lms_http_routes() -> list[Any]:
     """Add HTTP routes beside Reflex's websocket: Starlette ``Route``/``Mount`` objects (a FastAPI
     app or router can be mounted with ``Mount``). Authenticate by the ``lms_session`` cookie
-    (``lms_app.core.sessions.SESSION_COOKIE``) and check permission in the service you call."""
+    (``lms_app.core.sessions.SESSION_COOKIE``) and check permission in the service you call.
+
+    The request guard (``lms_app.core.request_guard``) runs first: bodies over 16 KB are refused
+    before they are read, and POST/PUT/PATCH/DELETE need a trusted ``Origin`` (POST/PUT/PATCH a
+    JSON body). Decorate an endpoint with ``route_policy(max_body=..., server_to_server=True)``
+    (from ``plugin_api``) for a larger body or a caller that is a server authenticated by a
+    signature; build absolute URLs with ``lms_app.core.origins.public_base``, never from Host."""
 
 
 @hookspec

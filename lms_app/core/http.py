@@ -1,13 +1,28 @@
 """The plain HTTP side of the app: every plugin's routes in one Starlette app, mounted beside
-Reflex's websocket through ``rx.App(api_transformer=...)``."""
+Reflex's websocket through ``rx.App(api_transformer=...)``, and the request guard
+(``core/request_guard.py``) wrapped around all of it, Reflex's ``/_upload`` and ``/_event``
+included."""
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from lms_app.core import plugins
+from lms_app.core.request_guard import RequestGuard
 
 
 def build_api() -> Starlette:
     """Every plugin's HTTP routes (``lms_http_routes``), in plugin order."""
     return Starlette(routes=list(plugins.collected("lms_http_routes")))
+
+
+def guard(app: ASGIApp) -> ASGIApp:
+    """Size limits, CSRF and origin checks in front of ``app`` (see request_guard)."""
+    return RequestGuard(app, routes=plugins.collected("lms_http_routes"))
+
+
+def api_transformers() -> list:
+    """For ``rx.App(api_transformer=...)``: Reflex mounts its own app under our routes, then the
+    guard wraps the whole backend so nothing reaches an endpoint unchecked."""
+    return [build_api(), guard]

@@ -21,6 +21,7 @@ from typing import Any
 
 from lms_app.core.hookspecs import hookimpl
 from lms_app.core.lesson_types import LessonType, UploadRule
+from lms_app.core.request_guard import route_policy
 
 MENUS = ("main", "account", "teacher", "admin")
 ROLES_ANY = ("learner", "teacher", "admin")
@@ -114,4 +115,4 @@ class MigrationsSpec:
 
 
 __all__ = ["GatewaySpec", "LessonType", "LessonWidget", "MigrationsSpec", "NavItem", "NavbarWidget", "Page",
-           "PluginSetting", "ROLES_ANY", "ScheduledJob", "UploadRule", "hookimpl", "pages_of"]
+           "PluginSetting", "ROLES_ANY", "ScheduledJob", "UploadRule", "hookimpl", "pages_of", "route_policy"]

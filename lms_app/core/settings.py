@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # refused in production
 ENVIRONMENTS = ("development", "production", "test")
+# A secret of 32 x 'a' is 32 characters and no secret at all: production wants at least this many
+# different characters (a token_urlsafe(32) has about 30; a long passphrase has more than 16).
+MIN_SECRET_DISTINCT = 16
 
 
 class SettingsError(RuntimeError):
@@ -30,6 +34,37 @@ def _bool(name: str, default: bool) -> bool:
     if value in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"{name} must be true or false, not {raw!r}")
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a URL, lower-cased (default ports dropped); "" if it is not http(s)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}[parts.scheme]
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")
+
+
+def _origins(name: str) -> tuple[str, ...]:
+    raw = os.environ.get(name) or ""
+    found = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        if item == "*":
+            raise SettingsError(f"{name} lists origins (https://learn.example.org); '*' would trust every site")
+        origin = origin_of(item)
+        if not origin:
+            raise SettingsError(f"{name} must list http(s) origins separated by commas, not {item!r}")
+        found.append(origin)
+    return tuple(dict.fromkeys(found))
 
 
 def _int(name: str, default: int, low: int, high: int) -> int:
@@ -63,8 +98,22 @@ class Settings:
     payment_gateway: str = "test"
     webhook_secret: str = ""
     # The public origin (https://learn.example.org) for links that leave the app: certificate QR
-    # codes and credentials. Empty: the origin of the request that needs it.
+    # codes, credentials, redirects. Required in production; in development, empty means
+    # localhost (core/origins.py), never the Host header of whoever asks.
     public_url: str = ""
+    # Browser origins trusted for the websocket, CORS and state-changing HTTP requests, besides
+    # the public URL's own origin (LMS_ALLOWED_ORIGINS, comma-separated). Required in production.
+    allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Throttling beyond one address and one account (accounts/services/throttle.py): failed
+    # sign-ins from one address over all accounts (password spraying), failed sign-ins on one
+    # account from every address (well above the per-address limit, so one stranger cannot
+    # lock the owner out), and new accounts from one address, per LMS_LOGIN_WINDOW_MINUTES.
+    login_ip_max_failures: int = 50
+    login_account_max_failures: int = 100
+    register_ip_max: int = 20
+    # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the socket's
+    # peer is the client). Per-address throttling counts the address this yields.
+    trusted_proxy_hops: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -84,6 +133,19 @@ class Settings:
         problems = []
         if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32:
             problems.append("LMS_SECRET_KEY is the default or shorter than 32 characters")
+        elif len(set(self.secret_key)) < MIN_SECRET_DISTINCT:
+            problems.append(f"LMS_SECRET_KEY has fewer than {MIN_SECRET_DISTINCT} different characters: "
+                            "generate one with python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+        if not self.cookie_secure:
+            problems.append("LMS_COOKIE_SECURE is off: the session cookie would travel over plain HTTP")
+        if not self.public_url:
+            problems.append("LMS_PUBLIC_URL is missing: links, QR codes and credentials would name "
+                            "whatever Host a request claims")
+        elif not origin_of(self.public_url):
+            problems.append("LMS_PUBLIC_URL must be an http(s) URL such as https://learn.example.org")
+        if not self.allowed_origins:
+            problems.append("LMS_ALLOWED_ORIGINS is missing: list the origins browsers use "
+                            "(usually the public URL's, e.g. https://learn.example.org)")
         if self.demo_data:
             problems.append("LMS_DEMO_DATA is on: demo accounts have published passwords")
         if self.bcrypt_cost < 12:
@@ -115,6 +177,10 @@ def load_settings() -> Settings:
         session_days=_int("LMS_SESSION_DAYS", 14, 1, 365),
         login_max_failures=_int("LMS_LOGIN_MAX_FAILURES", 10, 1, 1000),
         login_window_minutes=_int("LMS_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60),
+        login_ip_max_failures=_int("LMS_LOGIN_IP_MAX_FAILURES", 50, 1, 100_000),
+        login_account_max_failures=_int("LMS_LOGIN_ACCOUNT_MAX_FAILURES", 100, 1, 100_000),
+        register_ip_max=_int("LMS_REGISTER_IP_MAX", 20, 1, 100_000),
+        trusted_proxy_hops=_int("LMS_TRUSTED_PROXY_HOPS", 0, 0, 10),
         demo_data=_bool("LMS_DEMO_DATA", not is_production),
         data_dir=data_dir,
         cookie_secure=_bool("LMS_COOKIE_SECURE", is_production),
@@ -124,6 +190,7 @@ def load_settings() -> Settings:
         payment_gateway=(os.environ.get("LMS_PAYMENT_GATEWAY") or "test").strip().lower(),
         webhook_secret=os.environ.get("LMS_WEBHOOK_SECRET") or "",
         public_url=(os.environ.get("LMS_PUBLIC_URL") or "").strip().rstrip("/"),
+        allowed_origins=_origins("LMS_ALLOWED_ORIGINS"),
     )
 
 

@@ -1,10 +1,10 @@
-"""Accounts, sign-in sessions and the login-attempt log used for throttling."""
+"""Accounts, sign-in sessions and the counters used for throttling."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, Index, String, Text
+from sqlalchemy import CheckConstraint, Column, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from lms_app.core.types import UTCDateTime, utcnow
@@ -62,12 +62,17 @@ class LoginTicket(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class LoginAttempt(SQLModel, table=True):
-    """Failed sign-ins per normalised email, for throttling (successes clear them)."""
+class ThrottleCounter(SQLModel, table=True):
+    """One counter per throttling key (address + account, address, account, registrations).
 
-    __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_email_at", "email", "attempted_at"),)
+    Incremented by a single INSERT ... ON CONFLICT DO UPDATE ... RETURNING, so parallel attempts
+    cannot all read the same count (accounts/services/throttle.py); the unique key is what makes
+    that statement atomic on PostgreSQL and SQLite."""
+
+    __tablename__ = "throttle_counters"
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(sa_column=Column(String(254), nullable=False))
-    attempted_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    key: str = Field(sa_column=Column(String(300), nullable=False, unique=True))
+    count: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    window_started_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    blocked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

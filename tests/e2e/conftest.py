@@ -184,6 +184,9 @@ def lms_server(tmp_path_factory) -> Server:
 
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
+    # Socket.io and CORS take an exact origin list (localhost:3000/8000 by default outside
+    # production); name this server's own origin, as a deployment names its public URL.
+    env["LMS_ALLOWED_ORIGINS"] = base_url
     log = log_path.open("wb")
     log.write(f"# e2e server on {base_url}, data in {data_dir}\n".encode())
     log.flush()

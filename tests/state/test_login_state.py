@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import func, select
 
 from lms_app.core.db import session_scope
-from lms_app.core.users import LoginAttempt, LoginTicket
+from lms_app.core.users import LoginTicket, ThrottleCounter
 from lms_app.accounts.pages.login import LoginState
 from lms_app.core import sessions
 from lms_app.accounts.services.accounts import BAD_CREDENTIALS
@@ -43,8 +43,8 @@ def test_wrong_password_sets_error_and_returns_no_session_script(states, make_us
     assert login.busy is False
     assert states.scripts(events) == []
     assert db.exec(select(func.count(LoginTicket.id))).one() == 0
-    # The failure was committed, so throttling sees it.
-    assert db.exec(select(func.count(LoginAttempt.id))).one() == 1
+    # The attempt was counted (per address and account, per address, per account) and committed.
+    assert db.exec(select(func.count(ThrottleCounter.id)).where(ThrottleCounter.count == 1)).one() == 3
 
 
 @pytest.mark.parametrize("form", [{}, None, "email=a", {"email": ["x"], "password": {"a": 1}}])

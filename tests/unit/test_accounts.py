@@ -6,15 +6,17 @@ from datetime import timedelta
 
 import bcrypt
 import pytest
+from sqlalchemy import update
 from sqlmodel import func, select
 
-from lms_app.core.users import LoginAttempt, LoginTicket, User
+from lms_app.core.users import LoginTicket, ThrottleCounter, User
 from lms_app.core.types import utcnow
 from lms_app.accounts.services import accounts, passwords, throttle
 from lms_app.core import sessions
 from lms_app.accounts.services.accounts import BAD_CREDENTIALS
 from lms_app.core.sessions import Actor
 from lms_app.core.errors import ServiceError
+from lms_app.core.settings import get_settings
 
 PW = "correct horse battery"
 
@@ -23,9 +25,11 @@ def user_count(db) -> int:
     return db.exec(select(func.count(User.id))).one()
 
 
-def attempts(db, email: str) -> int:
+def attempts(db, email: str, ip: str = "") -> int:
+    """This address's counted attempts on this account (0 when there is no counter)."""
     db.expire_all()
-    return db.exec(select(func.count(LoginAttempt.id)).where(LoginAttempt.email == email)).one()
+    key = throttle.login_rules(get_settings(), email, ip)[0].key
+    return db.exec(select(ThrottleCounter.count).where(ThrottleCounter.key == key)).first() or 0
 
 
 # --- e-mail ------------------------------------------------------------------------------
@@ -208,10 +212,18 @@ def test_sign_in_returns_error_without_raising_so_the_failure_is_committed(db, s
     assert db.exec(select(func.count(LoginTicket.id))).one() == 1
 
 
-# --- throttling --------------------------------------------------------------------------
+# --- throttling (the concurrency and per-address attacks are in tests/security/test_throttling.py) ---
+
+def wait_out_cool_downs(db) -> None:
+    """The progressive delay blocks a key for a few seconds after each failure past half the
+    limit; tests skip the waiting instead of sleeping."""
+    db.exec(update(ThrottleCounter).values(blocked_until=None))
+    db.commit()
+
 
 def fail(db, settings, email, times):
     for _ in range(times):
+        wait_out_cool_downs(db)
         with pytest.raises(ServiceError):
             accounts.authenticate(db, settings, email, "definitely wrong")
         db.commit()
@@ -221,18 +233,30 @@ def test_ten_failures_lock_the_account_even_for_the_right_password(db, settings,
     assert settings.login_max_failures == 10
     make_user(email="victim@example.com", password=PW)
     fail(db, settings, "victim@example.com", settings.login_max_failures - 1)
-    # Nine failures: still open.
+    wait_out_cool_downs(db)
+    # Nine failures: still open (once the short cool-down has passed).
     assert accounts.authenticate(db, settings, "victim@example.com", PW).email == "victim@example.com"
     db.commit()
     fail(db, settings, "victim@example.com", settings.login_max_failures)
+    wait_out_cool_downs(db)
     with pytest.raises(ServiceError) as info:
         accounts.authenticate(db, settings, "Victim@Example.com", PW)
     assert info.value.message.startswith("Too many failed attempts")
     assert "minute" in info.value.message
 
 
+def test_a_failure_past_half_the_limit_cools_the_key_down_for_a_few_seconds(db, settings, make_user):
+    make_user(email="cool@example.com", password=PW)
+    fail(db, settings, "cool@example.com", settings.login_max_failures // 2)
+    with pytest.raises(ServiceError, match="Too many failed attempts"):
+        accounts.authenticate(db, settings, "cool@example.com", PW)
+    wait_out_cool_downs(db)
+    assert accounts.authenticate(db, settings, "cool@example.com", PW).email == "cool@example.com"
+
+
 def test_unknown_emails_are_throttled_too(db, settings):
     fail(db, settings, "probe@example.com", settings.login_max_failures)
+    wait_out_cool_downs(db)
     with pytest.raises(ServiceError, match="Too many failed attempts"):
         accounts.authenticate(db, settings, "probe@example.com", PW)
 
@@ -240,6 +264,11 @@ def test_unknown_emails_are_throttled_too(db, settings):
 def test_locked_refusal_happens_before_bcrypt(db, settings, monkeypatch, make_user):
     make_user(email="locked@example.com", password=PW)
     fail(db, settings, "locked@example.com", settings.login_max_failures)
+    wait_out_cool_downs(db)
+    with pytest.raises(ServiceError, match="Too many failed attempts"):
+        accounts.authenticate(db, settings, "locked@example.com", PW)
+    db.commit()
+    before = attempts(db, "locked@example.com")  # the limit + 1: where a counter stops
 
     def forbidden(*args, **kwargs):
         raise AssertionError("bcrypt ran while the account was locked")
@@ -247,11 +276,12 @@ def test_locked_refusal_happens_before_bcrypt(db, settings, monkeypatch, make_us
     monkeypatch.setattr(passwords, "verify_password", forbidden)
     monkeypatch.setattr(bcrypt, "checkpw", forbidden)
     monkeypatch.setattr(bcrypt, "hashpw", forbidden)
-    with pytest.raises(ServiceError, match="Too many failed attempts"):
-        accounts.authenticate(db, settings, "locked@example.com", PW)
-    # A locked attempt adds no row: the lock cannot be extended for ever by an attacker.
+    for _ in range(3):
+        with pytest.raises(ServiceError, match="Too many failed attempts"):
+            accounts.authenticate(db, settings, "locked@example.com", PW)
+    # Refused attempts are not counted: the lock cannot be extended for ever by an attacker.
     db.commit()
-    assert attempts(db, "locked@example.com") == settings.login_max_failures
+    assert attempts(db, "locked@example.com") == before
 
 
 def test_lock_is_per_account(db, settings, make_user):
@@ -261,39 +291,39 @@ def test_lock_is_per_account(db, settings, make_user):
     assert accounts.authenticate(db, settings, "b1@example.com", PW).email == "b1@example.com"
 
 
-def test_attempts_older_than_the_window_do_not_count(db, settings, make_user):
-    make_user(email="old@example.com", password=PW)
-    long_ago = utcnow() - timedelta(minutes=settings.login_window_minutes, seconds=5)
-    for i in range(settings.login_max_failures * 2):
-        throttle.record_failure(db, "old@example.com", now=long_ago - timedelta(seconds=i))
+def test_lock_expires_when_the_window_has_passed(db, settings, make_user):
+    make_user(email="w@example.com", password=PW)
+    fail(db, settings, "w@example.com", settings.login_max_failures)
+    wait_out_cool_downs(db)
+    with pytest.raises(ServiceError, match="Too many failed attempts"):
+        accounts.authenticate(db, settings, "w@example.com", PW)
+    db.exec(update(ThrottleCounter).values(
+        window_started_at=utcnow() - timedelta(minutes=settings.login_window_minutes, seconds=1)))
     db.commit()
-    assert throttle.locked_until(db, "old@example.com", settings.login_max_failures,
-                                 settings.login_window_minutes) is None
-    assert accounts.authenticate(db, settings, "old@example.com", PW).email == "old@example.com"
-
-
-def test_lock_expires_when_the_window_has_passed(db, settings):
-    now = utcnow()
-    for i in range(settings.login_max_failures):
-        throttle.record_failure(db, "w@example.com", now=now - timedelta(minutes=1, seconds=i))
-    db.commit()
-    until = throttle.locked_until(db, "w@example.com", settings.login_max_failures, settings.login_window_minutes)
-    assert until is not None and now < until <= now + timedelta(minutes=settings.login_window_minutes)
-    later = until + timedelta(seconds=1)
-    assert throttle.locked_until(db, "w@example.com", settings.login_max_failures, settings.login_window_minutes,
-                                 now=later) is None
+    assert accounts.authenticate(db, settings, "w@example.com", PW).email == "w@example.com"
 
 
 def test_success_clears_failures(db, settings, make_user):
     make_user(email="clear@example.com", password=PW)
     fail(db, settings, "clear@example.com", settings.login_max_failures - 1)
     assert attempts(db, "clear@example.com") == settings.login_max_failures - 1
+    wait_out_cool_downs(db)
     accounts.authenticate(db, settings, "clear@example.com", PW)
     db.commit()
     assert attempts(db, "clear@example.com") == 0
     # The counter starts again from zero: nine more failures do not lock.
     fail(db, settings, "clear@example.com", settings.login_max_failures - 1)
+    wait_out_cool_downs(db)
     assert accounts.authenticate(db, settings, "clear@example.com", PW)
+
+
+def test_expired_counters_are_purged(db, settings):
+    fail(db, settings, "old@example.com", 3)
+    assert throttle.purge(db, settings.login_window_minutes) == 0
+    later = utcnow() + timedelta(minutes=settings.login_window_minutes, seconds=1)
+    assert throttle.purge(db, settings.login_window_minutes, now=later) == 3
+    db.commit()
+    assert attempts(db, "old@example.com") == 0
 
 
 # --- profile and password changes --------------------------------------------------------

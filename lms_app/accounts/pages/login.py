@@ -49,7 +49,8 @@ class LoginState(rx.State):
         self.error = ""
         self.busy = True
         yield
-        ticket, role, error = await run_db(sign_in, get_settings(), form.get("email"), form.get("password"))
+        ticket, role, error = await run_db(sign_in, get_settings(), form.get("email"), form.get("password"),
+                                           self.router.session.client_ip)
         if ticket is None:
             self.error = error
             self.busy = False

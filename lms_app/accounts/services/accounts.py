@@ -64,7 +64,8 @@ def clean_timezone(raw: object) -> str:
 
 def register(session: Session, settings: Settings, name: object, email: object, password: object,
              role: str = "learner") -> User:
-    """Create an account. Self-registration always makes a learner."""
+    """Create an account. Self-registration always makes a learner (see register_and_sign_in
+    for the per-address limit on self-registration)."""
     clean = clean_name(name)
     address = normalize_email(email)
     passwords.validate_password(password)  # type: ignore[arg-type]
@@ -81,23 +82,28 @@ def register(session: Session, settings: Settings, name: object, email: object, 
     return user
 
 
-def authenticate(session: Session, settings: Settings, email: object, password: object) -> User:
-    """Check a password; throttles repeated failures per account.
+def _too_many(refusal: throttle.Refusal) -> ServiceError:
+    minutes = refusal.minutes()
+    return ServiceError(f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
 
-    Unknown emails cost one bcrypt comparison against a dummy hash, like known ones, so the
-    response time does not tell which emails have accounts.
+
+def authenticate(session: Session, settings: Settings, email: object, password: object, ip: str = "") -> User:
+    """Check a password; throttled per address and account, per address and per account.
+
+    The attempt takes its throttling slot and that is COMMITTED before bcrypt runs: parallel
+    attempts each see the others (at most the limit get checked) and no lock is held while
+    bcrypt works. Unknown emails cost one bcrypt comparison against a dummy hash, like known
+    ones, so the response time does not tell which emails have accounts.
     """
     try:
         address = normalize_email(email)
     except ServiceError:
         raise ServiceError(BAD_CREDENTIALS) from None
-    until = throttle.locked_until(session, address, settings.login_max_failures, settings.login_window_minutes)
-    if until is not None:
-        minutes = max(1, int((until - utcnow()).total_seconds() // 60) + 1)
-        raise ServiceError(
-            f"Too many failed attempts for this account. Try again in {minutes} minute"
-            f"{'s' if minutes != 1 else ''}."
-        )
+    rules = throttle.login_rules(settings, address, ip)
+    refusal = throttle.reserve(session, rules, settings.login_window_minutes)
+    session.commit()
+    if refusal is not None:
+        raise _too_many(refusal)
     user = session.exec(select(User).where(User.email == address)).first()
     if not isinstance(password, str):
         password = ""
@@ -107,11 +113,11 @@ def authenticate(session: Session, settings: Settings, email: object, password: 
     else:
         ok = passwords.verify_password(password, user.password_hash)
     if not ok or user is None:
-        throttle.record_failure(session, address)
+        throttle.record_failure(session, rules, settings.login_window_minutes)
         raise ServiceError(BAD_CREDENTIALS)
     if not user.is_active:
         raise ServiceError("This account has been deactivated. Contact an administrator.")
-    throttle.clear_failures(session, address)
+    throttle.record_success(session, rules)
     return user
 
 
@@ -150,21 +156,32 @@ def _own_user(session: Session, actor: Actor) -> User:
     return user
 
 
-def sign_in(session: Session, settings: Settings, email: object, password: object) -> tuple[str | None, str, str]:
+def sign_in(session: Session, settings: Settings, email: object, password: object,
+            ip: str = "") -> tuple[str | None, str, str]:
     """Check credentials and leave a login ticket: returns (ticket, role, error message).
 
-    Errors are returned, not raised, so the caller's transaction still commits the failed
-    attempt that throttling counts.
+    Errors are returned, not raised, so the caller's transaction still commits the failure's
+    cool-down that throttling sets. ``ip`` is the client address (Reflex's router, which honours
+    ``trusted_proxy_hops``), never a value from the form.
     """
     try:
-        user = authenticate(session, settings, email, password)
+        user = authenticate(session, settings, email, password, ip)
     except ServiceError as exc:
         return None, "", exc.message
     return sessions.create_login_ticket(session, user.id), user.role, ""
 
 
 def register_and_sign_in(session: Session, settings: Settings, name: object, email: object,
-                         password: object) -> str:
-    """Create a learner account and return a login ticket for it."""
+                         password: object, ip: str = "") -> str:
+    """Create a learner account and return a login ticket for it.
+
+    Self-registration is limited per address (LMS_REGISTER_IP_MAX per window), counted and
+    committed before the bcrypt hash is made, like sign-in attempts."""
+    refusal = throttle.reserve(session, throttle.register_rules(settings, ip), settings.login_window_minutes)
+    session.commit()
+    if refusal is not None:
+        minutes = refusal.minutes()
+        raise ServiceError(f"Too many new accounts from your network. Try again in {minutes} minute"
+                           f"{'s' if minutes != 1 else ''}.")
     user = register(session, settings, name, email, password)
     return sessions.create_login_ticket(session, user.id)

@@ -9,6 +9,7 @@ import reflex as rx
 
 from lms_app.ui.layout import empty_state, loading_block, page_heading, page_shell
 from lms_app.core.db import run_db
+from lms_app.core.origins import public_base
 from lms_app.certificates.models import AdminCertificateView
 from lms_app.certificates.services import issuing as certificates
 from lms_app.core.errors import ServiceError
@@ -56,7 +57,7 @@ class AdminCertificatesState(rx.State):
     choices: list[ChoiceView] = []
 
     def _base(self) -> str:
-        return get_settings().public_url or self.router.headers.origin or ""
+        return public_base(get_settings(), self.router.headers.origin)
 
     async def _reload(self):
         self.rows, self.total = await run_db(certificates.admin_list, current_actor(), self.query, self.page,

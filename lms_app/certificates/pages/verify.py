@@ -11,6 +11,7 @@ import reflex as rx
 from lms_app.ui.layout import page_shell
 from lms_app.ui.links import anchor_button
 from lms_app.core.db import run_db
+from lms_app.core.origins import public_base
 from lms_app.certificates.models import VerifyView
 from lms_app.certificates.services import issuing as certificates
 from lms_app.core.settings import get_settings
@@ -37,7 +38,7 @@ class VerifyState(rx.State):
     async def load(self):
         """The certificate named by the URL: listed public fields only (services.certificates.public_view)."""
         settings = get_settings()
-        base = settings.public_url or self.router.headers.origin or ""
+        base = public_base(settings, self.router.headers.origin)
         number = number_from_path(self.router.url.path)
         self.view = await run_db(certificates.public_view, number, base, settings.site_name)
         self.loaded = True

@@ -9,6 +9,7 @@ from lms_app.certificates.pages.card import certificate_card
 from lms_app.ui.links import link_button
 from lms_app.ui.layout import empty_state, loading_block, page_heading, page_shell
 from lms_app.core.db import run_db
+from lms_app.core.origins import public_base
 from lms_app.core.views import CourseCardView
 from lms_app.certificates.models import CertificateView
 from lms_app.certificates.services import issuing as certificates
@@ -38,7 +39,7 @@ class DashboardState(rx.State):
         self.suggestions = await run_db(recommendations.for_learner, actor)
         settings = get_settings()
         self.certificates = await run_db(certificates.for_learner, actor,
-                                         settings.public_url or self.router.headers.origin or "", settings.site_name)
+                                         public_base(settings, self.router.headers.origin), settings.site_name)
         self.loaded = True
 
 

@@ -336,15 +336,17 @@ def test_sitemap_lists_published_courses_only(db, course):
     assert "<loc>https://lms.example/courses</loc>" in xml
 
 
-def test_sitemap_routes_serve_published_courses(course):
+def test_sitemap_routes_serve_published_courses(course, use_env):
     from starlette.testclient import TestClient
 
     from lms_app.core.http import build_api
 
+    use_env(LMS_PUBLIC_URL="https://lms.example")  # links come from it, not from the Host header
     live, hidden = course(title="Live one"), course(title="Hidden one", status="pending")
-    client = TestClient(build_api(), base_url="https://lms.example")
+    client = TestClient(build_api(), base_url="https://other-host.example")
     for path in ("/sitemap.xml", "/sitemap-courses.xml"):
         response = client.get(path)
         assert response.status_code == 200 and response.headers["content-type"].startswith("application/xml")
         assert f"<loc>https://lms.example/courses/{live.slug}</loc>" in response.text
         assert f"/courses/{hidden.slug}<" not in response.text
+        assert "other-host" not in response.text

@@ -155,7 +155,8 @@ def test_public_view_shows_only_the_listed_fields(make_course, make_user, enroll
 
 @pytest.fixture
 def client():
-    with TestClient(build_api(), base_url="http://testserver") as c:
+    # A localhost origin: without LMS_PUBLIC_URL (development) only local origins name the site.
+    with TestClient(build_api(), base_url="http://localhost:3000") as c:
         yield c
 
 
@@ -174,7 +175,7 @@ def test_download_route_serves_the_owner_and_admins_and_404s_everyone_else(clien
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
     assert response.headers["content-type"] == "application/pdf"
     assert "attachment" in response.headers["content-disposition"]
-    assert f"http://testserver/verify/{cert.number}" in pdf_text(response.content)
+    assert f"http://localhost:3000/verify/{cert.number}" in pdf_text(response.content)
     client.cookies.set(SESSION_COOKIE, admin_token)
     assert client.get(url).content == response.content
     assert client.get(f"/api/certificates/{cert.number[:-1]}A.pdf").status_code == 404

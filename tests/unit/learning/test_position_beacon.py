@@ -11,7 +11,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 import lms_app.core.db
-from lms_app.core.http import build_api
+from lms_app.core.http import build_api, guard
 from lms_app.core.sessions import SESSION_COOKIE
 from lms_app.core.courses import Lesson
 from lms_app.learning.models import LessonProgress
@@ -20,7 +20,8 @@ from tests.unit.learning.learning_support import setup
 
 @pytest.fixture
 def client():
-    with TestClient(build_api(), base_url="http://testserver") as c:
+    # Through the request guard, as served: it checks origin, content type and size first.
+    with TestClient(guard(build_api()), base_url="http://localhost:3000") as c:
         yield c
 
 
@@ -32,6 +33,7 @@ def position(user_id, lesson_id):
 
 
 def beacon(client, token, body, **headers):
+    headers.setdefault("origin", "http://localhost:3000")
     client.cookies.clear()
     if token:
         client.cookies.set(SESSION_COOKIE, token)
@@ -42,7 +44,7 @@ def test_enrolled_learner_saves_the_position_of_a_video(client, make_course, mak
     course, lessons, learner, _, token = setup(make_course, make_user, enroll, sign_in)
     video = lessons[1]
     assert beacon(client, token, {"lesson_id": video.id, "position": 42.7, "duration": 100},
-                  origin="http://testserver").status_code == 204
+                  origin="http://localhost:3000").status_code == 204
     assert position(learner.id, video.id) == (42, False)
     assert beacon(client, token, {"lesson_id": video.id, "position": 95, "duration": 100}).status_code == 204
     assert position(learner.id, video.id) == (95, True)  # 90 % watched completes, as over the websocket
@@ -59,8 +61,11 @@ def test_refused_without_session_enrolment_video_or_same_origin(client, make_cou
     assert beacon(client, token, {**body, "position": "x"}).status_code == 400
     assert beacon(client, token, body, origin="https://evil.example").status_code == 403
     client.cookies.set(SESSION_COOKIE, token)
-    assert client.post("/api/progress/position", content=b"[1]").status_code == 400
-    assert client.post("/api/progress/position", content=b"{" + b" " * 2000 + b"}").status_code == 413
+    same = {"origin": "http://localhost:3000", "content-type": "application/json"}
+    assert client.post("/api/progress/position", content=b"[1]", headers=same).status_code == 400
+    assert client.post("/api/progress/position", content=b"[1]",
+                       headers={"origin": "http://localhost:3000"}).status_code == 415  # not JSON
+    assert client.post("/api/progress/position", content=b"{" + b" " * 2000 + b"}", headers=same).status_code == 413
     assert position(learner.id, video.id) is None
 
 
