@@ -1,6 +1,8 @@
 """jobs mail and account tokens
 
-Job-run log (jobs) and the mail delivery log (mail).
+Job-run log (jobs), the mail delivery log (mail), one-time account links and users.email_verified_at
+(accounts). Accounts that exist before this revision count as verified: they were made when no
+verification existed, and must not lose the right to buy.
 
 Revision ID: 0012
 Revises: 0010 (on the issue13 branch; another branch adds 0011: re-chain at merge)
@@ -40,6 +42,22 @@ def upgrade() -> None:
         batch_op.create_index('ix_job_runs_name_started', ['name', 'started_at'], unique=False)
         batch_op.create_index('ix_job_runs_outcome_started', ['outcome', 'started_at'], unique=False)
 
+    op.create_table('account_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.String(length=20), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("purpose IN ('verify_email', 'reset_password')", name='ck_account_tokens_purpose'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
+    with op.batch_alter_table('account_tokens', schema=None) as batch_op:
+        batch_op.create_index('ix_account_tokens_user_purpose_created', ['user_id', 'purpose', 'created_at'], unique=False)
+
     op.create_table('mail_messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
@@ -64,9 +82,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_mail_messages_to_created', ['to_address', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_mail_messages_user_id'), ['user_id'], unique=False)
 
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('email_verified_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True))
+    op.execute("UPDATE users SET email_verified_at = created_at WHERE email_verified_at IS NULL")
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('email_verified_at')
+
     with op.batch_alter_table('mail_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mail_messages_user_id'))
         batch_op.drop_index('ix_mail_messages_to_created')
@@ -74,6 +99,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_mail_messages_created')
 
     op.drop_table('mail_messages')
+    with op.batch_alter_table('account_tokens', schema=None) as batch_op:
+        batch_op.drop_index('ix_account_tokens_user_purpose_created')
+
+    op.drop_table('account_tokens')
     with op.batch_alter_table('job_runs', schema=None) as batch_op:
         batch_op.drop_index('ix_job_runs_outcome_started')
         batch_op.drop_index('ix_job_runs_name_started')

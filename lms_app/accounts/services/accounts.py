@@ -164,7 +164,10 @@ def sign_in(session: Session, settings: Settings, email: object, password: objec
 
 
 def register_and_sign_in(session: Session, settings: Settings, name: object, email: object,
-                         password: object) -> str:
-    """Create a learner account and return a login ticket for it."""
+                         password: object, origin: str = "") -> str:
+    """Create a learner account, mail its verification link (after commit), return a login ticket."""
+    from lms_app.accounts.services.recovery import send_verification
+
     user = register(session, settings, name, email, password)
+    send_verification(session, user, origin)
     return sessions.create_login_ticket(session, user.id)
