@@ -71,6 +71,7 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
     sa.Column('last_error', sa.Text(), server_default='', nullable=False),
     sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('sent_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('queued', 'sent', 'failed', 'stored')", name='ck_mail_messages_status'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='SET NULL'),

@@ -49,18 +49,19 @@ def _outcome(value) -> rx.Component:
 
 
 def _periodic_row(r) -> rx.Component:
-    return rx.table.row(rx.table.cell(rx.text(r["name"], weight="medium"), rx.text(r["help"], size="1",
-                                                                                      color=rx.color("gray", 11))),
+    return rx.table.row(rx.table.cell(rx.text(r["name"], weight="medium", white_space="nowrap"),
+                                      rx.text(r["help"], size="1", color=rx.color("gray", 11)), min_width="220px"),
                         rx.table.cell(r["every"], white_space="nowrap"),
                         rx.table.cell(r["started"], white_space="nowrap"),
                         rx.table.cell(rx.cond(r["outcome"] != "", _outcome(r["outcome"]), rx.fragment())),
-                        rx.table.cell(r["done"]), rx.table.cell(rx.text(r["error"], size="1")))
+                        rx.table.cell(r["done"]), rx.table.cell(rx.text(r["error"], size="1"), min_width="160px"))
 
 
 def _failed_row(r) -> rx.Component:
-    return rx.table.row(rx.table.cell(r["started"], white_space="nowrap"), rx.table.cell(r["name"]),
+    return rx.table.row(rx.table.cell(r["started"], white_space="nowrap"), rx.table.cell(r["name"], min_width="160px"),
                         rx.table.cell(r["attempt"]),
-                        rx.table.cell(rx.code(r["error"], size="1", white_space="pre-wrap", word_break="break-word")))
+                        rx.table.cell(rx.code(r["error"], size="1", white_space="pre-wrap", word_break="break-word"),
+                                      min_width="240px"))
 
 
 def page() -> rx.Component:

@@ -29,6 +29,14 @@ def _row(run: JobRun) -> dict[str, str]:
             "error": run.error[:500]}
 
 
+def schedule_label(minutes: int) -> str:
+    if minutes >= 24 * 60:
+        return "daily (00:00 UTC)"
+    if minutes % 60 == 0:
+        return "hourly" if minutes == 60 else f"every {minutes // 60} h"
+    return f"every {minutes} min"
+
+
 def overview(session: Session, actor: Actor) -> dict:
     """Queue depth, failed jobs (after their last retry) and the last run of each periodic job."""
     require_role(actor, ADMIN_AREA)
@@ -47,7 +55,7 @@ def overview(session: Session, actor: Actor) -> dict:
         last = session.exec(select(JobRun).where(JobRun.name == job.name, JobRun.periodic.is_(True))
                             .order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(1)).first()
         row = _row(last) if last else {"started": "never", "outcome": "", "took": "", "done": "", "error": ""}
-        periodic.append({**row, "name": job.name, "every": f"every {job.every_minutes} min", "help": job.help})
+        periodic.append({**row, "name": job.name, "every": schedule_label(job.every_minutes), "help": job.help})
     failed_total = session.exec(select(func.count(JobRun.id)).where(JobRun.outcome == "failed")).one()
     return {"queued": queued, "scheduled": scheduled, "backend": backend, "failed": [_row(r) for r in failed],
             "failed_total": failed_total, "periodic": periodic}

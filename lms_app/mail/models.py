@@ -38,4 +38,7 @@ class MailMessage(SQLModel, table=True):
     attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     last_error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    # Set (and committed) by the worker that is about to talk to the SMTP server: a second job for
+    # the same message (a retry, the stuck-mail sweep) leaves it alone while the claim is fresh.
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

@@ -72,7 +72,7 @@ def _row(m) -> rx.Component:
     return rx.table.row(
         rx.table.cell(m["created"], white_space="nowrap"), rx.table.cell(m["to"]),
         rx.table.cell(rx.link(m["subject"], href="#", on_click=S.show(m["id"]).prevent_default,
-                              class_name="lms-mail-subject")),
+                              class_name="lms-mail-subject"), min_width="200px"),
         rx.table.cell(_status(m["status"])), rx.table.cell(m["attempts"]),
         rx.table.cell(rx.text(m["error"], size="1", color=rx.color("red", 11))))
 

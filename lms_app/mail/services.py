@@ -13,7 +13,7 @@ import functools
 import os
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -33,6 +33,8 @@ ACCENT = "#3e63dd"  # the app's Radix "indigo" accent
 SUBJECT_MAX = 200
 PAGE_SIZE = 50
 STUCK_AFTER = timedelta(minutes=10)
+# A claim older than this belongs to a worker that died mid-send (SMTP times out after 20 s).
+CLAIM_TTL = timedelta(minutes=5)
 
 
 @functools.cache
@@ -93,23 +95,34 @@ def queue_mail(session: Session, *, to: str, template: str, subject: str, contex
     return message
 
 
+def message_id_of(message: MailMessage) -> str:
+    """The same Message-ID on every attempt: if a worker dies after the server accepted a message
+    but before ``sent`` was committed, the resend is recognisably the same mail (receivers and
+    mail clients drop duplicates by Message-ID)."""
+    domain = parseaddr(mail_from())[1].rpartition("@")[2] or "localhost"
+    return f"<lms.{message.id}.{int(message.created_at.timestamp())}@{domain}>"
+
+
 def build_email(message: MailMessage) -> EmailMessage:
     email = EmailMessage()
     email["Subject"] = message.subject
     email["From"] = mail_from()
     email["To"] = message.to_address
-    email["Message-ID"] = make_msgid(idstring=f"lms{message.id}")
+    email["Message-ID"] = message_id_of(message)
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
     return email
 
 
 def deliver(session: Session, message_id: int) -> int:
-    """The job: send one message (1) or store it for the outbox (0). Sent or stored ones are skipped."""
+    """The job: send one message (1) or store it for the outbox (0). Sent or stored ones are
+    skipped, and so is one another worker has claimed (two jobs for one message send it once)."""
+    config = smtp_config()
+    if config is not None and not _claim(message_id):
+        return 0
     message = session.get(MailMessage, message_id)
     if message is None or message.status in ("sent", "stored"):
         return 0
-    config = smtp_config()
     if config is None:
         message.status = "stored"
         session.add(message)
@@ -119,11 +132,24 @@ def deliver(session: Session, message_id: int) -> int:
     except Exception as exc:
         _record_failure(message_id, f"{type(exc).__name__}: {exc}")
         raise
-    message.status, message.sent_at, message.attempts = "sent", utcnow(), message.attempts + 1
+    message.status, message.sent_at, message.claimed_at = "sent", utcnow(), None
+    message.attempts += 1
     if message.sensitive:  # the link is the recipient's alone: keep the log, drop the bodies
         message.text_body = message.html_body = ""
     session.add(message)
     return 1
+
+
+def _claim(message_id: int) -> bool:
+    """Claim an unsent message in a committed transaction of its own, before the SMTP talk."""
+    from lms_app.core.db import session_scope
+
+    now = utcnow()
+    with session_scope() as other:
+        return other.exec(update(MailMessage).where(
+            MailMessage.id == message_id, MailMessage.status.in_(("queued", "failed")),
+            MailMessage.claimed_at.is_(None) | (MailMessage.claimed_at < now - CLAIM_TTL)).values(
+            claimed_at=now)).rowcount == 1
 
 
 def _record_failure(message_id: int, error: str) -> None:
@@ -131,15 +157,18 @@ def _record_failure(message_id: int, error: str) -> None:
 
     with session_scope() as other:
         other.exec(update(MailMessage).where(MailMessage.id == message_id).values(
-            status="failed", attempts=MailMessage.attempts + 1, last_error=error[:2000]))
+            status="failed", attempts=MailMessage.attempts + 1, last_error=error[:2000], claimed_at=None))
 
 
-def requeue_stuck(session: Session) -> int:
+def requeue_stuck(session: Session, older_than: timedelta = STUCK_AFTER) -> int:
     """A periodic sweep: messages still ``queued`` after 10 minutes (the enqueue after commit failed,
-    or the queue lost them) get their delivery job again; ``deliver`` skips what was sent meanwhile."""
-    rows = session.exec(select(MailMessage.id).where(MailMessage.status == "queued",
-                                                     MailMessage.created_at < utcnow() - STUCK_AFTER)
-                        .order_by(MailMessage.id).limit(1000)).all()
+    or a worker was killed holding the job) get their delivery job again, unless a worker's claim
+    is fresh; ``deliver`` skips what was sent meanwhile."""
+    now = utcnow()
+    rows = session.exec(select(MailMessage.id).where(
+        MailMessage.status == "queued", MailMessage.created_at < now - older_than,
+        MailMessage.claimed_at.is_(None) | (MailMessage.claimed_at < now - min(older_than, CLAIM_TTL)))
+        .order_by(MailMessage.id).limit(1000)).all()
     for message_id in rows:
         enqueue(session, deliver, message_id=message_id)
     return len(rows)
