@@ -70,6 +70,7 @@ def main() -> int:
         from lms_app import manage
         from lms_app.core.db import session_scope
         from lms_app.core.users import User
+        from sqlmodel import select
         from lms_app.jobs.queue import get_huey
         from lms_app.mail.services import queue_mail
 
@@ -78,7 +79,7 @@ def main() -> int:
         with session_scope() as s:
             s.add_all([User(email=f"l{i}@bench.test", name=f"Learner {i}", password_hash="x") for i in range(args.mails)])
         with session_scope() as s:
-            users = [(u.id, u.email, u.name) for u in s.query(User).all()]
+            users = [(u.id, u.email, u.name) for u in s.exec(select(User)).all()]
         started = time.perf_counter()
         with session_scope() as s:
             for uid, email, name in users:
