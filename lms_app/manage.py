@@ -1,5 +1,5 @@
 """Command line for operators: ``python -m lms_app.manage migrate|seed|prepare|check|create-admin|plugins|jobs|
-makemigrations|hooks-doc``.
+worker|makemigrations|hooks-doc``.
 
 Migrations never run on import; the run command calls ``prepare`` (migrate, then seed when
 demo data is on) before starting the server.
@@ -84,6 +84,11 @@ def jobs(action: str | None, name: str | None) -> int:
     from lms_app.core.db import session_scope
 
     declared = {job.name: job for job in plugins.collected("lms_scheduled_jobs")}
+    if action == "drain":
+        from lms_app.jobs.queue import drain
+
+        print(f"ran {drain()} queued jobs")
+        return 0
     if action is None:
         for job in declared.values():
             print(f"{job.name:<28} every {job.every_minutes:>5} min  {job.help}")
@@ -91,8 +96,9 @@ def jobs(action: str | None, name: str | None) -> int:
     if name not in declared:
         print(f"No job named {name!r}. Jobs: {', '.join(declared) or 'none'}", file=sys.stderr)
         return 2
-    with session_scope() as session:
-        done = declared[name].run(session, get_settings())
+    from lms_app.jobs.queue import run_scheduled
+
+    done = run_scheduled(name)  # recorded in job_runs like the worker's rounds
     print(f"{name}: {done}")
     return 0
 
@@ -136,10 +142,11 @@ def create_admin(email: str | None, name: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lms_app.manage")
     parser.add_argument("command", choices=["migrate", "seed", "prepare", "check", "create-admin", "plugins", "jobs",
-                                                     "hooks-doc", "makemigrations"])
+                                                     "hooks-doc", "makemigrations", "worker"])
     parser.add_argument("-m", "--message", help="makemigrations: what changed")
     parser.add_argument("--branch", help="makemigrations: an installed plugin's migration branch")
-    parser.add_argument("action", nargs="?", choices=["run"], help="jobs: run one round of the job NAME")
+    parser.add_argument("action", nargs="?", choices=["run", "drain"],
+                        help="jobs run NAME: one round of a periodic job; jobs drain: run what is queued, here")
     parser.add_argument("name", nargs="?", help="jobs run: the job's name")
     parser.add_argument("--email", help="create-admin: the admin's email")
     parser.add_argument("--name", default="Administrator", help="create-admin: the admin's name")
@@ -174,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "jobs":
         return jobs(args.action, args.name)
+    if args.command == "worker":
+        from lms_app.jobs.worker import run_worker
+
+        return run_worker()
     if args.command in ("migrate", "prepare"):
         migrate()
     if settings.is_production and (demo_logins := demo_accounts_in_use()):

@@ -250,6 +250,7 @@ def make_user():
     def factory(role: str = "learner", email: str | None = None, password: str = DEFAULT_PASSWORD,
                 name: str | None = None, is_active: bool = True, **extra) -> User:
         n = next(_seq)
+        extra.setdefault("email_verified_at", utcnow())  # verified unless a test says otherwise (None)
         user = User(email=email or f"user{n}@example.test", name=name or f"Test {role.title()} {n}", role=role,
                     is_active=is_active, password_hash=passwords.hash_password(password, get_settings().bcrypt_cost),
                     **extra)

@@ -3,14 +3,15 @@ and the periodic purges of expired sessions, sign-in tickets and throttling coun
 
 from __future__ import annotations
 
+from lms_app.accounts import models  # noqa: F401  (registers account_tokens on SQLModel.metadata)
 from lms_app.core.plugin_api import NavItem, ScheduledJob, hookimpl, pages_of
 
 
 @hookimpl
 def lms_pages():
-    from lms_app.accounts.pages import login, profile, register
+    from lms_app.accounts.pages import forgot_password, login, profile, register, reset_password, verify_email
 
-    return pages_of(login, register, profile)
+    return pages_of(login, register, profile, forgot_password, reset_password, verify_email)
 
 
 @hookimpl
@@ -27,12 +28,12 @@ def lms_http_routes():
 
 @hookimpl
 def lms_scheduled_jobs():
+    from lms_app.accounts.services import throttle, tokens
     from lms_app.core import sessions
 
-    from lms_app.accounts.services import throttle
-
-    return [ScheduledJob("purge-expired-sessions", 60, lambda session, settings: sessions.purge_expired(session),
-                         help="Delete expired or long-revoked sessions and spent sign-in tickets."),
+    return [ScheduledJob("purge-expired-sessions", 60,
+                         lambda session, settings: sessions.purge_expired(session) + tokens.purge(session),
+                         help="Delete expired or long-revoked sessions, spent sign-in tickets and old e-mail links."),
             ScheduledJob("purge-throttle-counters", 60,
                          lambda session, settings: throttle.purge(session, settings.login_window_minutes),
                          help="Delete sign-in and registration throttling counters whose window has passed.")]

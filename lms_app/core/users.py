@@ -29,6 +29,9 @@ class User(SQLModel, table=True):
     avatar_file: str | None = Field(default=None, sa_column=Column(String(80), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    # Set when the owner followed the link mailed to the address (accounts.services.tokens);
+    # unverified accounts browse and learn free courses but cannot buy.
+    email_verified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class UserSession(SQLModel, table=True):

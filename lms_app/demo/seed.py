@@ -84,9 +84,10 @@ def _ensure_users(session: Session, settings: Settings, created: dict[str, int])
             password_hash = unusable_hash
         else:
             password_hash = hash_password(password, settings.bcrypt_cost)
+        signed_up = _demo_signup(len(existing))
         user = User(email=email, name=name, role=role, password_hash=password_hash,
                     bio=f"{name.split()[0]} teaches on the demo platform." if role == "teacher" else "",
-                    created_at=_demo_signup(len(existing)))
+                    created_at=signed_up, email_verified_at=signed_up)  # demo users are verified: they can buy
         session.add(user)
         existing[email] = user
         created["users"] += 1

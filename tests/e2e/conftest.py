@@ -418,6 +418,34 @@ class UI:
         self.ready(page)
 
 
+def mail_link(ui: "UI", new_context, email: str, subject: str, path: str) -> str:
+    """The link of the newest mail to ``email`` with ``subject``, read as an admin in /admin/mail
+    (the outbox: the e2e server has no SMTP server)."""
+    admin = new_context().new_page()
+    ui.login(admin, *DEMO["admin"], lands_on="/admin")
+    ui.goto(admin, "/admin/mail")
+    row = admin.get_by_role("row").filter(has_text=email).filter(has_text=subject).first
+    expect(row).to_be_visible()
+    row.get_by_role("link", name=subject).click()
+    body = admin.locator("#mail-body")
+    expect(body).to_contain_text(path)
+    found = re.search(rf"https?://\S+?{re.escape(path)}[A-Za-z0-9_\-]+", body.inner_text())
+    assert found, body.inner_text()
+    admin.context.close()
+    return found.group(0)
+
+
+@pytest.fixture
+def verify_email(ui, new_context):
+    """``verify_email(page, email)``: follow the verification mail's link on ``page``."""
+
+    def verify(page: Page, email: str) -> None:
+        page.goto(mail_link(ui, new_context, email, "Confirm your e-mail address", "/verify-email/"))
+        expect(page.locator("#verify-ok")).to_be_visible()
+
+    return verify
+
+
 @pytest.fixture(scope="session", name="DEMO")
 def demo_logins() -> dict[str, tuple[str, str]]:
     """Demo accounts by role: (email, password)."""

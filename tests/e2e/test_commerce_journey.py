@@ -20,7 +20,9 @@ def _pay(page: Page, number: str) -> None:
     page.get_by_role("button", name=re.compile(r"^Pay ")).click()
 
 
-def test_buy_with_coupon_receipt_lesson_decline_and_refund(ui, page: Page, new_context, new_learner, DEMO):
+def test_buy_with_coupon_receipt_lesson_decline_and_refund(ui, page: Page, new_context, new_learner, DEMO,
+                                                           verify_email):
+    verify_email(page, new_learner[1])  # buying needs a confirmed address
     # Course page → checkout.
     ui.goto(page, f"/courses/{FIRST}")
     page.get_by_role("link", name="Buy for $29.00").first.click()

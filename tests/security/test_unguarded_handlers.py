@@ -50,6 +50,14 @@ ALLOW_LIST = {
     "LoginState.submit": "sign-in itself: the service throttles and checks the password",
     "RegisterState.load": "only resets the form",
     "RegisterState.submit": "self-registration: the service validates and always creates a learner",
+    "VerifyEmailState.load": "spends only the one-time link in the page's own URL and verifies only the account "
+                             "that link was issued for",
+    "ForgotPasswordState.load": "only resets the form",
+    "ForgotPasswordState.submit": "asks for a reset mail: the same answer and work for unknown addresses, "
+                                  "throttled per account, the link goes only to the account's own address",
+    "ResetPasswordState.load": "only says whether the link in the page's own URL is still usable",
+    "ResetPasswordState.submit": "needs the unguessable one-time link from the account's mailbox; sets only that "
+                                 "account's password",
     "AuthState.refresh": "shows the caller their own user, resolved from the HttpOnly cookie",
     "AuthState.logout": "revokes only the caller's own cookie session",
     "ReviewsState.load": "visible reviews of a course the viewer may see (course_page.may_view); hidden reviews "

@@ -72,6 +72,7 @@ def page() -> rx.Component:
                               required=True, auto_focus=True),
                         field("Password", "password", type="password", auto_complete="current-password",
                               required=True),
+                        rx.link("Forgot password?", href="/forgot-password", size="2", align_self="end"),
                         rx.button("Sign in", type="submit", size="3", width="100%", loading=LoginState.busy),
                         spacing="4", width="100%",
                     ),

@@ -43,7 +43,8 @@ class RegisterState(rx.State):
         yield
         try:
             ticket = await run_db(register_and_sign_in, get_settings(), form.get("name"), form.get("email"),
-                                  form.get("password"), self.router.session.client_ip)
+                                  form.get("password"), self.router.session.client_ip,
+                                  self.router.headers.origin or "")
         except ServiceError as exc:
             if exc.field in _FIELDS:
                 self.errors = {**blank_errors(_FIELDS), exc.field: exc.message}

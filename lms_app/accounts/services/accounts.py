@@ -172,8 +172,8 @@ def sign_in(session: Session, settings: Settings, email: object, password: objec
 
 
 def register_and_sign_in(session: Session, settings: Settings, name: object, email: object,
-                         password: object, ip: str = "") -> str:
-    """Create a learner account and return a login ticket for it.
+                         password: object, ip: str = "", origin: str = "") -> str:
+    """Create a learner account, mail its verification link (after commit), return a login ticket.
 
     Self-registration is limited per address (LMS_REGISTER_IP_MAX per window), counted and
     committed before the bcrypt hash is made, like sign-in attempts."""
@@ -183,5 +183,8 @@ def register_and_sign_in(session: Session, settings: Settings, name: object, ema
         minutes = refusal.minutes()
         raise ServiceError(f"Too many new accounts from your network. Try again in {minutes} minute"
                            f"{'s' if minutes != 1 else ''}.")
+    from lms_app.accounts.services.recovery import send_verification
+
     user = register(session, settings, name, email, password)
+    send_verification(session, user, origin)
     return sessions.create_login_ticket(session, user.id)

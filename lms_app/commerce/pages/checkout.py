@@ -34,10 +34,11 @@ class SummaryView(TypedDict):
     is_free_now: bool
     coupon_code: str
     enrolled: bool
+    email_verified: bool
 
 
 EMPTY = SummaryView(slug="", title="", list_label="", discount_label="", total_label="", is_free_now=False,
-                    coupon_code="", enrolled=False)
+                    coupon_code="", enrolled=False, email_verified=False)
 
 
 def _slug(path: str) -> str:
@@ -174,7 +175,25 @@ def coupon_form() -> rx.Component:
     )
 
 
+def verify_first() -> rx.Component:
+    """Unverified buyers: say why they cannot pay yet, and offer a new link."""
+    from lms_app.accounts.pages.verify_email import VerifyEmailState
+
+    return rx.card(rx.vstack(
+        rx.heading("Confirm your e-mail address", size="4", as_="h2"),
+        rx.text("Before buying, confirm your e-mail address: follow the link in the e-mail we sent when you "
+                "registered. Free courses are open to you already.", size="2"),
+        rx.cond(VerifyEmailState.message != "", rx.callout(VerifyEmailState.message, icon="mail", width="100%")),
+        rx.button(rx.icon("send", size=16), "Resend the e-mail", size="3", variant="soft", width="100%",
+                  loading=VerifyEmailState.busy, on_click=VerifyEmailState.resend, id="resend-verification"),
+        spacing="3", width="100%", align="start"), width="100%")
+
+
 def card_form() -> rx.Component:
+    return rx.cond(S["email_verified"], _card_form(), verify_first())
+
+
+def _card_form() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Payment", size="4", as_="h2"),

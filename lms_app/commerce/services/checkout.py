@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 
 from lms_app.commerce.models import Coupon, CouponRedemption, Order, Payment
 from lms_app.core.courses import Course
+from lms_app.core.users import User
 from lms_app.core.types import utcnow
 from lms_app.commerce.services import coupons, ledger
 from lms_app.learning.services import enrollment
@@ -65,6 +66,20 @@ def price(session: Session, actor: Actor, slug: object, coupon_code: object = ""
     return Priced(course=course, coupon=coupon, quote=q, coupon_error=error)
 
 
+VERIFY_FIRST = "Confirm your e-mail address before buying: follow the link we sent you."
+
+
+def email_verified(session: Session, actor: Actor) -> bool:
+    user = session.get(User, actor.user_id)
+    return user is not None and user.email_verified_at is not None
+
+
+def require_verified(session: Session, actor: Actor) -> None:
+    """Buying needs a confirmed address (receipts, refunds and disputes go to it); free courses do not."""
+    if not email_verified(session, actor):
+        raise ServiceError(VERIFY_FIRST)
+
+
 def quote_view(session: Session, actor: Actor, slug: object, coupon_code: object = "") -> dict:
     """What the checkout page shows (labels only, nothing private)."""
     p = price(session, actor, slug, coupon_code)
@@ -74,7 +89,7 @@ def quote_view(session: Session, actor: Actor, slug: object, coupon_code: object
             "discount_label": "-" + format_amount(q.discount_minor, c.currency) if q.discount_minor else "",
             "total_label": format_amount(q.amount_minor, c.currency),
             "is_free_now": q.amount_minor == 0, "coupon_code": p.coupon.code if p.coupon else "",
-            "coupon_error": p.coupon_error,
+            "coupon_error": p.coupon_error, "email_verified": email_verified(session, actor),
             "enrolled": enrollment.is_enrolled(session, actor.user_id, c.id)}
 
 
@@ -92,6 +107,7 @@ def card_from(form: object) -> CardDetails:
 def purchase(session: Session, settings: Settings, actor: Actor, slug: object, coupon_code: object,
              card: CardDetails | None, gateway) -> Order:
     """Buy a paid course with a direct gateway (see the module docstring for the order of steps)."""
+    require_verified(session, actor)
     p = price(session, actor, slug, coupon_code)
     if p.coupon_error:
         raise ServiceError(p.coupon_error, "coupon")

@@ -19,13 +19,14 @@ from lms_app.core.types import utcnow
 from lms_app.commerce.services import coupons, ledger
 from lms_app.learning.services import enrollment
 from lms_app.core.sessions import Actor
-from lms_app.commerce.services.checkout import ALREADY_ENROLLED, price
+from lms_app.commerce.services.checkout import ALREADY_ENROLLED, price, require_verified
 from lms_app.core.errors import ServiceError
 from lms_app.core.settings import Settings
 
 
 def start(session: Session, actor: Actor, slug: object, coupon_code: object, gateway) -> tuple[int, str]:
     """(order id, confirmation URL) for a pending order; reuses the learner's open one."""
+    require_verified(session, actor)
     p = price(session, actor, slug, coupon_code)
     if p.coupon_error:
         raise ServiceError(p.coupon_error, "coupon")

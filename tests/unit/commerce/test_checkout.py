@@ -216,3 +216,16 @@ def test_coupon_refusal_reasons(paid, make_course, make_user, sign_in):
     buy(actor, make_course(price_minor=500).slug, "ONCE")
     with lms_app.core.db.session_scope() as s:
         assert checkout.quote_view(s, actor, paid.slug, "ONCE")["coupon_error"] == coupons.ALREADY_USED
+
+
+def test_unverified_learner_cannot_buy_but_can_join_free_courses(paid, make_course, make_user, sign_in):
+    learner = make_user(email_verified_at=None)
+    _, actor = sign_in(learner)
+    before = len(test_gateway.CHARGES)
+    with pytest.raises(ServiceError, match="Confirm your e-mail"):
+        buy(actor, paid.slug)
+    assert len(test_gateway.CHARGES) == before and counts(learner.id)["orders"] == 0
+    with lms_app.core.db.session_scope() as s:
+        assert checkout.quote_view(s, actor, paid.slug)["email_verified"] is False
+        enrollment.enroll_free(s, actor, make_course(price_minor=0).slug)
+    assert counts(learner.id)["enrollments"] == 1
