@@ -19,6 +19,7 @@ from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from lms_app.core import events  # noqa: F401  (its after-commit listeners exist before any session commits)
 from lms_app.core.settings import get_settings
 
 P = ParamSpec("P")

@@ -26,7 +26,7 @@ _DOMAIN_NAME = {"paid": "order_paid", "refunded": "order_refunded"}
 # Every domain event a plugin can receive (the learning events under their domain names, and more).
 DOMAIN_EVENTS = tuple(_DOMAIN_NAME.get(kind, kind) for kind in EVENT_KINDS) + ("review_posted",)
 
-_PENDING = "lms_domain_events"
+_PENDING = "lms_after_commit"
 _MARKS = "lms_domain_event_marks"
 
 
@@ -59,7 +59,14 @@ def emit(session: Session, name: str, **data) -> None:
     """Queue a domain event for the plugins, delivered after this session's transaction commits."""
     if name not in DOMAIN_EVENTS:
         raise ValueError(f"unknown domain event {name!r}")
-    session.info.setdefault(_PENDING, []).append(DomainEvent(name, data))
+    on_commit(session, deliver, [DomainEvent(name, data)])
+
+
+def on_commit(session: Session, fn, *args) -> None:
+    """Call ``fn(*args)`` once this session's transaction has committed; never when it rolls back
+    (a rolled-back savepoint drops only what was queued inside it). The one after-commit rule:
+    domain events and job enqueueing both go through it."""
+    session.info.setdefault(_PENDING, []).append((fn, args))
 
 
 def deliver(events: list[DomainEvent]) -> None:
@@ -81,32 +88,30 @@ def _mark_savepoint(session, transaction) -> None:
         session.info.setdefault(_MARKS, {})[id(transaction)] = len(session.info.get(_PENDING, ()))
 
 
-@sa_event.listens_for(Session, "after_transaction_end")
-def _forget_savepoint(session, transaction) -> None:
-    if transaction.nested:
-        session.info.get(_MARKS, {}).pop(id(transaction), None)
-
-
 @sa_event.listens_for(Session, "after_soft_rollback")
 def _drop_rolled_back(session, previous_transaction) -> None:
     """A rollback inside a savepoint (a failed flush is one) drops what the savepoint queued; any
-    other rollback drops everything, because the whole transaction is lost."""
-    pending = session.info.get(_PENDING)
-    if not pending:
-        return
+    other rollback drops everything, because the whole transaction is lost. (The mark is read
+    here, not when the savepoint ends: SQLAlchemy ends it before it reports the soft rollback.)"""
     transaction = previous_transaction
     while transaction is not None and not transaction.nested:
         transaction = transaction.parent
-    mark = session.info.get(_MARKS, {}).get(id(transaction)) if transaction is not None else None
+    mark = session.info.get(_MARKS, {}).pop(id(transaction), None) if transaction is not None else None
+    pending = session.info.get(_PENDING)
     if mark is None:
-        pending.clear()
-    else:
+        session.info.pop(_MARKS, None)
+        if pending:
+            pending.clear()
+    elif pending:
         del pending[mark:]
 
 
 @sa_event.listens_for(Session, "after_commit")
-def _deliver_committed(session) -> None:
+def _run_committed(session) -> None:
     pending = session.info.pop(_PENDING, None)
     session.info.pop(_MARKS, None)
-    if pending:
-        deliver(pending)
+    for fn, args in pending or ():
+        try:
+            fn(*args)
+        except Exception:  # noqa: BLE001 - the change is committed; one failure must not stop the rest
+            log.exception("after-commit call %s failed", getattr(fn, "__qualname__", fn))

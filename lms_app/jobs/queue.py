@@ -22,10 +22,10 @@ from collections.abc import Callable
 from datetime import datetime
 
 from huey import Huey, RedisHuey, SqliteHuey
-from sqlalchemy import event as sa_event
 from sqlalchemy import update
 from sqlmodel import Session
 
+from lms_app.core import events
 from lms_app.core.settings import Settings, get_settings
 from lms_app.core.types import utcnow
 from lms_app.jobs.models import JobRun
@@ -39,8 +39,6 @@ RETRIES = 4
 RETRY_DELAY_SECONDS = 30
 RETRY_BACKOFF = 2
 
-_PENDING = "lms_jobs_pending"
-_MARKS = "lms_jobs_marks"
 _lock = threading.Lock()
 _current: Huey | None = None
 
@@ -168,12 +166,19 @@ def target_of(fn: Callable) -> str:
 def enqueue(session: Session, fn: Callable, **kwargs) -> None:
     """Queue ``fn(session, **kwargs)`` for the worker once this session's transaction commits."""
     session.connection()  # begin the transaction now, so a rollback right after drops the job too
-    session.info.setdefault(_PENDING, []).append((target_of(fn), kwargs))
+    events.on_commit(session, _enqueue_safely, target_of(fn), kwargs)
 
 
 def enqueue_now(target: str, kwargs: dict) -> None:
     """Hand a job to Huey straight away (after a commit, or from code with no transaction)."""
     get_huey().lms_perform(target, kwargs)
+
+
+def _enqueue_safely(target: str, kwargs: dict) -> None:
+    try:
+        enqueue_now(target, kwargs)
+    except Exception:  # noqa: BLE001 - the change is committed; the mail sweeper re-queues mail
+        log.exception("could not enqueue job %s", target)
 
 
 def drain(huey: Huey | None = None, limit: int = 10_000) -> int:
@@ -184,38 +189,3 @@ def drain(huey: Huey | None = None, limit: int = 10_000) -> int:
         huey.execute(task)
         ran += 1
     return ran
-
-
-@sa_event.listens_for(Session, "after_transaction_create")
-def _mark_savepoint(session, transaction) -> None:
-    if transaction.nested:
-        session.info.setdefault(_MARKS, {})[id(transaction)] = len(session.info.get(_PENDING, ()))
-
-
-@sa_event.listens_for(Session, "after_soft_rollback")
-def _drop_rolled_back(session, previous_transaction) -> None:
-    """Same rule as domain events: a savepoint's rollback drops what it queued, any other rollback all.
-    (Marks are read here, not forgotten at the savepoint's end: SQLAlchemy ends the savepoint
-    before it reports the soft rollback.)"""
-    transaction = previous_transaction
-    while transaction is not None and not transaction.nested:
-        transaction = transaction.parent
-    mark = session.info.get(_MARKS, {}).pop(id(transaction), None) if transaction is not None else None
-    pending = session.info.get(_PENDING)
-    if mark is None:
-        session.info.pop(_MARKS, None)
-        if pending:
-            pending.clear()
-    elif pending:
-        del pending[mark:]
-
-
-@sa_event.listens_for(Session, "after_commit")
-def _enqueue_committed(session) -> None:
-    pending = session.info.pop(_PENDING, None)
-    session.info.pop(_MARKS, None)
-    for target, kwargs in pending or ():
-        try:
-            enqueue_now(target, kwargs)
-        except Exception:  # noqa: BLE001 - the change is committed; the mail sweeper re-queues mail
-            log.exception("could not enqueue job %s", target)

@@ -1,7 +1,7 @@
 """A learner's submission to an assignment: text and/or files, changeable until it is graded.
 
 Only an enrolled learner submits, always for themselves (the user comes from the guard; the
-lesson must be an assignment they may open, sequential mode included: ``progress._target``).
+lesson must be an assignment they may open, sequential mode included: ``progress.learner_lesson``).
 One submission per (lesson, learner) is a database fact (unique), so a double click or two tabs
 end up with one row. A submission can be changed until it is graded; in peer mode also only
 until its first peer review has been completed (reviewers must grade what the others see).
@@ -71,7 +71,7 @@ def files_dir(settings: Settings) -> Path:
 
 def learner_target(session: Session, actor: Actor, lesson_ref: object) -> progress.Target:
     """The assignment lesson if the actor is enrolled and may open it now (else refused)."""
-    target = progress._target(session, actor, lesson_ref)
+    target = progress.learner_lesson(session, actor, lesson_ref)
     if target.lesson.lesson_type != assignment_setup.KEY:
         raise ServiceError("This lesson is not an assignment.")
     return target

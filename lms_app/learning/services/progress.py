@@ -97,6 +97,10 @@ def is_enrolled(session: Session, user_id: int, course_id: int) -> bool:
                                                     Enrollment.course_id == course_id)).first() is not None
 
 
+# learner_lesson refuses a learner who is not enrolled (or a course not open) with this message.
+ENROLL_FIRST = "Enroll in the course to record your progress."
+
+
 @dataclass
 class Target:
     course: Course
@@ -105,8 +109,11 @@ class Target:
     done: set[int]
 
 
-def _target(session: Session, actor: Actor, lesson_ref: object) -> Target:
-    """The lesson if the actor is enrolled in its course and sequential mode lets them open it."""
+def learner_lesson(session: Session, actor: Actor, lesson_ref: object) -> Target:
+    """The lesson if the actor is enrolled in its course and sequential mode lets them open it.
+
+    The one rule for "may this learner act on this lesson now" (progress, assignments, plugins
+    such as lesson feedback); refuses with a message for the learner otherwise."""
     require_role(actor, LEARNER_AREA)
     lesson_id = _id(lesson_ref)
     # The lesson, its course and the actor's enrolment in one query.
@@ -119,7 +126,7 @@ def _target(session: Session, actor: Actor, lesson_ref: object) -> Target:
         raise ServiceError("That lesson does not exist.")
     lesson, course, enrollment_id = found
     if course.status not in ("published", "archived") or enrollment_id is None:
-        raise PermissionDenied("Enroll in the course to record your progress.")
+        raise PermissionDenied(ENROLL_FIRST)
     order = lesson_order(session, course.id)
     done = completed_ids(session, actor.user_id, course.id)
     if lesson.id in locked_ids(order, done, course.sequential):
@@ -193,7 +200,7 @@ def record_visit(session: Session, user_id: int, course_id: int, lesson_id: int,
 
 def open_lesson(session: Session, actor: Actor, lesson_ref: object) -> LessonProgress:
     """The learner opened the lesson: it becomes the one "Continue" leads back to."""
-    target = _target(session, actor, lesson_ref)
+    target = learner_lesson(session, actor, lesson_ref)
     row = _row(session, actor.user_id, target)
     row.last_seen_at = utcnow()
     session.add(row)
@@ -203,7 +210,7 @@ def open_lesson(session: Session, actor: Actor, lesson_ref: object) -> LessonPro
 
 def mark_complete(session: Session, actor: Actor, lesson_ref: object, complete: bool = True) -> CourseProgress:
     """Mark (or unmark) the lesson complete; completing twice counts once."""
-    target = _target(session, actor, lesson_ref)
+    target = learner_lesson(session, actor, lesson_ref)
     if lesson_types.get(target.lesson.lesson_type).graded:
         raise ServiceError("This lesson completes when you pass it.")
     row = _row(session, actor.user_id, target)
@@ -248,7 +255,7 @@ def save_position(session: Session, actor: Actor, lesson_ref: object, position: 
     seconds = _seconds(position)
     if seconds is None:
         raise ServiceError("That position is not a number of seconds.")
-    target = _target(session, actor, lesson_ref)
+    target = learner_lesson(session, actor, lesson_ref)
     kind = lesson_types.find(target.lesson.lesson_type)
     if kind is None or not kind.tracks_video:
         raise ServiceError("Only video lessons have a position.")
@@ -276,7 +283,7 @@ def heartbeat(session: Session, actor: Actor, lesson_ref: object, now: datetime 
     ``last_seen_at`` moves only when the lesson is opened and on counted beats (not on video
     saves or completion), so it is both the resume order and the previous beat's time.
     """
-    target = _target(session, actor, lesson_ref)
+    target = learner_lesson(session, actor, lesson_ref)
     row = _row(session, actor.user_id, target)
     now = now or utcnow()
     elapsed = (now - row.last_seen_at).total_seconds() if row.last_seen_at else 0

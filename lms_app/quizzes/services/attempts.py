@@ -54,7 +54,7 @@ _rng = random.SystemRandom()
 
 def _quiz_for_learner(session: Session, actor: Actor, lesson_id: object) -> tuple[Quiz, Lesson, Course]:
     """The quiz if the actor is enrolled in its (published or archived) course and sequential mode
-    lets them open the lesson: the same rule as ``progress._target``, in two queries when the
+    lets them open the lesson: the same rule as ``progress.learner_lesson``, in two queries when the
     course is not sequential (a start burst runs this for every learner at once)."""
     require_role(actor, LEARNER_AREA)
     lid = as_id(lesson_id, "lesson")

@@ -65,25 +65,20 @@ def my_answer(session: Session, actor: Actor, lesson_ref: object) -> str:
 
 
 def may_answer(session: Session, actor: Actor, lesson_ref: object) -> Lesson:
-    """The lesson, if the actor is an enrolled learner of its course who may open it; else refused."""
-    require_role(actor, LEARNER_AREA)
+    """The lesson, if the actor is an enrolled learner of its course who may open it now (the app's
+    own rule, ``progress.learner_lesson``, sequential mode included), and not its teacher or an admin."""
     lesson_id = _id(lesson_ref)
-    # The lesson, its course and the actor's enrolment in one query.
-    found = session.exec(
-        select(Lesson, Course, Enrollment.id).join(Course, Course.id == Lesson.course_id)
-        .outerjoin(Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.user_id == actor.user_id))
-        .where(Lesson.id == lesson_id)
-    ).first() if lesson_id else None
-    if found is None:
+    if lesson_id is None:
         raise ServiceError("That lesson does not exist.")
-    lesson, course, enrollment_id = found
-    if enrollment_id is None or course.status not in ("published", "archived") or is_staff_for(actor, course):
+    try:
+        target = progress.learner_lesson(session, actor, lesson_id)
+    except PermissionDenied as exc:
+        if exc.message == progress.ENROLL_FIRST:  # say it in this question's words
+            raise PermissionDenied(NOT_ENROLLED) from exc
+        raise
+    if is_staff_for(actor, target.course):
         raise PermissionDenied(NOT_ENROLLED)
-    if course.sequential:
-        done = progress.completed_ids(session, actor.user_id, course.id)
-        if lesson.id in progress.locked_ids(progress.lesson_order(session, course.id), done, True):
-            raise PermissionDenied("Complete the previous lessons first: this course is taken in order.")
-    return lesson
+    return target.lesson
 
 
 def _upsert(session: Session, user_id: int, lesson_id: int, clear: bool) -> None:
