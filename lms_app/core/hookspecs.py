@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # only for the annotations; plugins import the classes from l
         MigrationsSpec,
         NavItem,
         NavbarWidget,
+        ProfileSection,
         Page,
         PluginSetting,
         ScheduledJob,
@@ -111,6 +112,17 @@ def lms_lesson_widgets() -> list[LessonWidget]:
     inside a box keyed by the open lesson (``rx.box(..., key=LearnState.content["id"])``) and
     read the lesson id on the server (``await self.get_state(LearnState)``) in a guarded handler,
     never from the browser (see the example plugin ``lms-lesson-feedback``).
+    """
+
+
+@hookspec
+def lms_profile_sections() -> list[ProfileSection]:
+    """Add a card to the profile page (``/profile``), after the built-in photo, details and
+    password cards: notification preferences, two-factor sign-in, API tokens, your data...
+
+    Return ``ProfileSection(name, component, order)``; ``component`` returns a Reflex component,
+    usually ``lms_app.ui.layout.profile_card(title, text, *children)``. Load its state with an
+    ``on_mount`` inside it and guard every handler: the page is for the signed-in user only.
     """
 
 

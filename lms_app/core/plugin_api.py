@@ -77,6 +77,16 @@ class LessonWidget:
 
 
 @dataclass(frozen=True)
+class ProfileSection:
+    """A card on the profile page. ``component`` returns the card's body (use
+    ``lms_app.ui.layout.profile_card`` for the same look as the built-in cards)."""
+
+    name: str
+    component: Callable[[], Any]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class GatewaySpec:
     """``factory(settings)`` builds the gateway; test-only gateways are refused in production."""
 
@@ -115,4 +125,4 @@ class MigrationsSpec:
 
 
 __all__ = ["GatewaySpec", "LessonType", "LessonWidget", "MigrationsSpec", "NavItem", "NavbarWidget", "Page",
-           "PluginSetting", "ROLES_ANY", "ScheduledJob", "UploadRule", "hookimpl", "pages_of", "route_policy"]
+           "PluginSetting", "ProfileSection", "ROLES_ANY", "ScheduledJob", "UploadRule", "hookimpl", "pages_of", "route_policy"]

@@ -68,6 +68,20 @@ def empty_state(icon: str, title: str, text: str, action: rx.Component | None = 
     )
 
 
+def profile_card(title: str, text: str, *children: rx.Component) -> rx.Component:
+    """A card of the profile page: title and explanation on the left, the controls on the right
+    (stacked at phone width). Built-in cards and plugins' ``lms_profile_sections`` share it."""
+    return rx.card(
+        rx.grid(
+            rx.vstack(rx.heading(title, size="4", as_="h2"), rx.text(text, size="2", color=rx.color("gray", 11)),
+                      spacing="1"),
+            rx.vstack(*children, spacing="4", width="100%"),
+            columns=rx.breakpoints(initial="1", md="2fr 3fr"), spacing="5", width="100%",
+        ),
+        size="3", width="100%",
+    )
+
+
 def stat_card(label: rx.Var | str, value: rx.Var | int, icon: str = "activity") -> rx.Component:
     return rx.card(
         rx.hstack(

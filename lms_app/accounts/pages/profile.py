@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_app.ui.forms import blank_errors, field
-from lms_app.ui.layout import loading_block, page_heading, page_shell
+from lms_app.ui.layout import loading_block, page_heading, page_shell, profile_card
 from lms_app.ui.navbar import avatar
 from lms_app.core.db import run_db
 from lms_app.core.users import User
@@ -15,6 +15,7 @@ from lms_app.accounts.services.passwords import MAX_LENGTH, MIN_LENGTH
 from lms_app.core.permissions import LEARNER_AREA
 from lms_app.core.settings import get_settings
 from lms_app.core.auth_state import AuthState
+from lms_app.core import plugins
 from lms_app.core.guard import current_actor, guarded
 
 _PROFILE_FIELDS = ("name", "bio", "timezone")
@@ -118,20 +119,8 @@ class ProfileState(rx.State):
         return rx.toast.success("Avatar removed.")
 
 
-def _section(title: str, text: str, *children: rx.Component) -> rx.Component:
-    return rx.card(
-        rx.grid(
-            rx.vstack(rx.heading(title, size="4", as_="h2"), rx.text(text, size="2", color=rx.color("gray", 11)),
-                      spacing="1"),
-            rx.vstack(*children, spacing="4", width="100%"),
-            columns=rx.breakpoints(initial="1", md="2fr 3fr"), spacing="5", width="100%",
-        ),
-        size="3", width="100%",
-    )
-
-
 def _avatar_section() -> rx.Component:
-    return _section(
+    return profile_card(
         "Photo", "PNG, JPEG, WebP or GIF, up to 2 MB. It is cropped to a square.",
         rx.hstack(
             avatar("6"),
@@ -167,7 +156,7 @@ def _avatar_section() -> rx.Component:
 
 
 def _details_section() -> rx.Component:
-    return _section(
+    return profile_card(
         "Details", "Your name and bio appear on your courses and reviews. Times are shown in your time zone.",
         rx.form(
             rx.vstack(
@@ -199,7 +188,7 @@ def _details_section() -> rx.Component:
 
 
 def _password_section() -> rx.Component:
-    return _section(
+    return profile_card(
         "Password", "Changing it signs you out everywhere else.",
         rx.form(
             rx.vstack(
@@ -220,7 +209,11 @@ def page() -> rx.Component:
     return page_shell(
         page_heading("Profile", "How you appear to teachers and other learners."),
         rx.cond(ProfileState.loaded,
-                rx.vstack(_avatar_section(), _details_section(), _password_section(), spacing="5", width="100%"),
+                rx.vstack(_avatar_section(), _details_section(), _password_section(),
+                          # Cards other feature packages and plugins add (lms_profile_sections).
+                          *[section.component() for section in
+                            sorted(plugins.collected("lms_profile_sections"), key=lambda s: s.order)],
+                          spacing="5", width="100%"),
                 loading_block()),
         width="960px",
     )

@@ -17,7 +17,7 @@ from lms_app.core import plugins, sessions
 from lms_app.core.courses import Enrollment
 from lms_app.core.db import session_scope
 from lms_app.core.events import DOMAIN_EVENTS
-from lms_app.core.plugin_api import GatewaySpec, NavItem, Page, PluginSetting, hookimpl
+from lms_app.core.plugin_api import GatewaySpec, NavItem, Page, PluginSetting, ProfileSection, hookimpl
 from lms_app.core.settings import SettingsError, load_settings
 from lms_app.core.types import utcnow
 from lms_app.core.users import LoginTicket, UserSession
@@ -106,6 +106,25 @@ def test_menu_entries_come_from_plugins_in_order(add_plugin):
     assert after.index("Office hours") == after.index("Grading") + 1  # order 15 sits between 10 and 20
     with pytest.raises(ValueError):
         NavItem("sidebar", "x", "/x", "x")
+
+
+def test_profile_cards_come_from_plugins_in_order(add_plugin):
+    import reflex as rx
+
+    from lms_app.accounts.pages import profile
+    from lms_app.ui.layout import profile_card
+
+    class Cards:
+        @hookimpl
+        def lms_profile_sections(self):
+            return [ProfileSection("late", lambda: profile_card("Zebra card", "last", rx.text("z")), order=200),
+                    ProfileSection("early", lambda: profile_card("Aardvark card", "first", rx.text("a")), order=1)]
+
+    assert "Aardvark card" not in str(profile.page())
+    add_plugin(Cards(), "cards")
+    rendered = str(profile.page())
+    # After the built-in cards, in the plugins' order (not the order they were returned in).
+    assert rendered.index("Change password") < rendered.index("Aardvark card") < rendered.index("Zebra card")
 
 
 def test_a_gateway_plugin_is_chosen_by_setting_and_checked(add_plugin, monkeypatch):
