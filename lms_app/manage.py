@@ -1,5 +1,5 @@
 """Command line for operators: ``python -m lms_app.manage migrate|seed|prepare|check|create-admin|plugins|jobs|
-worker|makemigrations|hooks-doc``.
+worker|makemigrations|hooks-doc|backup|restore``.
 
 Migrations never run on import; the run command calls ``prepare`` (migrate, then seed when
 demo data is on) before starting the server.
@@ -139,10 +139,44 @@ def create_admin(email: str | None, name: str) -> int:
     return 0
 
 
+def backup(to: str | None) -> int:
+    """One archive of the database and every stored file (lms_app/backups/services.py)."""
+    from lms_app.backups import services
+    from lms_app.core import plugins
+
+    settings = get_settings()
+    folder = Path(to) if to else (plugins.setting("LMS_BACKUP_DIR") or settings.data_dir / "backups")
+    try:
+        archive = services.create_backup(settings, folder)
+    except services.BackupError as exc:
+        print(f"Backup failed: {exc}", file=sys.stderr)
+        return 1
+    manifest = services.read_manifest(archive)
+    print(f"Backup written: {archive} ({manifest.file_count} files, {manifest.total_bytes / 1e6:.1f} MB, "
+          f"schema {', '.join(manifest.revisions)})")
+    return 0
+
+
+def restore(source: str | None) -> int:
+    """Restore an archive into this empty instance; refuses corrupt or mismatched archives."""
+    from lms_app.backups import services
+
+    if not source:
+        print("Name the archive: restore --from data/backups/lms-backup-....tar", file=sys.stderr)
+        return 2
+    try:
+        manifest = services.restore_backup(get_settings(), Path(source))
+    except services.BackupError as exc:
+        print(f"Restore refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"Restored {source}: {manifest.file_count} files, database from {manifest.created_at}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lms_app.manage")
     parser.add_argument("command", choices=["migrate", "seed", "prepare", "check", "create-admin", "plugins", "jobs",
-                                                     "hooks-doc", "makemigrations", "worker"])
+                                                     "hooks-doc", "makemigrations", "worker", "backup", "restore"])
     parser.add_argument("-m", "--message", help="makemigrations: what changed")
     parser.add_argument("--branch", help="makemigrations: an installed plugin's migration branch")
     parser.add_argument("action", nargs="?", choices=["run", "drain"],
@@ -150,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("name", nargs="?", help="jobs run: the job's name")
     parser.add_argument("--email", help="create-admin: the admin's email")
     parser.add_argument("--name", default="Administrator", help="create-admin: the admin's name")
+    parser.add_argument("--to", help="backup: folder for the archive (default LMS_BACKUP_DIR or data/backups)")
+    parser.add_argument("--from", dest="source", help="restore: the archive to restore")
     args = parser.parse_args(argv)
     try:
         settings = get_settings()
@@ -181,6 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "jobs":
         return jobs(args.action, args.name)
+    if args.command == "backup":
+        return backup(args.to)
+    if args.command == "restore":
+        return restore(args.source)
     if args.command == "worker":
         from lms_app.jobs.worker import run_worker
 

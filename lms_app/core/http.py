@@ -1,7 +1,7 @@
 """The plain HTTP side of the app: every plugin's routes in one Starlette app, mounted beside
 Reflex's websocket through ``rx.App(api_transformer=...)``, and the request guard
 (``core/request_guard.py``) wrapped around all of it, Reflex's ``/_upload`` and ``/_event``
-included."""
+included, and outermost the security headers."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from starlette.types import ASGIApp
 
 from lms_app.core import plugins
 from lms_app.core.request_guard import RequestGuard
+from lms_app.core.security_headers import SecurityHeaders
 
 
 def build_api() -> Starlette:
@@ -24,5 +25,6 @@ def guard(app: ASGIApp) -> ASGIApp:
 
 def api_transformers() -> list:
     """For ``rx.App(api_transformer=...)``: Reflex mounts its own app under our routes, then the
-    guard wraps the whole backend so nothing reaches an endpoint unchecked."""
-    return [build_api(), guard]
+    guard wraps the whole backend so nothing reaches an endpoint unchecked, and the security
+    headers (``core/security_headers.py``) go on every response, the guard's refusals included."""
+    return [build_api(), guard, SecurityHeaders]

@@ -1,0 +1,1 @@
+"""Backups: ``manage backup`` / ``manage restore`` and a daily backup job with retention."""
