@@ -69,9 +69,10 @@ ENV LMS_ENV=production \
 VOLUME ["/app/data"]
 EXPOSE 3000
 
-# The first start builds the frontend again (about 10-60 s): hence the start period.
+# The first start builds the frontend again (about 10-60 s): hence the start period. /api/health
+# answers 503 (urlopen raises) unless the database, Redis (when set) and the job queue answer.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=180s --retries=3 \
-  CMD ["python", "-c", "import sys, urllib.request; body = urllib.request.urlopen('http://127.0.0.1:3000/ping', timeout=4).read(); sys.exit(0 if b'pong' in body else 1)"]
+  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:3000/api/health', timeout=4)"]
 
 # Migrate (and refuse unsafe production settings), then serve frontend and backend on one port.
 CMD ["/bin/bash", "-c", "python -m lms_app.manage prepare && exec reflex run --env prod --single-port --frontend-port 3000 --loglevel \"${LMS_LOG_LEVEL:-info}\""]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_app.core import log_hygiene, plugins
+from lms_app.core import error_reporting, log_hygiene, metrics, plugins
 from lms_app.core.http import api_transformers
 from lms_app.core.settings import SettingsError, get_settings
 
@@ -33,6 +33,7 @@ def add_pages(app: rx.App) -> None:
 
 
 log_hygiene.install()
+error_reporting.install(get_settings())
 _refuse_unsafe_production()
 try:
     plugins.collect_all()
@@ -47,3 +48,4 @@ app = rx.App(
     head_components=[rx.el.meta(name="theme-color", content="#3e63dd")],
 )
 add_pages(app)
+metrics.install(app)

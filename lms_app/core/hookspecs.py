@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # only for the annotations; plugins import the classes from l
         NavbarWidget,
         ProfileSection,
         Page,
+        MetricGauge,
         PluginSetting,
         ScheduledJob,
     )
@@ -170,6 +171,17 @@ def lms_scheduled_jobs() -> list[ScheduledJob]:
     ``python -m lms_app.manage jobs`` lists them and ``manage jobs run NAME`` runs one round (by
     hand or from cron); a job worker runs them on their schedule. Jobs must be idempotent: a
     round may run twice.
+    """
+
+
+@hookspec
+def lms_metrics() -> list[MetricGauge]:
+    """Add gauges to the Prometheus metrics at ``/metrics``: ``MetricGauge(name, help, read)``
+    where ``read()`` returns a number when the endpoint is scraped (the jobs feature reports the
+    queue's depth and failed runs this way).
+
+    ``read`` runs in a worker thread on every scrape: keep it to one cheap query or call, and
+    name the gauge ``lms_<feature>_<what>``. A read that raises is left out of that scrape.
     """
 
 

@@ -1,7 +1,7 @@
 """The plain HTTP side of the app: every plugin's routes in one Starlette app, mounted beside
 Reflex's websocket through ``rx.App(api_transformer=...)``, and the request guard
 (``core/request_guard.py``) wrapped around all of it, Reflex's ``/_upload`` and ``/_event``
-included, and outermost the security headers."""
+included, then the security headers and, outermost, the latency metrics."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 from lms_app.core import plugins
+from lms_app.core.metrics import HttpMetrics
 from lms_app.core.request_guard import RequestGuard
 from lms_app.core.security_headers import SecurityHeaders
 
@@ -27,4 +28,9 @@ def api_transformers() -> list:
     """For ``rx.App(api_transformer=...)``: Reflex mounts its own app under our routes, then the
     guard wraps the whole backend so nothing reaches an endpoint unchecked, and the security
     headers (``core/security_headers.py``) go on every response, the guard's refusals included."""
-    return [build_api(), guard, SecurityHeaders]
+    return [build_api(), guard, SecurityHeaders, timed]
+
+
+def timed(app: ASGIApp) -> ASGIApp:
+    """HTTP latency by route template for /metrics (``core/metrics.py``), refusals included."""
+    return HttpMetrics(app, routes=plugins.collected("lms_http_routes"))

@@ -107,6 +107,15 @@ class PluginSetting:
 
 
 @dataclass(frozen=True)
+class MetricGauge:
+    """A Prometheus gauge whose value ``read()`` returns at scrape time (see ``lms_metrics``)."""
+
+    name: str
+    help: str
+    read: Callable[[], float]
+
+
+@dataclass(frozen=True)
 class ScheduledJob:
     """``run(session, settings) -> int`` does one idempotent round in one transaction."""
 
@@ -124,5 +133,5 @@ class MigrationsSpec:
     path: str
 
 
-__all__ = ["GatewaySpec", "LessonType", "LessonWidget", "MigrationsSpec", "NavItem", "NavbarWidget", "Page",
+__all__ = ["GatewaySpec", "LessonType", "LessonWidget", "MetricGauge", "MigrationsSpec", "NavItem", "NavbarWidget", "Page",
            "PluginSetting", "ProfileSection", "ROLES_ANY", "ScheduledJob", "UploadRule", "hookimpl", "pages_of", "route_policy"]

@@ -13,7 +13,9 @@ The Content-Security-Policy is as strict as Reflex 0.10 allows; each allowance a
 - ``style-src 'unsafe-inline'``: Radix Themes and Emotion write ``style`` attributes and
   ``<style>`` tags at run time.
 - ``img-src``/``media-src`` ``https: data: blob:``: teachers may link course images and videos
-  from their own hosting; generated placeholders and previews are data/blob URLs.
+  from their own hosting; generated placeholders and previews are data/blob URLs. Outside
+  production also ``http:`` (a local media server while developing; in production an https
+  page could not load plain-http media anyway).
 - ``frame-src 'self'`` and the video embeds the player supports (YouTube, Vimeo): PDF lessons
   are shown in a frame of our own file route.
 - ``connect-src 'self'`` plus the backend's own origin when it differs (development: the
@@ -39,14 +41,15 @@ PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=()
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def content_security_policy(extra_connect: tuple[str, ...] = ()) -> str:
+def content_security_policy(extra_connect: tuple[str, ...] = (), production: bool = False) -> str:
     connect = " ".join(("'self'",) + tuple(dict.fromkeys(o for o in extra_connect if o)))
+    remote = "https:" if production else "https: http:"  # plain-http media only off production
     directives = {
         "default-src": "'self'",
         "script-src": "'self' 'unsafe-inline' 'unsafe-eval'",
         "style-src": "'self' 'unsafe-inline'",
-        "img-src": "'self' data: blob: https:",
-        "media-src": "'self' blob: https:",
+        "img-src": f"'self' data: blob: {remote}",
+        "media-src": f"'self' blob: {remote}",
         "font-src": "'self' data:",
         "connect-src": connect,
         "frame-src": " ".join(("'self'",) + VIDEO_EMBEDS),
@@ -70,7 +73,7 @@ def _backend_origins() -> tuple[str, ...]:
 
 def headers_for(settings: Settings, backend_origins: tuple[str, ...] = ()) -> list[tuple[bytes, bytes]]:
     headers = [
-        ("content-security-policy", content_security_policy(backend_origins)),
+        ("content-security-policy", content_security_policy(backend_origins, settings.is_production)),
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "SAMEORIGIN"),
         ("referrer-policy", "strict-origin-when-cross-origin"),

@@ -114,6 +114,8 @@ class Settings:
     # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the socket's
     # peer is the client). Per-address throttling counts the address this yields.
     trusted_proxy_hops: int = 0
+    # Unhandled errors go to Sentry when set (core/error_reporting.py); empty: off.
+    sentry_dsn: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -191,6 +193,7 @@ def load_settings() -> Settings:
         webhook_secret=os.environ.get("LMS_WEBHOOK_SECRET") or "",
         public_url=(os.environ.get("LMS_PUBLIC_URL") or "").strip().rstrip("/"),
         allowed_origins=_origins("LMS_ALLOWED_ORIGINS"),
+        sentry_dsn=(os.environ.get("LMS_SENTRY_DSN") or "").strip(),
     )
 
 

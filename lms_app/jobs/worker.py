@@ -17,6 +17,10 @@ def run_worker(workers: int | None = None) -> int:
     logging.basicConfig(level=os.environ.get("LMS_LOG_LEVEL", "info").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     plugins.manager()
+    from lms_app.core import error_reporting
+    from lms_app.core.settings import get_settings
+
+    error_reporting.install(get_settings())
     plugins.collected("lms_settings")  # no pages: the worker never imports Reflex components
     huey = get_huey()
     count = workers or int(os.environ.get("LMS_WORKER_THREADS", "2"))

@@ -59,6 +59,11 @@ def test_a_route_s_own_header_wins(settings):
     assert response.headers.get_list("x-frame-options") == ["DENY"]
 
 
+def test_plain_http_media_only_outside_production():
+    assert "media-src 'self' blob: https: http:" in content_security_policy((), production=False)
+    assert "media-src 'self' blob: https:;" in content_security_policy((), production=True)
+
+
 def test_hsts_only_in_production(settings):
     assert "strict-transport-security" not in _app(settings).get("/").headers
     production = dataclasses.replace(settings, environment="production")

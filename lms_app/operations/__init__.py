@@ -1,0 +1,1 @@
+"""Operations: the health check, Prometheus metrics at /metrics, optional Sentry."""
