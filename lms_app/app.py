@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_app.core import error_reporting, log_hygiene, metrics, plugins
+from lms_app.core import error_reporting, log_hygiene, log_setup, metrics, plugins
 from lms_app.core.http import api_transformers
 from lms_app.core.settings import SettingsError, get_settings
 
@@ -33,6 +33,7 @@ def add_pages(app: rx.App) -> None:
 
 
 log_hygiene.install()
+log_setup.configure(get_settings())
 error_reporting.install(get_settings())
 _refuse_unsafe_production()
 try:

@@ -1,7 +1,8 @@
 """The plain HTTP side of the app: every plugin's routes in one Starlette app, mounted beside
 Reflex's websocket through ``rx.App(api_transformer=...)``, and the request guard
 (``core/request_guard.py``) wrapped around all of it, Reflex's ``/_upload`` and ``/_event``
-included, then the security headers and, outermost, the latency metrics."""
+included, then the security headers, the latency metrics and, outermost, the request id that
+every log line of the request carries (``core/log_setup.py``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 from lms_app.core import plugins
+from lms_app.core.log_setup import RequestId
 from lms_app.core.metrics import HttpMetrics
 from lms_app.core.request_guard import RequestGuard
 from lms_app.core.security_headers import SecurityHeaders
@@ -28,7 +30,7 @@ def api_transformers() -> list:
     """For ``rx.App(api_transformer=...)``: Reflex mounts its own app under our routes, then the
     guard wraps the whole backend so nothing reaches an endpoint unchecked, and the security
     headers (``core/security_headers.py``) go on every response, the guard's refusals included."""
-    return [build_api(), guard, SecurityHeaders, timed]
+    return [build_api(), guard, SecurityHeaders, timed, RequestId]
 
 
 def timed(app: ASGIApp) -> ASGIApp:

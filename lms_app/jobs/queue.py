@@ -132,18 +132,22 @@ def run_recorded(name: str, work: Callable[[Session], int | None], *, periodic: 
     """Run ``work(session)`` in its own transaction with a job_runs row around it; re-raise errors
     (Huey retries them) after recording them as ``retrying`` or, on the last attempt, ``failed``."""
     from lms_app.core.db import session_scope
+    from lms_app.core.log_setup import CONTEXT
 
     with session_scope() as session:
         run = JobRun(name=name[:120], periodic=periodic, task_id=task_id or "", attempt=attempt)
         session.add(run)
         session.flush()
         run_id = run.id
+    context = CONTEXT.set(f"job-{(task_id or str(run_id))[:12]}")  # on every log line of this run
     try:
         with session_scope() as session:
             done = work(session)
     except Exception as exc:
         _finish(run_id, "failed" if last else "retrying", error=f"{type(exc).__name__}: {exc}"[:4000])
         raise
+    finally:
+        CONTEXT.reset(context)
     done = int(done) if isinstance(done, (int, bool)) else None
     _finish(run_id, "ok", done=done)
     return done or 0

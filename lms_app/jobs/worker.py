@@ -14,12 +14,12 @@ def run_worker(workers: int | None = None) -> int:
     from lms_app.core import plugins
     from lms_app.jobs.queue import get_huey
 
-    logging.basicConfig(level=os.environ.get("LMS_LOG_LEVEL", "info").upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    plugins.manager()
-    from lms_app.core import error_reporting
+    from lms_app.core import error_reporting, log_hygiene, log_setup
     from lms_app.core.settings import get_settings
 
+    log_hygiene.install()
+    log_setup.configure(get_settings())
+    plugins.manager()
     error_reporting.install(get_settings())
     plugins.collected("lms_settings")  # no pages: the worker never imports Reflex components
     huey = get_huey()
