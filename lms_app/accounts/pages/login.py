@@ -21,13 +21,18 @@ from lms_app.core.errors import ServiceError
 from lms_app.core.guard import public
 
 
-def _device_cookie(state: rx.State) -> str | None:
-    """The remember-this-device cookie from this connection's Cookie header (HttpOnly)."""
+def _cookie(state: rx.State, name: str) -> str | None:
+    """A cookie from this connection's Cookie header (HttpOnly ones included; never from events)."""
     try:
-        morsel = SimpleCookie(state.router.headers.cookie or "").get(mfa.DEVICE_COOKIE)
+        morsel = SimpleCookie(state.router.headers.cookie or "").get(name)
     except CookieError:
         return None
     return morsel.value if morsel else None
+
+
+def _device_cookie(state: rx.State) -> str | None:
+    """The remember-this-device cookie of two-factor sign-in."""
+    return _cookie(state, mfa.DEVICE_COOKIE)
 
 
 class LoginState(rx.State):
@@ -37,6 +42,8 @@ class LoginState(rx.State):
     # "password" or "code" (the two-factor step); the challenge token itself stays server-side.
     step: str = "password"
     _challenge: str = ""
+    # Identity providers configured by settings: [{"key", "label", "href"}].
+    providers: list[dict[str, str]] = []
 
     @rx.event
     @public
@@ -52,6 +59,19 @@ class LoginState(rx.State):
         self.error = ""
         self.busy = False
         self.step, self._challenge = "password", ""
+        from urllib.parse import quote
+
+        from lms_app.accounts.oidc import api as oidc_api, providers as oidc_providers, service as oidc
+
+        wanted = safe_next(params.get("next"), "")
+        self.providers = [{**b, "href": f"/auth/oidc/{b['key']}/start"
+                           + (f"?next={quote(wanted, safe='')}" if wanted else "")} for b in oidc_providers.buttons()]
+        if params.get("oidc_error"):
+            self.error = oidc.ERRORS.get(params.get("oidc_error"), oidc.ERRORS["provider"])
+        pending = _cookie(self, oidc_api.MFA_PENDING_COOKIE) if params.get("mfa") else None
+        if pending and len(pending) <= 200:  # the identity provider said yes; the account wants its code
+            self.step, self._challenge, self.notice = "code", pending, ""
+            return
         if params.get("signed_out"):
             self.notice = "You have been signed out."
         elif params.get("expired"):
@@ -128,6 +148,18 @@ def _password_form() -> rx.Component:
     )
 
 
+def _provider_buttons() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(rx.separator(size="4"), rx.text("or", size="2", color=rx.color("gray", 11)), rx.separator(size="4"),
+                  align="center", width="100%", spacing="3"),
+        rx.foreach(LoginState.providers, lambda p: rx.link(
+            rx.button(rx.icon("log-in", size=16), "Continue with ", p["label"], variant="outline", size="3",
+                      width="100%", type="button"),
+            href=p["href"], width="100%", underline="none")),
+        spacing="3", width="100%",
+    )
+
+
 def _code_form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -160,6 +192,7 @@ def page() -> rx.Component:
                 rx.cond(LoginState.notice != "", rx.callout(LoginState.notice, icon="info", width="100%")),
                 form_error(LoginState.error),
                 rx.cond(LoginState.step == "code", _code_form(), _password_form()),
+                rx.cond((LoginState.step == "password") & (LoginState.providers.length() > 0), _provider_buttons()),
                 spacing="4", width="100%",
             ),
         ),
