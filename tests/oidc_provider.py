@@ -28,8 +28,8 @@ def free_port() -> int:
 
 
 class LocalProvider:
-    def __init__(self):
-        self.port = free_port()
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key", "use": "sig", "alg": "RS256"},
                                        private=True)
@@ -126,7 +126,13 @@ class LocalProvider:
             self._server.server_close()
 
     def env(self, key: str = "local") -> dict[str, str]:
-        up = key.upper()
-        return {"LMS_OIDC_PROVIDERS": key, f"LMS_OIDC_{up}_CLIENT_ID": CLIENT_ID,
-                f"LMS_OIDC_{up}_CLIENT_SECRET": CLIENT_SECRET, f"LMS_OIDC_{up}_DISCOVERY_URL": self.discovery_url,
-                f"LMS_OIDC_{up}_LABEL": "Local ID"}
+        return env_for(self.port, key)
+
+
+def env_for(port: int, key: str = "local") -> dict[str, str]:
+    """The app's settings for a local provider on ``port``."""
+    up = key.upper()
+    return {"LMS_OIDC_PROVIDERS": key, f"LMS_OIDC_{up}_CLIENT_ID": CLIENT_ID,
+            f"LMS_OIDC_{up}_CLIENT_SECRET": CLIENT_SECRET,
+            f"LMS_OIDC_{up}_DISCOVERY_URL": f"http://127.0.0.1:{port}/.well-known/openid-configuration",
+            f"LMS_OIDC_{up}_LABEL": "Local ID"}
