@@ -3,6 +3,7 @@ the challenge bound to the password step, remembered devices, the admin reset, t
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -254,3 +255,37 @@ def test_purge_drops_expired_challenges(settings, make_user, db):
     db.commit()
     with session_scope() as s:
         assert mfa.purge(s) == 1
+
+
+def test_production_check_names_admins_without_two_factor(settings, make_user):
+    from dataclasses import replace
+
+    from lms_app.core import plugins
+
+    admin = make_user(role="admin", email="boss@example.com")
+    production = replace(settings, environment="production")
+    assert any("boss@example.com" in p and "two-factor" in p for p in plugins.config_problems(production))
+    assert not any("two-factor" in p for p in plugins.config_problems(settings))  # only production asks
+    enrol(settings, admin)
+    assert not any("two-factor" in p for p in plugins.config_problems(production))
+
+
+def test_manage_mfa_setup_enrols_from_the_terminal(settings, make_user, monkeypatch, capsys):
+    from lms_app import manage
+
+    user = make_user(role="admin", email="root@example.com")
+    seen = {}
+    real = mfa.begin_enrolment
+
+    def spy(*args, **kwargs):
+        seen.update(real(*args, **kwargs))
+        return seen
+
+    monkeypatch.setattr(mfa, "begin_enrolment", spy)
+    monkeypatch.setattr("builtins.input", lambda _prompt: code_at(seen["secret"].replace(" ", "")))
+    assert manage.mfa_setup("ROOT@example.com") == 0
+    printed = capsys.readouterr().out
+    assert "Two-factor sign-in is on" in printed and len(re.findall(r"\b[a-z2-9]{5}-[a-z2-9]{5}\b", printed)) == 10
+    with session_scope() as s:
+        assert mfa.is_enabled(s, user.id)
+    assert manage.mfa_setup("nobody@example.com") == 1
