@@ -33,12 +33,14 @@ def test_enable_totp_then_sign_in_with_a_code_and_with_a_recovery_code(ui, page,
     expect(secret_box).to_have_text(__import__("re").compile(r"^[A-Z2-7 ]{20,}$"))
     expect(page.get_by_role("img", name="QR code to add this account to an authenticator app")).to_be_visible()
     secret = secret_box.inner_text().replace(" ", "")
+    page.locator("#two-factor").screenshot(path=str(out / "profile-2fa-setup-light-1280.png"))
     page.get_by_label("Code from your app").fill(_code(secret))
     page.get_by_role("button", name="Turn on").click()
     codes_box = page.get_by_label("Recovery codes")
     expect(codes_box).to_contain_text("-")
     codes = codes_box.inner_text().split()
     assert len(codes) == 10, codes
+    page.locator("#two-factor").screenshot(path=str(out / "profile-2fa-recovery-codes-light-1280.png"))
     page.get_by_role("button", name="I have saved them").click()
     expect(page.get_by_text("10 recovery codes left")).to_be_visible()
     # The secret and the codes are gone from the page once saved.

@@ -15,7 +15,7 @@ def test_sign_in_with_the_local_provider_creates_a_verified_account(ui, page, ne
     out = ARTIFACTS / "screens" / "oidc"
     out.mkdir(parents=True, exist_ok=True)
     ui.goto(page, "/login")
-    page.get_by_role("button", name="Continue with Local ID").click()
+    page.get_by_role("link", name="Continue with Local ID").click()
     ui.path_is(page, "/dashboard")
     ui.ready(page)
     ui.signed_in(page)
@@ -25,7 +25,7 @@ def test_sign_in_with_the_local_provider_creates_a_verified_account(ui, page, ne
     expect(card.get_by_text(email, exact=False)).to_be_visible()
     # Signing out and in again with the provider opens the same account.
     ui.sign_out(page)
-    page.get_by_role("button", name="Continue with Local ID").click()
+    page.get_by_role("link", name="Continue with Local ID").click()
     ui.path_is(page, "/dashboard")
     ui.ready(page)
     ui.signed_in(page)
@@ -33,7 +33,7 @@ def test_sign_in_with_the_local_provider_creates_a_verified_account(ui, page, ne
         for width in (1280, 390):
             p = new_context(color_scheme=mode, viewport={"width": width, "height": 900}).new_page()
             ui.goto(p, "/login")
-            expect(p.get_by_role("button", name="Continue with Local ID")).to_be_visible()
+            expect(p.get_by_role("link", name="Continue with Local ID")).to_be_visible()
             p.screenshot(path=str(out / f"login-providers-{mode}-{width}.png"), full_page=True)
             p.context.close()
     ctx = new_context(color_scheme="dark", viewport={"width": 390, "height": 900})

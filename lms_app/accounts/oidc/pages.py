@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
 from lms_app.accounts.oidc import providers, service
@@ -43,7 +45,8 @@ class OidcState(rx.State):
         except ServiceError as exc:
             self.error = exc.message
             return
-        return rx.redirect(f"/auth/oidc/{key}/start?ticket={ticket}", is_external=True)
+        # A full page load (the start route is HTTP, not a page of the app).
+        return rx.call_script(f"window.location.assign({json.dumps(f'/auth/oidc/{key}/start?ticket={ticket}')})")
 
     @rx.event
     @guarded(LEARNER_AREA)

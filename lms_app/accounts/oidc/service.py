@@ -26,7 +26,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
-from authlib.integrations.httpx_client import OAuth2Client
+import warnings
+
+from authlib.deprecate import AuthlibDeprecationWarning
+
+with warnings.catch_warnings():
+    # Authlib 1.9 prefers the new "httpx2" package and warns when it falls back to httpx; httpx is
+    # what Reflex already ships, and the client works the same with it.
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+    from authlib.integrations.httpx_client import OAuth2Client
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.jwk import KeySet

@@ -152,10 +152,10 @@ def _provider_buttons() -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.separator(size="4"), rx.text("or", size="2", color=rx.color("gray", 11)), rx.separator(size="4"),
                   align="center", width="100%", spacing="3"),
-        rx.foreach(LoginState.providers, lambda p: rx.link(
-            rx.button(rx.icon("log-in", size=16), "Continue with ", p["label"], variant="outline", size="3",
-                      width="100%", type="button"),
-            href=p["href"], width="100%", underline="none")),
+        # A plain <a> styled as a button: a full page load to the HTTP route (not the SPA router).
+        rx.foreach(LoginState.providers, lambda p: rx.button(
+            rx.el.a(rx.icon("log-in", size=16), "Continue with ", p["label"], href=p["href"]),
+            as_child=True, variant="outline", size="3", width="100%")),
         spacing="3", width="100%",
     )
 
