@@ -154,7 +154,9 @@ def _provider_buttons() -> rx.Component:
                   align="center", width="100%", spacing="3"),
         # A plain <a> styled as a button: a full page load to the HTTP route (not the SPA router).
         rx.foreach(LoginState.providers, lambda p: rx.button(
-            rx.el.a(rx.icon("log-in", size=16), "Continue with ", p["label"], href=p["href"]),
+            # Reflex renders internal links with React Router: reloadDocument makes it a real request.
+            rx.el.a(rx.icon("log-in", size=16), "Continue with ", p["label"], href=p["href"],
+                    custom_attrs={"reloadDocument": True}),
             as_child=True, variant="outline", size="3", width="100%")),
         spacing="3", width="100%",
     )
