@@ -100,4 +100,7 @@ def section() -> rx.Component:
                 spacing="3", wrap="wrap"),
         ),
         on_mount=OidcState.load, width="100%", id="linked-sign-in",
+        # No provider configured and nothing linked: the card has nothing to offer.
+        display=rx.cond(OidcState.loaded & (OidcState.identities.length() == 0)
+                        & (OidcState.available.length() == 0), "none", "block"),
     )
