@@ -289,3 +289,34 @@ def test_manage_mfa_setup_enrols_from_the_terminal(settings, make_user, monkeypa
     with session_scope() as s:
         assert mfa.is_enabled(s, user.id)
     assert manage.mfa_setup("nobody@example.com") == 1
+
+
+def test_session_route_sets_the_remember_cookie_from_a_one_time_claim(settings, make_user):
+    from starlette.testclient import TestClient
+
+    from lms_app.core import sessions
+    from lms_app.core.http import build_api
+
+    user = make_user(email="dev@example.com", password=PW)
+    _secret, codes = enrol(settings, user)
+    with session_scope() as s:
+        token = mfa.password_step(s, settings, "dev@example.com", PW).challenge
+    with session_scope() as s:
+        ticket, claim, _role = mfa.code_step(s, settings, token, codes[0], remember=True)
+    with TestClient(build_api(), base_url="http://localhost:3000") as client:
+        response = client.post("/api/session", json={"ticket": ticket, "device": claim},
+                               headers={"Origin": "http://localhost:3000"})
+        assert response.status_code == 200, response.text
+        headers = [h.lower() for h in response.headers.get_list("set-cookie")]
+        device = [h for h in headers if h.startswith(mfa.DEVICE_COOKIE)]
+        assert len(device) == 1 and "httponly" in device[0] and "max-age=2592000" in device[0]
+        cookie = response.cookies.get(mfa.DEVICE_COOKIE)
+        with session_scope() as s:
+            assert mfa.device_remembers(s, settings, user.id, cookie)
+        # A claim is good once; a made-up claim sets nothing (the session cookie still works).
+        with session_scope() as s:
+            again = sessions.create_login_ticket(s, user.id)
+        second = client.post("/api/session", json={"ticket": again, "device": claim},
+                             headers={"Origin": "http://localhost:3000"})
+        assert second.status_code == 200
+        assert not any(h.lower().startswith(mfa.DEVICE_COOKIE) for h in second.headers.get_list("set-cookie"))
