@@ -37,11 +37,17 @@ def lms_scheduled_jobs():
     return [ScheduledJob("purge-expired-sessions", 60,
                          lambda session, settings: sessions.purge_expired(session) + tokens.purge(session),
                          help="Delete expired or long-revoked sessions, spent sign-in tickets and old e-mail links."),
-            ScheduledJob("purge-mfa-challenges", 60, lambda session, settings: _mfa().purge(session),
-                         help="Delete expired two-factor sign-in challenges and expired remembered devices."),
+            ScheduledJob("purge-mfa-challenges", 60, lambda session, settings: _mfa().purge(session) + _oidc_purge(session),
+                         help="Delete expired two-factor challenges, remembered devices and identity-provider sign-ins."),
             ScheduledJob("purge-throttle-counters", 60,
                          lambda session, settings: throttle.purge(session, settings.login_window_minutes),
                          help="Delete sign-in and registration throttling counters whose window has passed.")]
+
+
+def _oidc_purge(session) -> int:
+    from lms_app.accounts.oidc import service
+
+    return service.purge(session)
 
 
 def _mfa():

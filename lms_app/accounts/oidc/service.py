@@ -347,3 +347,8 @@ def unlink(session: Session, actor: Actor, identity_id: object) -> None:
                                                    OidcIdentity.user_id == actor.user_id)).rowcount
     if gone != 1:
         raise ServiceError("That linked sign-in does not exist.")
+
+
+def purge(session: Session) -> int:
+    """Delete sign-ins in progress that expired (periodic job)."""
+    return session.exec(delete(OidcFlow).where(OidcFlow.expires_at < utcnow())).rowcount or 0

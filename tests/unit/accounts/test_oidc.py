@@ -176,3 +176,15 @@ def test_unknown_provider_and_bad_configuration(client, use_env):
     assert problems == [] and [(p.key, p.kind, p.label) for p in found] == [("google", "oidc", "Google"),
                                                                            ("github", "github", "GitHub")]
     assert found[0].discovery_url == "https://accounts.google.com/.well-known/openid-configuration"
+
+
+def test_expired_flows_are_purged(client, db):
+    from datetime import timedelta
+
+    from lms_app.core.types import utcnow
+
+    client.get("/auth/oidc/local/start", follow_redirects=False)
+    db.exec(OidcFlow.__table__.update().values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.commit()
+    with session_scope() as s:
+        assert service.purge(s) == 1
