@@ -170,13 +170,49 @@ def restore(source: str | None) -> int:
         print(f"Restore refused: {exc}", file=sys.stderr)
         return 1
     print(f"Restored {source}: {manifest.file_count} files, database from {manifest.created_at}")
+def mfa_setup(email: str | None) -> int:
+    """Two-factor sign-in for an account from the terminal (the first production admin, before the
+    app may start): shows the key and a QR code, asks for a code, prints the recovery codes."""
+    import segno
+
+    from lms_app.accounts.mfa import service as mfa
+    from lms_app.core.db import session_scope
+    from lms_app.core.errors import ServiceError
+    from lms_app.core.sessions import Actor
+    from lms_app.core.users import User
+    from sqlmodel import select
+
+    address = (email or "").strip().lower()
+    with session_scope() as session:
+        user = session.exec(select(User).where(User.email == address)).first()
+        if user is None:
+            print(f"No account with the e-mail {address!r}.", file=sys.stderr)
+            return 1
+        actor = Actor(user_id=user.id, role=user.role, session_id=0)
+        try:
+            found = mfa.begin_enrolment(session, get_settings(), actor)
+        except ServiceError as exc:
+            print(exc.message, file=sys.stderr)
+            return 1
+    segno.make(found["uri"], error="m").terminal(compact=True)
+    print(f"Key (if you cannot scan): {found['secret']}")
+    code = input("Code from the app: ")
+    try:
+        with session_scope() as session:
+            codes = mfa.confirm_enrolment(session, get_settings(), actor, code)
+    except ServiceError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print("Two-factor sign-in is on. Recovery codes (each works once; keep them safe):")
+    print("\n".join(codes))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lms_app.manage")
     parser.add_argument("command", choices=["migrate", "seed", "prepare", "check", "create-admin", "plugins", "jobs",
-                                                     "hooks-doc", "makemigrations", "worker", "backup", "restore"])
+                                                     "hooks-doc", "makemigrations", "worker", "backup", "restore",
+                                                     "mfa-setup"])
     parser.add_argument("-m", "--message", help="makemigrations: what changed")
     parser.add_argument("--branch", help="makemigrations: an installed plugin's migration branch")
     parser.add_argument("action", nargs="?", choices=["run", "drain"],
@@ -207,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "create-admin":
         return create_admin(args.email, args.name)
+    if args.command == "mfa-setup":
+        return mfa_setup(args.email)
     if args.command == "check":
         from lms_app.core import plugins
 

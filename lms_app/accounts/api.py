@@ -39,6 +39,14 @@ async def start_session(request: Request) -> Response:
     response = JSONResponse({"ok": True}, headers=_NO_STORE)
     response.set_cookie(SESSION_COOKIE, token, max_age=settings.session_days * 86400, path="/",
                         httponly=True, samesite="lax", secure=settings.cookie_secure)
+    device = body.get("device") if isinstance(body, dict) else None
+    if device:  # "remember this device" after a two-factor code: a one-time claim for the signed cookie
+        from lms_app.accounts.mfa import service as mfa
+
+        value = await run_db(mfa.claim_device, settings, device)
+        if value:
+            response.set_cookie(mfa.DEVICE_COOKIE, value, max_age=mfa.DEVICE_DAYS * 86400, path="/",
+                                httponly=True, samesite="lax", secure=settings.cookie_secure)
     return response
 
 

@@ -15,16 +15,18 @@ from lms_app.core.guard import public, resolve, session_token
 SIGNED_OUT = CurrentUserView(id=0, name="", email="", role="", initials="", avatar_url="", bio="", timezone="UTC")
 
 
-def start_session_script(ticket: str, next_path: str) -> rx.event.EventSpec:
+def start_session_script(ticket: str, next_path: str, device: str = "") -> rx.event.EventSpec:
     """Trade a login ticket for the HttpOnly cookie, then load ``next_path`` in a fresh tab state.
 
     Dropping the per-tab Reflex token makes the next page start from empty state, so nothing
-    of the signed-out (or previous) user survives into the session.
+    of the signed-out (or previous) user survives into the session. ``device`` is a one-time
+    claim for the "remember this device" cookie of two-factor sign-in (accounts.mfa).
     """
+    extra = f",device:{json.dumps(device)}" if device else ""
     return rx.call_script(
         "fetch('/api/session',{method:'POST',credentials:'same-origin',"
         "headers:{'Content-Type':'application/json'},"
-        f"body:JSON.stringify({{ticket:{json.dumps(ticket)}}})}})"
+        f"body:JSON.stringify({{ticket:{json.dumps(ticket)}{extra}}})}})"
         ".then(function(r){sessionStorage.removeItem('token');"
         f"window.location.replace(r.ok?{json.dumps(next_path)}:'/login?expired=1');}})"
     )

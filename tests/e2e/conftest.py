@@ -472,3 +472,25 @@ def new_learner(ui: UI, page: Page, unique_email: str):
     ui.ready(page)
     ui.signed_in(page)
     return name, unique_email, password
+
+
+# --------------------------------------------------------------------------- identity provider
+# Sign-in with OpenID Connect (accounts/oidc, test_oidc.py): the e2e server is configured with a
+# local provider on a port chosen now; the ``oidc_provider`` fixture serves it on that port.
+_OIDC_PORT = _free_port()
+_server_env_without_oidc = _server_env
+
+
+def _server_env(data_dir: Path) -> dict[str, str]:  # noqa: F811  (adds the local provider's settings)
+    from tests.oidc_provider import env_for
+
+    return {**_server_env_without_oidc(data_dir), **env_for(_OIDC_PORT)}
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    from tests.oidc_provider import LocalProvider
+
+    provider = LocalProvider(port=_OIDC_PORT).start()
+    yield provider
+    provider.stop()

@@ -48,6 +48,9 @@ ALLOW_LIST = {
                             "(viewer resolved from the cookie) and never loads lesson content",
     "LoginState.load": "reads only the page's own query string to choose a notice",
     "LoginState.submit": "sign-in itself: the service throttles and checks the password",
+    "LoginState.submit_code": "two-factor code step: works only with the challenge this tab's password step "
+                              "left in a backend var; per-challenge attempts and per-account/IP throttling",
+    "LoginState.restart": "forgets this tab's own two-factor challenge; touches nothing else",
     "RegisterState.load": "only resets the form",
     "RegisterState.submit": "self-registration: the service validates and always creates a learner",
     "VerifyEmailState.load": "spends only the one-time link in the page's own URL and verifies only the account "

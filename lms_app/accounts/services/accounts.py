@@ -164,10 +164,14 @@ def sign_in(session: Session, settings: Settings, email: object, password: objec
     cool-down that throttling sets. ``ip`` is the client address (Reflex's router, which honours
     ``trusted_proxy_hops``), never a value from the form.
     """
+    from lms_app.accounts.mfa import service as mfa
+
     try:
         user = authenticate(session, settings, email, password, ip)
     except ServiceError as exc:
         return None, "", exc.message
+    if mfa.is_enabled(session, user.id):  # the login page's two-step path (mfa.password_step) is the way in
+        return None, "", mfa.NEED_CODE
     return sessions.create_login_ticket(session, user.id), user.role, ""
 
 

@@ -15,6 +15,7 @@ from lms_app.core.permissions import ADMIN_AREA
 from lms_app.ui.paging import AdminPageNumbers
 from lms_app.core.auth_state import AuthState
 from lms_app.core.guard import current_actor, guarded
+from lms_app.accounts.mfa.pages import admin_reset_button
 
 ROUTE = "/admin/users"
 TITLE = "Users"
@@ -219,7 +220,8 @@ def detail_dialog() -> rx.Component:
                         _mini_table(["Course", "Amount", "Status", "Date"], S.detail_orders,
                                     lambda r: [r["course"], r["amount"], r["status"], r["when"]]),
                         rx.text("No orders.", size="2", color=rx.color("gray", 11))),
-                rx.hstack(rx.button("Close", variant="soft", on_click=S.close_detail), justify="end", width="100%"),
+                rx.hstack(admin_reset_button(S.detail_user["id"]),  # accounts.mfa: audited reset
+                          rx.button("Close", variant="soft", on_click=S.close_detail), justify="between", width="100%"),
                 spacing="3", margin_top="1rem", width="100%", align="start",
             ),
             max_width="640px",
