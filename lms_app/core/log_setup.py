@@ -38,7 +38,8 @@ def current_id() -> str:
     try:
         from reflex_base.event.context import EventContext
 
-        return "ev-" + EventContext.get().token[:12]
+        token = EventContext.get().token
+        return "ev-" + token[:12] if token else "-"
     except Exception:  # noqa: BLE001 - outside an event (start-up, plain scripts)
         return "-"
 
@@ -69,6 +70,11 @@ def configure(settings: Settings, stream=None) -> logging.Handler:
     handler.setFormatter(formatter_for(settings))
     handler.addFilter(ContextFilter())
     root.addHandler(handler)
+    # engine.io/socket.io add a handler of their own to a logger whose level is unset, so each of
+    # their lines would be written twice; a level (the one they would choose) keeps them on ours.
+    for name in ("engineio.server", "socketio.server"):
+        if logging.getLogger(name).level == logging.NOTSET:
+            logging.getLogger(name).setLevel(logging.ERROR)
     level = os.environ.get("LMS_LOG_LEVEL", "info").upper()
     root.setLevel(level if level in logging.getLevelNamesMapping() else "INFO")
     return handler

@@ -41,6 +41,7 @@ def client():
         return PlainTextResponse("ok")
 
     log_hygiene.install()
+    log.disabled = False  # an earlier test's logging.config (Alembic's fileConfig) may have disabled it
     return TestClient(log_setup.RequestId(Starlette(routes=[Route("/x", sign_in)])))
 
 
@@ -83,6 +84,7 @@ def test_job_runs_carry_their_task_id(settings, handler_for):
     from lms_app.jobs.queue import run_recorded
 
     stream = handler_for(settings)
+    log.disabled = False
     run_recorded("t", lambda session: log.warning("inside the job") or 1, periodic=False, task_id="abc123def456")
     line = next(line for line in stream.getvalue().splitlines() if "inside the job" in line)
     assert "[job-abc123def456]" in line
