@@ -1,0 +1,60 @@
+"""Notifications: the bell and /notifications, preferences on the profile, /unsubscribe, reminders, digest."""
+
+from __future__ import annotations
+
+import logging
+
+from lms_app.core.plugin_api import NavbarWidget, NavItem, Page, ProfileSection, ScheduledJob, hookimpl
+from lms_app.notifications import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+log = logging.getLogger(__name__)
+
+
+@hookimpl
+def lms_event(event):
+    from lms_app.notifications.subscribers import HANDLERS
+
+    handler = HANDLERS.get(event.name)
+    if handler is None:
+        return
+    from lms_app.core.db import session_scope
+
+    with session_scope() as session:
+        handler(session, event.data)
+
+
+@hookimpl
+def lms_pages():
+    from lms_app.notifications import pages
+
+    return [Page(pages.ROUTE, pages.page, pages.TITLE, pages.ON_LOAD),
+            Page(pages.UNSUBSCRIBE_ROUTE, pages.unsubscribe_page, "Unsubscribe", pages.UNSUBSCRIBE_ON_LOAD)]
+
+
+@hookimpl
+def lms_navbar_widgets():
+    from lms_app.notifications.bell import bell
+
+    return [NavbarWidget("notifications-bell", bell, order=90)]
+
+
+@hookimpl
+def lms_nav_items():
+    return [NavItem("account", "Notifications", "/notifications", "bell", order=15)]
+
+
+@hookimpl
+def lms_profile_sections():
+    from lms_app.notifications.preferences import preferences_card
+
+    return [ProfileSection("notification-preferences", preferences_card, order=50)]
+
+
+@hookimpl
+def lms_scheduled_jobs():
+    from lms_app.notifications import reminders
+
+    return [ScheduledJob("remind-inactive-learners", 60, lambda session, settings: reminders.remind_inactive(session),
+                         help="Remind learners idle 7 days in an unfinished course (once per pause)."),
+            ScheduledJob("weekly-digest", 6 * 60, lambda session, settings: reminders.send_digests(session),
+                         help="Mail each user's weekly digest of the notifications they chose to get by digest.")]

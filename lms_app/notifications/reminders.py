@@ -1,0 +1,104 @@
+"""Periodic rounds: the inactivity reminder and the weekly digest (plain Python, run by the job worker).
+
+Inactivity: an enrolled learner whose last activity in a course they have not completed is more
+than 7 days old gets one reminder for that pause. The pause is named by the time of the last
+activity (or the enrolment, with none), and ``reminders_sent`` holds a unique row per (user,
+rule, pause): a round run twice, or by two workers at once, reminds once; new activity and a new
+7-day pause earn a new reminder.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from lms_app.core.courses import Course, Enrollment
+from lms_app.core.event_log import LearningEvent
+from lms_app.core.types import UTCDateTime, utcnow
+from lms_app.core.users import User
+from lms_app.notifications.models import Notification, ReminderSent
+from lms_app.notifications.services import notify
+
+INACTIVE_AFTER = timedelta(days=7)
+BATCH = 500
+RULE_INACTIVE = "inactive"
+DIGEST_EVERY = timedelta(days=7)
+
+
+def _ref(course_id: int, since: datetime) -> str:
+    return f"{course_id}@{since.replace(microsecond=0).isoformat()}"
+
+
+def inactive_candidates(session: Session, now: datetime, limit: int = BATCH) -> list[tuple[int, int, datetime]]:
+    """(user_id, course_id, last activity) of unfinished enrolments idle for INACTIVE_AFTER."""
+    last = (select(LearningEvent.user_id, LearningEvent.course_id,
+                   func.max(LearningEvent.occurred_at).label("last_at"))
+            .where(LearningEvent.kind.in_(("enrolled", "lesson_started", "lesson_completed", "quiz_submitted")))
+            .group_by(LearningEvent.user_id, LearningEvent.course_id).subquery())
+    completed = exists().where(LearningEvent.kind == "course_completed", LearningEvent.user_id == Enrollment.user_id,
+                               LearningEvent.course_id == Enrollment.course_id)
+    since = func.coalesce(last.c.last_at, Enrollment.created_at, type_=UTCDateTime())
+    rows = session.exec(
+        select(Enrollment.user_id, Enrollment.course_id, since)
+        .join(User, User.id == Enrollment.user_id)
+        .join(Course, Course.id == Enrollment.course_id)
+        .outerjoin(last, and_(last.c.user_id == Enrollment.user_id, last.c.course_id == Enrollment.course_id))
+        .where(User.is_active.is_(True), Course.status == "published", since < now - INACTIVE_AFTER, ~completed)
+        .order_by(Enrollment.id).limit(limit * 4)).all()
+    return [(u, c, s) for u, c, s in rows]
+
+
+def remind_inactive(session: Session, now: datetime | None = None, limit: int = BATCH) -> int:
+    """One round: remind each idle learner once per pause; returns how many were reminded."""
+    now = now or utcnow()
+    done = 0
+    for user_id, course_id, since in inactive_candidates(session, now, limit):
+        if done >= limit:
+            break
+        ref = _ref(course_id, since)
+        try:
+            with session.begin_nested():  # the unique key is the rule: a second round inserts nothing
+                session.add(ReminderSent(user_id=user_id, rule=RULE_INACTIVE, ref=ref, created_at=now))
+        except IntegrityError:
+            continue
+        course = session.get(Course, course_id)
+        notify(session, user_id, "reminder_inactive", f"Continue {course.title}",
+               f"/courses/{course.slug}", "You have not been back for a week. A few minutes today keep you going.",
+               dedupe_key=f"reminder:{RULE_INACTIVE}:{ref}"[:160],
+               email_subject=f"Pick up {course.title} where you left off")
+        done += 1
+    return done
+
+
+def send_digests(session: Session, now: datetime | None = None, limit: int = BATCH) -> int:
+    """Weekly digest: users with digest rows not yet digested, oldest from a week ago, get one mail
+    listing them (if they have not turned the digest off); the rows are marked digested in the
+    same transaction, so a second round sends nothing."""
+    from lms_app.mail.services import link_base, queue_mail
+    from lms_app.notifications.services import channels_for, unsubscribe_url
+
+    now = now or utcnow()
+    due = session.exec(select(Notification.user_id).where(Notification.digest.is_(True),
+                                                          Notification.digested_at.is_(None))
+                       .group_by(Notification.user_id)
+                       .having(func.min(Notification.created_at) <= now - DIGEST_EVERY).limit(limit)).all()
+    sent = 0
+    for user_id in due:
+        rows = session.exec(select(Notification).where(Notification.user_id == user_id, Notification.digest.is_(True),
+                                                       Notification.digested_at.is_(None))
+                            .order_by(Notification.id).limit(200)).all()
+        ids = [n.id for n in rows]
+        session.exec(Notification.__table__.update().where(Notification.id.in_(ids)).values(digested_at=now))
+        user = session.get(User, user_id)
+        if user is None or not user.is_active or not channels_for(session, user_id, "digest")["email"]:
+            continue
+        base = link_base()
+        queue_mail(session, to=user.email, template="digest", subject=f"Your week: {len(rows)} updates",
+                   user_id=user_id, context={"name": user.name, "items": [
+                       {"title": n.title, "link": f"{base}{n.link or '/notifications'}"} for n in rows],
+                       "link": f"{base}/notifications", "unsubscribe_url": unsubscribe_url(user_id, "digest")})
+        sent += 1
+    return sent
