@@ -15,6 +15,7 @@ from lms_app.ui.layout import empty_state, loading_block, page_heading, page_she
 ROUTE = "/notifications"
 TITLE = "Notifications"
 UNSUBSCRIBE_ROUTE = "/unsubscribe/[token]"
+UNSUBSCRIBE_PREFIX = "/unsubscribe/"
 
 
 class NotificationsState(rx.State):
@@ -166,8 +167,9 @@ class UnsubscribeState(rx.State):
     async def load(self):
         """Public by design: the signed token in the page's own URL names one user and one kind;
         it only turns that kind's e-mail off (no sign-in needed, by the rules of one-click unsubscribe)."""
-        token = self.router.page.params.get("token", "")
-        label = await run_db(services.unsubscribe, token if isinstance(token, str) else "")
+        path = self.router.url.path
+        token = path[len(UNSUBSCRIBE_PREFIX):].strip("/").split("/")[0] if path.startswith(UNSUBSCRIBE_PREFIX) else ""
+        label = await run_db(services.unsubscribe, token)
         self.done, self.label, self.loaded = label is not None, label or "", True
 
 
