@@ -58,3 +58,25 @@ def lms_scheduled_jobs():
                          help="Remind learners idle 7 days in an unfinished course (once per pause)."),
             ScheduledJob("weekly-digest", 6 * 60, lambda session, settings: reminders.send_digests(session),
                          help="Mail each user's weekly digest of the notifications they chose to get by digest.")]
+
+
+@hookimpl
+def lms_demo_data(session, settings):
+    """A few notifications for the demo learner (once: looked up by their dedupe keys)."""
+    from sqlmodel import select
+
+    from lms_app.core.users import User
+    from lms_app.notifications.services import notify
+
+    learner = session.exec(select(User).where(User.email == "learner@example.com")).first()
+    if learner is None:
+        return None
+    made = 0
+    for key, kind, title, link, body in (
+            ("demo:1", "assignment_graded", "Your assignment in Python from Zero was graded: 90%", "/dashboard", ""),
+            ("demo:2", "certificate_issued", "Welcome! Your certificates appear on your dashboard", "/dashboard", ""),
+            ("demo:3", "reminder_inactive", "Continue Python from Zero", "/courses/python-from-zero",
+             "You have not been back for a week. A few minutes today keep you going.")):
+        if notify(session, learner.id, kind, title, link, body, dedupe_key=key, send_email=False) is not None:
+            made += 1
+    return {"notifications": made}
