@@ -141,14 +141,14 @@ def page() -> rx.Component:
                     rx.vstack(rx.foreach(S.rows, _row), spacing="2", width="100%"),
                     empty_state("bell", rx.cond(S.unread_only, "Nothing unread", "No notifications yet"),
                                 "Enrolments, grades, certificates and course news appear here.")),
-            rx.hstack(
+            rx.cond(S.more | (S.page_number > 1), rx.hstack(
                 rx.button(rx.icon("chevron-left", size=16), "Newer", size="2", variant="soft",
                           disabled=S.page_number <= 1, on_click=S.newer),
                 rx.text("Page ", S.page_number, size="2", color=rx.color("gray", 11)),
                 rx.button("Older", rx.icon("chevron-right", size=16), size="2", variant="soft",
                           disabled=~S.more, on_click=S.older),
                 justify="center", align="center", width="100%", spacing="3",
-            ),
+            )),
             spacing="4", width="100%"), loading_block()),
         width="760px",
     )

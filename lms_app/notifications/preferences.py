@@ -45,7 +45,7 @@ def _switch(row, channel: str, label: str) -> rx.Component:
                                          custom_attrs={"aria-label": label + ": " + row["label"]}),
                                rx.text(label, size="1", color=rx.color("gray", 11)),
                                style={"display": "flex", "alignItems": "center", "gap": "6px", "cursor": "pointer"}),
-                   rx.box(width="0"))
+                   rx.fragment())
 
 
 def _row(row) -> rx.Component:
