@@ -59,10 +59,13 @@ class ReminderSent(SQLModel, table=True):
     ``ref`` names the gap: for the inactivity rule the course and the last activity's time."""
 
     __tablename__ = "reminders_sent"
-    __table_args__ = (UniqueConstraint("user_id", "rule", "ref", name="uq_reminders_sent_user_rule_ref"),)
+    __table_args__ = (UniqueConstraint("user_id", "rule", "ref", name="uq_reminders_sent_user_rule_ref"),
+                      Index("ix_reminders_sent_user_rule_subject", "user_id", "rule", "subject_id", "created_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
     rule: str = Field(sa_column=Column(String(40), nullable=False))
+    # What the rule is about (the course for the inactivity rule), so a round skips it in SQL.
+    subject_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     ref: str = Field(sa_column=Column(String(120), nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

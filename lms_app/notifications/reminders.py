@@ -41,13 +41,17 @@ def inactive_candidates(session: Session, now: datetime, limit: int = BATCH) -> 
     completed = exists().where(LearningEvent.kind == "course_completed", LearningEvent.user_id == Enrollment.user_id,
                                LearningEvent.course_id == Enrollment.course_id)
     since = func.coalesce(last.c.last_at, Enrollment.created_at, type_=UTCDateTime())
+    # Reminded since the last activity: this pause is done (the unique key below is the guarantee).
+    reminded = exists().where(ReminderSent.user_id == Enrollment.user_id, ReminderSent.rule == RULE_INACTIVE,
+                              ReminderSent.subject_id == Enrollment.course_id, ReminderSent.created_at >= since)
     rows = session.exec(
         select(Enrollment.user_id, Enrollment.course_id, since)
         .join(User, User.id == Enrollment.user_id)
         .join(Course, Course.id == Enrollment.course_id)
         .outerjoin(last, and_(last.c.user_id == Enrollment.user_id, last.c.course_id == Enrollment.course_id))
-        .where(User.is_active.is_(True), Course.status == "published", since < now - INACTIVE_AFTER, ~completed)
-        .order_by(Enrollment.id).limit(limit * 4)).all()
+        .where(User.is_active.is_(True), Course.status == "published", since < now - INACTIVE_AFTER, ~completed,
+               ~reminded)
+        .order_by(Enrollment.id).limit(limit)).all()
     return [(u, c, s) for u, c, s in rows]
 
 
@@ -55,16 +59,16 @@ def remind_inactive(session: Session, now: datetime | None = None, limit: int = 
     """One round: remind each idle learner once per pause; returns how many were reminded."""
     now = now or utcnow()
     done = 0
+    courses: dict[int, Course] = {}
     for user_id, course_id, since in inactive_candidates(session, now, limit):
-        if done >= limit:
-            break
         ref = _ref(course_id, since)
         try:
             with session.begin_nested():  # the unique key is the rule: a second round inserts nothing
-                session.add(ReminderSent(user_id=user_id, rule=RULE_INACTIVE, ref=ref, created_at=now))
+                session.add(ReminderSent(user_id=user_id, rule=RULE_INACTIVE, subject_id=course_id, ref=ref,
+                                         created_at=now))
         except IntegrityError:
             continue
-        course = session.get(Course, course_id)
+        course = courses.get(course_id) or courses.setdefault(course_id, session.get(Course, course_id))
         notify(session, user_id, "reminder_inactive", f"Continue {course.title}",
                f"/courses/{course.slug}", "You have not been back for a week. A few minutes today keep you going.",
                dedupe_key=f"reminder:{RULE_INACTIVE}:{ref}"[:160],
