@@ -56,6 +56,12 @@ def lms_scheduled_jobs():
 
     return [ScheduledJob("remind-inactive-learners", 60, lambda session, settings: reminders.remind_inactive(session),
                          help="Remind learners idle 7 days in an unfinished course (once per pause)."),
+            ScheduledJob("remind-assignments-due", 60,
+                         lambda session, settings: reminders.remind_assignments_due(session),
+                         help="Remind learners of an assignment due within 24 hours they have not submitted."),
+            ScheduledJob("remind-grading-waiting", 60,
+                         lambda session, settings: reminders.remind_grading_waiting(session),
+                         help="Remind teachers of submissions waiting more than 3 days (weekly per course)."),
             ScheduledJob("weekly-digest", 6 * 60, lambda session, settings: reminders.send_digests(session),
                          help="Mail each user's weekly digest of the notifications they chose to get by digest.")]
 

@@ -106,3 +106,78 @@ def send_digests(session: Session, now: datetime | None = None, limit: int = BAT
                        "link": f"{base}/notifications", "unsubscribe_url": unsubscribe_url(user_id, "digest")})
         sent += 1
     return sent
+
+
+DUE_WITHIN = timedelta(hours=24)
+GRADING_WAIT = timedelta(days=3)
+RULE_DUE = "assignment_due"
+RULE_GRADING = "grading_waiting"
+
+
+def _once(session: Session, user_id: int, rule: str, subject_id: int, ref: str, now: datetime) -> bool:
+    """Claim (user, rule, ref): True the first time only (the unique key decides, even across workers)."""
+    try:
+        with session.begin_nested():
+            session.add(ReminderSent(user_id=user_id, rule=rule, subject_id=subject_id, ref=ref[:120], created_at=now))
+        return True
+    except IntegrityError:
+        return False
+
+
+def remind_assignments_due(session: Session, now: datetime | None = None, limit: int = BATCH) -> int:
+    """Enrolled learners who have not submitted an assignment due in the next 24 hours: one reminder
+    per assignment and due date (a moved due date reminds again)."""
+    from lms_app.assignments.models import AssignmentSettings, Submission
+    from lms_app.core.courses import Lesson
+
+    now = now or utcnow()
+    submitted = exists().where(Submission.lesson_id == AssignmentSettings.lesson_id,
+                               Submission.user_id == Enrollment.user_id)
+    reminded = exists().where(ReminderSent.user_id == Enrollment.user_id, ReminderSent.rule == RULE_DUE,
+                              ReminderSent.subject_id == AssignmentSettings.lesson_id)
+    rows = session.exec(
+        select(Enrollment.user_id, Lesson.id, Lesson.title, Course.title, Course.slug, AssignmentSettings.due_at)
+        .join(Lesson, Lesson.id == AssignmentSettings.lesson_id)
+        .join(Course, Course.id == Lesson.course_id)
+        .join(Enrollment, Enrollment.course_id == Course.id)
+        .join(User, User.id == Enrollment.user_id)
+        .where(AssignmentSettings.due_at > now, AssignmentSettings.due_at <= now + DUE_WITHIN,
+               Course.status == "published", User.is_active.is_(True), ~submitted, ~reminded)
+        .order_by(AssignmentSettings.due_at).limit(limit * 2)).all()
+    done = 0
+    for user_id, lesson_id, lesson_title, course_title, slug, due_at in rows:
+        if done >= limit:
+            break
+        ref = f"{lesson_id}@{due_at.replace(microsecond=0).isoformat()}"
+        if not _once(session, user_id, RULE_DUE, lesson_id, ref, now):
+            continue
+        hours = max(1, int((due_at - now).total_seconds() // 3600))
+        notify(session, user_id, "reminder_assignment_due", f"{lesson_title} is due in {hours} h",
+               f"/learn/{slug}/{lesson_id}", f"In {course_title}: due {due_at.strftime('%d %b %Y %H:%M')} UTC.",
+               dedupe_key=f"reminder:{RULE_DUE}:{ref}")
+        done += 1
+    return done
+
+
+def remind_grading_waiting(session: Session, now: datetime | None = None, limit: int = BATCH) -> int:
+    """Teachers with submissions waiting for their grade more than 3 days: one reminder per course
+    per ISO week while any wait."""
+    from lms_app.assignments.models import Submission
+
+    now = now or utcnow()
+    year, week, _ = now.isocalendar()
+    rows = session.exec(
+        select(Course.teacher_id, Course.id, Course.title, func.count(Submission.id))
+        .join(Course, Course.id == Submission.course_id)
+        .where(Submission.status == "awaiting_teacher", Submission.submitted_at < now - GRADING_WAIT)
+        .group_by(Course.teacher_id, Course.id, Course.title).order_by(Course.id).limit(limit)).all()
+    done = 0
+    for teacher_id, course_id, title, waiting in rows:
+        ref = f"{course_id}@{year}-W{week:02d}"
+        if not _once(session, teacher_id, RULE_GRADING, course_id, ref, now):
+            continue
+        notify(session, teacher_id, "reminder_grading",
+               f"{waiting} submission{'s' if waiting != 1 else ''} in {title} waiting for your grade",
+               "/teach/grading", "Some have waited more than 3 days.", dedupe_key=f"reminder:{RULE_GRADING}:{ref}")
+        done += 1
+    return done

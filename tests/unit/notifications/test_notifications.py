@@ -348,3 +348,58 @@ def test_weekly_digest_sends_once(db, make_user):
         assert reminders.send_digests(s, later) == 0
     digest = mails(db, "digest")
     assert len(digest) == 1 and "&lt;i&gt;digested" in digest[0].html_body and "/unsubscribe/" in digest[0].text_body
+
+
+def _assignment(make_course, due_at):
+    from lms_app.assignments.models import AssignmentSettings
+    from lms_app.core.courses import Lesson, Module
+
+    course = make_course(title="Essays")
+    with session_scope() as s:
+        module = Module(course_id=course.id, title="M", position=0)
+        s.add(module)
+        s.flush()
+        lesson = Lesson(module_id=module.id, course_id=course.id, title="Essay", lesson_type="assignment",
+                        body="Write.", position=0)
+        s.add(lesson)
+        s.flush()
+        s.add(AssignmentSettings(lesson_id=lesson.id, grading_mode="teacher", due_at=due_at))
+    return course, lesson
+
+
+def test_assignment_due_reminds_once_and_not_who_submitted(db, make_user, make_course, enroll):
+    from lms_app.assignments.models import Submission
+
+    now = utcnow()
+    course, lesson = _assignment(make_course, now + timedelta(hours=20))
+    late, done = make_user(), make_user()
+    enroll(late, course)
+    enroll(done, course)
+    with session_scope() as s:
+        s.add(Submission(lesson_id=lesson.id, course_id=course.id, user_id=done.id, status="awaiting_teacher"))
+    with session_scope() as s:
+        assert reminders.remind_assignments_due(s, now) == 1
+    with session_scope() as s:
+        assert reminders.remind_assignments_due(s, now + timedelta(hours=1)) == 0
+    assert [n.kind for n in rows(db, late.id)] == ["reminder_assignment_due"] and rows(db, done.id) == []
+    assert rows(db, late.id)[0].link == f"/learn/{course.slug}/{lesson.id}"
+    with session_scope() as s:  # due in 3 days: not yet
+        assert reminders.remind_assignments_due(s, now - timedelta(days=3)) == 0
+
+
+def test_grading_waiting_reminds_the_teacher_weekly(db, make_user, make_course):
+    from lms_app.assignments.models import Submission
+
+    now = utcnow()
+    course, lesson = _assignment(make_course, None)
+    learner = make_user()
+    with session_scope() as s:
+        s.add(Submission(lesson_id=lesson.id, course_id=course.id, user_id=learner.id, status="awaiting_teacher",
+                         submitted_at=now - timedelta(days=4)))
+    with session_scope() as s:
+        assert reminders.remind_grading_waiting(s, now) == 1
+        assert reminders.remind_grading_waiting(s, now) == 0
+    with session_scope() as s:
+        assert reminders.remind_grading_waiting(s, now + timedelta(days=7)) == 1
+    titles = [n.title for n in rows(db, course.teacher_id)]
+    assert titles and "1 submission in Essays" in titles[0]
