@@ -86,3 +86,10 @@ def lms_demo_data(session, settings):
         if notify(session, learner.id, kind, title, link, body, dedupe_key=key, send_email=False) is not None:
             made += 1
     return {"notifications": made}
+
+
+@hookimpl
+def lms_http_routes():
+    from lms_app.notifications import api
+
+    return api.ROUTES

@@ -82,7 +82,7 @@ def send_digests(session: Session, now: datetime | None = None, limit: int = BAT
     listing them (if they have not turned the digest off); the rows are marked digested in the
     same transaction, so a second round sends nothing."""
     from lms_app.mail.services import link_base, queue_mail
-    from lms_app.notifications.services import channels_for, unsubscribe_url
+    from lms_app.notifications.services import channels_for, one_click_url, unsubscribe_url
 
     now = now or utcnow()
     due = session.exec(select(Notification.user_id).where(Notification.digest.is_(True),
@@ -103,7 +103,8 @@ def send_digests(session: Session, now: datetime | None = None, limit: int = BAT
         queue_mail(session, to=user.email, template="digest", subject=f"Your week: {len(rows)} updates",
                    user_id=user_id, context={"name": user.name, "items": [
                        {"title": n.title, "link": f"{base}{n.link or '/notifications'}"} for n in rows],
-                       "link": f"{base}/notifications", "unsubscribe_url": unsubscribe_url(user_id, "digest")})
+                       "link": f"{base}/notifications", "unsubscribe_url": unsubscribe_url(user_id, "digest")},
+                   one_click_url=one_click_url(user_id, "digest"))
         sent += 1
     return sent
 

@@ -110,6 +110,13 @@ def unsubscribe_url(user_id: int, kind: str) -> str:
     return f"{link_base()}/unsubscribe/{unsubscribe_token(user_id, kind)}"
 
 
+def one_click_url(user_id: int, kind: str) -> str:
+    """The RFC 8058 ``List-Unsubscribe`` target (POST, no sign-in; see ``notifications.api``)."""
+    from lms_app.mail.services import link_base
+
+    return f"{link_base()}/api/unsubscribe/{unsubscribe_token(user_id, kind)}"
+
+
 def unsubscribe(session: Session, token: object) -> str | None:
     """Turn off the e-mail of the kind the token names; returns the kind's label, or None when the
     token is not one we signed."""
@@ -183,7 +190,8 @@ def notify(session: Session, user_id: int, kind: str, title: str, link: str = ""
                    context={"name": user.name, "title": title, "body": body,
                             "link": f"{link_base()}{link or '/dashboard'}",
                             "unsubscribe_url": unsubscribe_url(user_id, kind),
-                            "kind_label": kind_registry.get(kind).label})
+                            "kind_label": kind_registry.get(kind).label},
+                   one_click_url=one_click_url(user_id, kind))
     return row
 
 

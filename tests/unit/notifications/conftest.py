@@ -17,3 +17,6 @@ def jobs_queue(tmp_path):
     previous = queue.use_huey(instance)
     yield instance
     queue.use_huey(previous)
+
+
+from tests.unit.mail.conftest import smtp_server  # noqa: E402,F401  (a real SMTP server, aiosmtpd)

@@ -403,3 +403,43 @@ def test_grading_waiting_reminds_the_teacher_weekly(db, make_user, make_course):
         assert reminders.remind_grading_waiting(s, now + timedelta(days=7)) == 1
     titles = [n.title for n in rows(db, course.teacher_id)]
     assert titles and "1 submission in Essays" in titles[0]
+
+
+# --- RFC 8058 one-click unsubscribe ---------------------------------------------------------------
+
+def test_non_essential_mail_carries_list_unsubscribe_headers_and_account_mail_does_not(db, make_user, smtp_server,
+                                                                                       jobs_queue):
+    import email
+
+    from lms_app.jobs.queue import drain
+    from lms_app.mail.services import queue_mail
+
+    user = make_user()
+    with session_scope() as s:
+        notify(s, user.id, "course_approved", "Approved", "/teach")
+        queue_mail(s, to=user.email, template="reset_password", subject="Reset", user_id=user.id, sensitive=True,
+                   context={"name": "A", "link": "http://x/r", "minutes": 60})
+    drain(jobs_queue)
+    received = {m["Subject"]: m for m in (email.message_from_bytes(raw) for _, _, raw in smtp_server.messages)}
+    approved = received["Approved"]
+    assert approved["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert approved["List-Unsubscribe"].startswith("<http") and "/api/unsubscribe/" in approved["List-Unsubscribe"]
+    assert received["Reset"]["List-Unsubscribe"] is None
+
+
+def test_one_click_post_unsubscribes_without_a_session_or_origin(db, make_user):
+    from starlette.testclient import TestClient
+
+    from lms_app.core.http import build_api
+
+    user = make_user()
+    token = services.unsubscribe_token(user.id, "reminder_inactive")
+    with TestClient(build_api(), base_url="http://testserver") as client:
+        bad = client.post(f"/api/unsubscribe/{token}x", content="List-Unsubscribe=One-Click",
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert bad.status_code == 404
+        ok = client.post(f"/api/unsubscribe/{token}", content="List-Unsubscribe=One-Click",
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert ok.status_code == 200 and client.get(f"/api/unsubscribe/{token}").status_code == 405
+    with session_scope() as s:
+        assert services.channels_for(s, user.id, "reminder_inactive")["email"] is False
