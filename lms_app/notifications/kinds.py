@@ -27,6 +27,8 @@ BUILTIN_KINDS = [
     NotificationKind("course_approved", "Your course was approved", ("in_app", "email"), "Teaching"),
     NotificationKind("course_rejected", "Your course needs changes", ("in_app", "email"), "Teaching"),
     NotificationKind("review_posted", "A learner reviewed your course", ("in_app", "digest"), "Teaching"),
+    NotificationKind("teacher_summary", "Weekly teaching summary", ("email",), "Teaching",
+                     "Enrolments, completions and submissions waiting in your courses, once a week."),
     NotificationKind("new_enrolment", "A learner enrolled in your course", ("digest",), "Teaching"),
     NotificationKind("teacher_application_decided", "Your teacher application was decided", ("in_app", "email"),
                      "Account"),

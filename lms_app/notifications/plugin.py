@@ -24,6 +24,18 @@ def lms_event(event):
 
 
 @hookimpl
+def lms_config_problems(settings):
+    """A duplicate or malformed notification kind (from any plugin) stops the start, not the first send."""
+    from lms_app.notifications import kinds
+
+    try:
+        kinds.all_kinds()
+    except ValueError as exc:
+        return [f"lms_notification_kinds: {exc}"]
+    return []
+
+
+@hookimpl
 def lms_pages():
     from lms_app.notifications import pages
 
@@ -62,6 +74,9 @@ def lms_scheduled_jobs():
             ScheduledJob("remind-grading-waiting", 60,
                          lambda session, settings: reminders.remind_grading_waiting(session),
                          help="Remind teachers of submissions waiting more than 3 days (weekly per course)."),
+            ScheduledJob("teacher-weekly-summary", 6 * 60,
+                         lambda session, settings: reminders.teacher_summaries(session),
+                         help="Mail each teacher the week in their courses (once per ISO week)."),
             ScheduledJob("weekly-digest", 6 * 60, lambda session, settings: reminders.send_digests(session),
                          help="Mail each user's weekly digest of the notifications they chose to get by digest.")]
 

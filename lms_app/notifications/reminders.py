@@ -182,3 +182,45 @@ def remind_grading_waiting(session: Session, now: datetime | None = None, limit:
                "/teach/grading", "Some have waited more than 3 days.", dedupe_key=f"reminder:{RULE_GRADING}:{ref}")
         done += 1
     return done
+
+
+RULE_SUMMARY = "teacher_summary"
+SUMMARY_KINDS = (("enrolled", "new enrolments"), ("course_completed", "courses completed"),
+                 ("lesson_completed", "lessons completed"))
+
+
+def teacher_summaries(session: Session, now: datetime | None = None, limit: int = BATCH) -> int:
+    """Weekly teacher summary: each teacher with a published course gets, once per ISO week, the
+    last 7 days of their courses (enrolments, completions, reviews, submissions waiting)."""
+    from lms_app.assignments.models import Submission
+
+    now = now or utcnow()
+    year, week, _ = now.isocalendar()
+    ref = f"{year}-W{week:02d}"
+    since = now - timedelta(days=7)
+    reminded = exists().where(ReminderSent.user_id == User.id, ReminderSent.rule == RULE_SUMMARY,
+                              ReminderSent.ref == ref)
+    teachers = session.exec(select(User.id).where(User.is_active.is_(True), User.role.in_(("teacher", "admin")),
+                                                  exists().where(Course.teacher_id == User.id,
+                                                                 Course.status == "published"), ~reminded)
+                            .order_by(User.id).limit(limit)).all()
+    done = 0
+    for teacher_id in teachers:
+        if not _once(session, teacher_id, RULE_SUMMARY, 0, ref, now):
+            continue
+        counts = dict(session.exec(
+            select(LearningEvent.kind, func.count(LearningEvent.id))
+            .join(Course, Course.id == LearningEvent.course_id)
+            .where(Course.teacher_id == teacher_id, LearningEvent.occurred_at >= since,
+                   LearningEvent.kind.in_([k for k, _ in SUMMARY_KINDS]))
+            .group_by(LearningEvent.kind)).all())
+        waiting = session.exec(select(func.count(Submission.id)).join(Course, Course.id == Submission.course_id)
+                               .where(Course.teacher_id == teacher_id,
+                                      Submission.status == "awaiting_teacher")).one()
+        lines = [f"{counts.get(kind, 0)} {label}" for kind, label in SUMMARY_KINDS]
+        lines.append(f"{waiting} submission{'s' if waiting != 1 else ''} waiting for your grade")
+        notify(session, teacher_id, "teacher_summary", "Your week in teaching", "/teach/analytics",
+               "Last 7 days in your courses:\n" + "\n".join(f"• {line}" for line in lines),
+               dedupe_key=f"summary:{ref}")
+        done += 1
+    return done

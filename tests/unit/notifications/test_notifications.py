@@ -443,3 +443,38 @@ def test_one_click_post_unsubscribes_without_a_session_or_origin(db, make_user):
         assert ok.status_code == 200 and client.get(f"/api/unsubscribe/{token}").status_code == 405
     with session_scope() as s:
         assert services.channels_for(s, user.id, "reminder_inactive")["email"] is False
+
+
+def test_teacher_summary_once_a_week_with_counts(db, make_user, make_course, enroll):
+    teacher = make_user(role="teacher")
+    course = make_course(teacher=teacher)
+    make_course(teacher=make_user(role="teacher"), status="draft")  # no published course: no summary
+    learner = make_user()
+    with session_scope() as s:
+        enrollment.add(s, learner.id, course.id)
+    now = utcnow()
+    with session_scope() as s:
+        assert reminders.teacher_summaries(s, now) == 1
+        assert reminders.teacher_summaries(s, now) == 0
+    summary = [m for m in mails(db, "notification") if m.subject == "Your week in teaching"]
+    assert len(summary) == 1 and summary[0].to_address == teacher.email and "1 new enrolments" in summary[0].text_body
+    with session_scope() as s:
+        assert reminders.teacher_summaries(s, now + timedelta(days=7)) == 1
+
+
+def test_a_duplicate_kind_is_a_start_up_problem(add_plugin, settings):
+    from lms_app.notifications import plugin
+
+    add_plugin(DuplicatePlugin(), "dup-start")
+    kinds.all_kinds.cache_clear()
+    try:
+        assert plugin.lms_config_problems(settings) and "enrolled" in plugin.lms_config_problems(settings)[0]
+    finally:
+        kinds.all_kinds.cache_clear()
+
+
+def test_the_built_in_kinds_are_no_start_up_problem(settings):
+    from lms_app.notifications import plugin
+
+    kinds.all_kinds.cache_clear()
+    assert plugin.lms_config_problems(settings) == []
