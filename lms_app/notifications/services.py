@@ -275,5 +275,5 @@ def mark_read(session: Session, actor: Actor, notification_id: object) -> str | 
 
 def mark_all_read(session: Session, actor: Actor) -> int:
     return session.exec(update(Notification).where(Notification.user_id == actor.user_id,
-                                                   Notification.read_at.is_(None))
+                                                   Notification.in_app.is_(True), Notification.read_at.is_(None))
                         .values(read_at=utcnow())).rowcount or 0
