@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # only for the annotations; plugins import the classes from l
         MigrationsSpec,
         NavItem,
         NavbarWidget,
+        NotificationKind,
         ProfileSection,
         Page,
         MetricGauge,
@@ -182,6 +183,21 @@ def lms_metrics() -> list[MetricGauge]:
 
     ``read`` runs in a worker thread on every scrape: keep it to one cheap query or call, and
     name the gauge ``lms_<feature>_<what>``. A read that raises is left out of that scrape.
+    """
+
+
+@hookspec
+def lms_notification_kinds() -> list[NotificationKind]:
+    """Register kinds of notification, so users can choose their channels for them on the profile.
+
+    Return ``NotificationKind(name, label, channels=("in_app",), group="...")`` objects
+    (``lms_app.core.plugin_api``); ``channels`` are the ones on by default, from ``"in_app"``
+    (the bell), ``"email"`` (a mail with a one-click unsubscribe link) and ``"digest"`` (the weekly
+    summary mail). Then send with ``lms_app.notifications.notify(session, user_id, kind, title,
+    link, body="", dedupe_key=None)`` inside your transaction: it honours the user's preferences,
+    writes nothing for a rolled-back transaction and queues the mail after commit. ``link`` is a
+    path in the app (``"/courses/python"``); ``dedupe_key`` makes a repeated call a no-op. Names are
+    unique: a second registration of one name fails at start-up.
     """
 
 

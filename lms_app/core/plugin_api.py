@@ -133,5 +133,18 @@ class MigrationsSpec:
     path: str
 
 
-__all__ = ["GatewaySpec", "LessonType", "LessonWidget", "MetricGauge", "MigrationsSpec", "NavItem", "NavbarWidget", "Page",
+@dataclass(frozen=True)
+class NotificationKind:
+    """A kind of notification (``lms_notification_kinds``): ``name`` is its key (``"qa_answer"``),
+    ``label`` what the preferences card shows, ``channels`` the channels on by default (a subset
+    of ``("in_app", "email", "digest")``) and ``group`` the heading it is listed under."""
+
+    name: str
+    label: str
+    channels: tuple[str, ...] = ("in_app",)
+    group: str = "Other"
+    description: str = ""
+
+
+__all__ = ["GatewaySpec", "LessonType", "LessonWidget", "MetricGauge", "MigrationsSpec", "NavItem", "NavbarWidget", "NotificationKind", "Page",
            "PluginSetting", "ProfileSection", "ROLES_ANY", "ScheduledJob", "UploadRule", "hookimpl", "pages_of", "route_policy"]

@@ -34,6 +34,9 @@ class MailMessage(SQLModel, table=True):
     html_body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     # Carries a sign-in-equivalent link (verification, reset): bodies are blanked once sent.
     sensitive: bool = Field(default=False)
+    # Non-essential mail: the RFC 8058 one-click target for the List-Unsubscribe header (None for
+    # account mails and receipts, which always go).
+    unsubscribe_url: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
     status: str = Field(default="queued", sa_column=Column(String(16), nullable=False, server_default="queued"))
     attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     last_error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 from datetime import timedelta
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 from pathlib import Path
@@ -84,11 +85,13 @@ def mail_from() -> str:
 
 
 def queue_mail(session: Session, *, to: str, template: str, subject: str, context: dict,
-               user_id: int | None = None, sensitive: bool = False) -> MailMessage:
-    """Render and log a message; its delivery job is enqueued when ``session`` commits."""
+               user_id: int | None = None, sensitive: bool = False,
+               one_click_url: str | None = None) -> MailMessage:
+    """Render and log a message; its delivery job is enqueued when ``session`` commits.
+    ``one_click_url``: a non-essential mail's RFC 8058 unsubscribe target (List-Unsubscribe headers)."""
     subject, text, html = render(template, subject, context)
     message = MailMessage(user_id=user_id, to_address=to, kind=template, subject=subject, text_body=text,
-                          html_body=html, sensitive=sensitive)
+                          html_body=html, sensitive=sensitive, unsubscribe_url=one_click_url)
     session.add(message)
     session.flush()
     enqueue(session, deliver, message_id=message.id)
@@ -103,12 +106,20 @@ def message_id_of(message: MailMessage) -> str:
     return f"<lms.{message.id}.{int(message.created_at.timestamp())}@{domain}>"
 
 
+# RFC 5322 allows 998-character lines: a long List-Unsubscribe URL must stay one token (folded at
+# 78 it would be RFC 2047-encoded, which mail clients do not decode in that header).
+_POLICY = email_policy.SMTP.clone(max_line_length=998)
+
+
 def build_email(message: MailMessage) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=_POLICY)
     email["Subject"] = message.subject
     email["From"] = mail_from()
     email["To"] = message.to_address
     email["Message-ID"] = message_id_of(message)
+    if message.unsubscribe_url:
+        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
     return email

@@ -36,9 +36,15 @@ def certificate(session: Session, data: dict) -> bool:
     user = session.get(User, data.get("user_id"))
     if cert is None or user is None or not user.is_active:
         return False
+    from lms_app.notifications.services import channels_for, one_click_url, unsubscribe_url
+
+    if not channels_for(session, user.id, "certificate_issued")["email"]:  # non-essential: the user's choice
+        return False
     queue_mail(session, to=user.email, template="certificate", subject=f"Your certificate: {cert.course_title}",
                user_id=user.id, context={"name": user.name, "course_title": cert.course_title, "number": cert.number,
-                                         "link": f"{link_base()}/verify/{cert.number}"})
+                                         "link": f"{link_base()}/verify/{cert.number}",
+                                         "unsubscribe_url": unsubscribe_url(user.id, "certificate_issued")},
+               one_click_url=one_click_url(user.id, "certificate_issued"))
     return True
 
 

@@ -74,6 +74,10 @@ ALLOW_LIST = {
                        "before any content is put in state (tests/security/test_lesson_access.py)",
     "VerifyState.load": "public certificate verification: certificates.public_view returns only the listed "
                         "fields (name, course, teacher, date, issuer, status) for a random, unguessable number",
+    "NotificationBellState.load": "counts only the caller's own unread notifications; the user is resolved from the "
+                                  "HttpOnly cookie inside the one query (0 when signed out)",
+    "UnsubscribeState.load": "one-click unsubscribe: the HMAC-signed token in the page's own URL names one user and "
+                             "one kind and can only turn that kind's e-mail off",
 }
 BUILTINS = {"setvar"}  # see the module docstring; behaviour checked in test_setvar_cannot_set_any_var
 

@@ -16,6 +16,7 @@ from lms_app.admin.models import TeacherApplication
 from lms_app.core.users import User
 from lms_app.core.types import utcnow
 from lms_app.core import audit
+from lms_app.core import events
 from lms_app.core.sessions import Actor
 from lms_app.core.arguments import clean_text, object_id
 from lms_app.admin.services.users import mask_email
@@ -121,5 +122,6 @@ def decide(session: Session, actor: Actor, application_id: object, approve: obje
         session.add(user)
     audit.record(session, actor, "application.approve" if approve else "application.reject", "application", row.id,
                  f"{user.name if user else 'deleted user'}" + (f": {text}" if text else ""))
+    events.emit(session, "teacher_application_decided", user_id=row.user_id, approved=approve)
     session.flush()
     return row

@@ -22,6 +22,7 @@ from lms_app.core.courses import Course, CourseStatusChange, Lesson, Module
 from lms_app.core.users import User
 from lms_app.core.types import utcnow
 from lms_app.core import audit
+from lms_app.core import events
 from lms_app.core import lesson_types
 from lms_app.core.sessions import Actor
 from lms_app.authoring.services.courses import _course_for
@@ -93,6 +94,7 @@ def submit(session: Session, actor: Actor, course_id: object) -> Course:
     course.submitted_at = utcnow()
     course.review_note = ""
     session.flush()
+    events.emit(session, "course_submitted", course_id=course.id, user_id=course.teacher_id)
     return course
 
 
@@ -121,6 +123,7 @@ def approve(session: Session, actor: Actor, course_id: object) -> Course:
     course.published_at = course.published_at or now
     course.review_note = ""
     audit.record(session, actor, "course.approve", "course", course.id, course.title)
+    events.emit(session, "course_approved", course_id=course.id, user_id=course.teacher_id)
     session.flush()
     return course
 
@@ -132,6 +135,7 @@ def reject(session: Session, actor: Actor, course_id: object, reason: object) ->
     _record(session, course, actor, "rejected", text)
     course.review_note = text
     audit.record(session, actor, "course.reject", "course", course.id, f"{course.title}: {text}")
+    events.emit(session, "course_rejected", course_id=course.id, user_id=course.teacher_id)
     session.flush()
     return course
 
