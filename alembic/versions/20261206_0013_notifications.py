@@ -1,7 +1,7 @@
 """notifications: in-app notifications, preferences per kind and channel, sent reminders (unique per pause), mail_messages.unsubscribe_url
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-06 19:45:09.621757
 """
 from typing import Sequence, Union
@@ -14,7 +14,7 @@ import lms_app.core.types
 
 # revision identifiers, used by Alembic.
 revision: str = '0013'
-down_revision: Union[str, Sequence[str], None] = '0012'
+down_revision: Union[str, Sequence[str], None] = "0014"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
