@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lms_app.accounts import models  # noqa: F401  (registers account_tokens on SQLModel.metadata)
 from lms_app.core.plugin_api import NavItem, ScheduledJob, hookimpl, pages_of
+from lms_app.core.plugin_api import PersonalData
 
 
 @hookimpl
@@ -37,3 +38,9 @@ def lms_scheduled_jobs():
             ScheduledJob("purge-throttle-counters", 60,
                          lambda session, settings: throttle.purge(session, settings.login_window_minutes),
                          help="Delete sign-in and registration throttling counters whose window has passed.")]
+
+
+@hookimpl
+def lms_personal_data():
+    return [PersonalData("account_tokens", ("user_id",), "delete", secret=("token_hash",),
+                         why="E-mail verification and reset links: useless once the account is gone.")]

@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "coupon.deactivate": "Deactivated coupon",
     "review.hide": "Hid review",
     "review.show": "Showed review",
+    "user.export": "Exported personal data",
+    "user.erase": "Deleted account (personal data erased)",
 }
 
 
