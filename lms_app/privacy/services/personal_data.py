@@ -41,7 +41,7 @@ from lms_app.core.events import on_commit
 from lms_app.core.permissions import ADMIN_AREA, require_role
 from lms_app.core.settings import Settings
 from lms_app.core.types import utcnow
-from lms_app.core.users import ThrottleCounter, User
+from lms_app.core.users import User
 from lms_app.privacy.models import DataExport
 from lms_app.privacy.services import registry
 
@@ -305,7 +305,7 @@ def blockers(session: Session, user: User) -> list[str]:
 def erase_account(session: Session, settings: Settings, actor, password: object = "", user_id: object = None) -> int:
     """Delete an account: each feature's rule, then the users row anonymised. The person confirms
     with their password; an admin deleting someone else does not need it (audited)."""
-    from lms_app.accounts.services import passwords
+    from lms_app.accounts.services import passwords, throttle
 
     user = _target(session, actor, user_id)
     own = user.id == actor.user_id
@@ -318,9 +318,7 @@ def erase_account(session: Session, settings: Settings, actor, password: object 
     sessions.revoke_user_sessions(session, user.id)
     for item in registry.declarations():
         _erase_rows(session, item, user.id)
-    table = ThrottleCounter.__table__
-    session.execute(delete(table).where(or_(table.c.key == f"login-acct:{old_email}",
-                                            table.c.key.like(f"login-ip-acct:%|{old_email}"))))
+    throttle.clear_account(session, old_email)
     user.email, user.name, user.bio, user.timezone = erased_email(user.id), ERASED_NAME, "", "UTC"
     user.password_hash, user.avatar_file, user.email_verified_at = "!", None, None
     user.is_active, user.erased_at, user.updated_at = False, utcnow(), utcnow()
