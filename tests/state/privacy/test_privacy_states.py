@@ -66,3 +66,41 @@ def test_teachers_with_courses_see_why_they_cannot_delete(states, make_user, mak
     assert state.delete_error
     with lms_app.core.db.session_scope() as s:
         assert s.exec(select(User.erased_at).where(User.id == teacher.id)).one() is None
+
+
+def test_admin_users_page_exports_and_deletes_for_a_user(states, make_user, sign_in):
+    from lms_app.admin.pages.users import AdminUsersState
+    from lms_app.core.audit_log import AuditEntry
+
+    admin, learner = make_user(role="admin"), make_user(name="Linus Learner")
+    token, _ = sign_in(admin)
+    root = states.root(token, path="/admin/users")
+    state = states.sub(root, AdminUsersState)
+    states.call(state, "load")
+    states.call(state, "export_data")  # no user open: nothing happens
+    assert state.detail_export_href == ""
+    states.call(state, "open_detail", learner.id)
+    states.call(state, "export_data")
+    assert state.detail_export_href.startswith("/api/privacy/exports/")
+    states.call(state, "ask_erase")
+    assert state.confirm_kind == "erase" and "Linus Learner" in state.confirm_text
+    states.call(state, "confirm")
+    assert not state.detail_open
+    with lms_app.core.db.session_scope() as s:
+        assert s.get(User, learner.id).erased_at is not None
+        assert [e.action for e in s.exec(select(AuditEntry).order_by(AuditEntry.id))] == ["user.export", "user.erase"]
+    states.call(state, "ask_active", learner.id, True)
+    states.call(state, "confirm")
+    with lms_app.core.db.session_scope() as s:
+        assert not s.get(User, learner.id).is_active, "a deleted account cannot be reactivated"
+
+
+def test_learners_cannot_use_the_admin_export(states, make_user, sign_in):
+    from lms_app.admin.pages.users import AdminUsersState
+
+    token, _ = sign_in(make_user())
+    root = states.root(token, path="/admin/users")
+    state = states.sub(root, AdminUsersState)
+    states.call(state, "export_data")
+    states.call(state, "ask_erase")
+    assert state.detail_export_href == "" and state.confirm_id == 0
