@@ -7,6 +7,7 @@ import reflex as rx
 
 from lms_app.ui.admin_nav import admin_shell, pager
 from lms_app.ui.layout import empty_state, loading_block
+from lms_app.ui.links import anchor_button
 from lms_app.core.db import run_db
 from lms_app.admin.services import users as admin_users
 from lms_app.admin.services.users import UserEnrollmentView, UserOrderView, UserRowView
@@ -260,9 +261,8 @@ def detail_dialog() -> rx.Component:
                     rx.button(rx.icon("archive", size=14), "Export data", size="1", variant="soft",
                               loading=S.exporting, on_click=S.export_data),
                     rx.cond(S.detail_export_href != "",
-                            rx.link(rx.hstack(rx.icon("download", size=14), rx.text("Download zip", size="2"),
-                                              spacing="1", align="center"), href=S.detail_export_href,
-                                    custom_attrs={"download": ""})),
+                            anchor_button(rx.icon("download", size=14), "Download zip", href=S.detail_export_href,
+                                          download=True, size="1", variant="soft")),
                     rx.button(rx.icon("trash-2", size=14), "Delete account", size="1", variant="soft",
                               color_scheme="red", on_click=S.ask_erase),
                     spacing="3", align="center", wrap="wrap",

@@ -70,11 +70,11 @@ def _details() -> rx.Component:
         rx.vstack(
             rx.text(V["issuer"], size="2", color=rx.color("accent", 11), weight="bold"),
             rx.heading(V["learner_name"], size="7", as_="h2"),
+            rx.text("completed", size="2", color=rx.color("gray", 11)),
+            rx.heading(V["course_title"], size="5", as_="h3"),
             rx.cond(V["holder_closed"],
                     rx.text("The holder has since closed their account. The certificate stands as issued, under the "
                             "name it was issued to.", size="2", color=rx.color("gray", 11), id="holder-closed")),
-            rx.text("completed", size="2", color=rx.color("gray", 11)),
-            rx.heading(V["course_title"], size="5", as_="h3"),
             rx.grid(
                 _fact("Teacher", V["teacher_name"]),
                 _fact("Completed on", V["date_label"]),

@@ -12,6 +12,7 @@ from lms_app.core.permissions import LEARNER_AREA
 from lms_app.core.settings import get_settings
 from lms_app.core.users import User
 from lms_app.privacy.services import personal_data
+from lms_app.ui.links import anchor_button
 from lms_app.ui.layout import loading_block, page_heading, page_shell, profile_card
 
 DELETED_SCRIPT = (
@@ -77,7 +78,7 @@ class PrivacyState(rx.State):
 
 def _export_row(e) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(e["created"]),
+        rx.table.cell(e["created"], white_space="nowrap"),
         rx.table.cell(rx.match(e["status"],
                                ("ready", rx.badge("Ready", color_scheme="green")),
                                ("pending", rx.badge("Preparing…", color_scheme="amber")),
@@ -85,10 +86,8 @@ def _export_row(e) -> rx.Component:
                                rx.badge("Expired", color_scheme="gray"))),
         rx.table.cell(e["size"]),
         rx.table.cell(rx.cond(e["href"] != "",
-                              rx.link(rx.hstack(rx.icon("download", size=14), rx.text("Download"), spacing="1",
-                                                align="center"),
-                                      href=e["href"], is_external=False, id="download-export",
-                                      custom_attrs={"download": ""}),
+                              anchor_button(rx.icon("download", size=14), "Download", href=e["href"], download=True,
+                                            size="1", variant="soft"),
                               rx.text("until " + e["expires"], size="1", color_scheme="gray"))),
     )
 

@@ -14,7 +14,7 @@ def page() -> rx.Component:
         rx.callout("Your personal data has been erased. Orders stay in our accounts as the law requires, and "
                    "certificates you were issued still verify with the name they were issued with.",
                    icon="circle-check", color_scheme="green", width="100%"),
-        rx.link("Back to the catalogue", href="/"),
+        rx.link("Back to the catalogue", href="/", margin_top="1rem", display="inline-block"),
         width="720px",
     )
 
