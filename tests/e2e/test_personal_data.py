@@ -98,3 +98,31 @@ def test_export_my_data_then_delete_my_account(ui, page: Page, new_context, shor
     expect(visitor.get_by_role("heading", name=NAME)).to_be_visible()
     expect(visitor.get_by_text(re.compile("The holder has since closed their account"))).to_be_visible()
     visitor.screenshot(path=str(SHOTS / "verify-holder-closed-light-1280.png"), full_page=True)
+
+
+def test_admin_exports_and_deletes_a_users_account(ui, page: Page, new_context, unique_email, DEMO):
+    ui.register(page, "Otto Onboarded", unique_email, PW)
+    ui.path_is(page, "/dashboard")
+    admin = new_context().new_page()
+    ui.login(admin, *DEMO["admin"])
+    ui.goto(admin, "/admin/users")
+    admin.get_by_label("Search name or email").fill(unique_email)
+    admin.get_by_role("button", name="Search").click()
+    admin.get_by_role("button", name="Details of Otto Onboarded").click()
+    dialog = admin.get_by_role("dialog")
+    dialog.get_by_role("button", name="Export data").click()
+    expect(dialog.get_by_role("link", name="Download zip")).to_be_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    admin.screenshot(path=str(SHOTS / "admin-user-personal-data-light-1280.png"))
+    with admin.expect_download() as info:
+        dialog.get_by_role("link", name="Download zip").click()
+    zf = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))
+    assert json.loads(zf.read("profile.json"))["email"] == unique_email
+    dialog.get_by_role("button", name="Delete account").click()
+    confirm = admin.get_by_role("alertdialog")
+    expect(confirm.get_by_text(re.compile("Delete the account of Otto Onboarded"))).to_be_visible()
+    confirm.get_by_role("button", name="Confirm").click()
+    expect(admin.get_by_text("Account deleted: personal data erased, orders and certificates kept.")).to_be_visible()
+    # the person's open browser is signed out at the next page load
+    ui.goto(page, "/dashboard")
+    ui.path_is(page, "/login")
