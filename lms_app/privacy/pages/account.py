@@ -78,13 +78,14 @@ class PrivacyState(rx.State):
 
 def _export_row(e) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(e["created"], white_space="nowrap"),
+        rx.table.cell(rx.vstack(rx.text(e["created"], size="2"),
+                                rx.cond(e["size"] != "", rx.text(e["size"], size="1", color_scheme="gray")),
+                                spacing="0")),
         rx.table.cell(rx.match(e["status"],
                                ("ready", rx.badge("Ready", color_scheme="green")),
                                ("pending", rx.badge("Preparing…", color_scheme="amber")),
                                ("failed", rx.badge("Failed", color_scheme="red")),
                                rx.badge("Expired", color_scheme="gray"))),
-        rx.table.cell(e["size"]),
         rx.table.cell(rx.cond(e["href"] != "",
                               anchor_button(rx.icon("download", size=14), "Download", href=e["href"], download=True,
                                             size="1", variant="soft"),
@@ -103,7 +104,6 @@ def _export_section() -> rx.Component:
                 rx.box(rx.table.root(
                     rx.table.header(rx.table.row(rx.table.column_header_cell("Asked"),
                                                  rx.table.column_header_cell("Status"),
-                                                 rx.table.column_header_cell("Size"),
                                                  rx.table.column_header_cell(""))),
                     rx.table.body(rx.foreach(PrivacyState.exports, _export_row)),
                     size="1", width="100%"), overflow_x="auto", width="100%"),

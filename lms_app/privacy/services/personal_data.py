@@ -161,7 +161,7 @@ def _human(size: int) -> str:
 def _view(row: DataExport) -> dict:
     ready = row.status == "ready" and row.expires_at > utcnow()
     status = "expired" if row.status == "ready" and not ready else row.status
-    return {"id": str(row.id), "status": status, "created": row.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+    return {"id": str(row.id), "status": status, "created": row.created_at.strftime("%d %b %Y, %H:%M UTC"),
             "expires": row.expires_at.strftime("%Y-%m-%d %H:%M UTC"), "size": _human(row.size) if row.size else "",
             "href": download_href(row.id) if ready else ""}
 
