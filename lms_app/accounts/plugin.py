@@ -7,6 +7,7 @@ from lms_app.accounts import models  # noqa: F401  (registers account_tokens on 
 from lms_app.accounts.mfa import models as mfa_models  # noqa: F401  (two-factor sign-in tables)
 from lms_app.accounts.oidc import models as oidc_models  # noqa: F401  (identity-provider tables)
 from lms_app.core.plugin_api import NavItem, ProfileSection, ScheduledJob, hookimpl, pages_of
+from lms_app.core.plugin_api import PersonalData
 
 
 @hookimpl
@@ -86,3 +87,7 @@ def lms_config_problems(settings):
         return problems
     return problems + ["Admins without two-factor sign-in: " + ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
             + ". Set it up on /profile (or python -m lms_app.manage mfa-setup EMAIL), or remove the admin role."]
+@hookimpl
+def lms_personal_data():
+    return [PersonalData("account_tokens", ("user_id",), "delete", secret=("token_hash",),
+                         why="E-mail verification and reset links: useless once the account is gone.")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lms_app.admin import models  # noqa: F401  (registers its tables on SQLModel.metadata)
 from lms_app.core.plugin_api import NavItem, hookimpl, pages_of
+from lms_app.core.plugin_api import PersonalData
 from lms_app.core.permissions import ADMIN_AREA
 
 
@@ -23,3 +24,10 @@ def lms_nav_items():
             NavItem("admin", "Teacher applications", "/admin/applications", "user-check", order=30),
             NavItem("admin", "Categories", "/admin/categories", "folder-tree", order=40),
             NavItem("admin", "Audit log", "/admin/audit", "scroll-text", order=100)]
+
+
+@hookimpl
+def lms_personal_data():
+    return [PersonalData("teacher_applications", ("user_id",), "delete", why="The person's own application."),
+            PersonalData("teacher_applications", ("decided_by",), "keep", export=False,
+                         why="Which admin decided someone else's application: that person's record.")]

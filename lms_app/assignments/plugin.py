@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lms_app.assignments import models  # noqa: F401  (registers its tables on SQLModel.metadata)
 from lms_app.core.plugin_api import NavItem, ScheduledJob, hookimpl, pages_of
+from lms_app.core.plugin_api import PersonalData
 
 
 @hookimpl
@@ -50,3 +51,44 @@ def lms_demo_data(session, settings):
     from lms_app.assignments.services import demo
 
     return {"assignments": demo.ensure_demo_assignment(session)}
+
+
+def _submission_files(session, user_id):
+    from sqlmodel import select
+
+    from lms_app.assignments.models import Submission, SubmissionFile
+    from lms_app.assignments.services.submissions import files_dir
+    from lms_app.core.settings import get_settings
+
+    folder = files_dir(get_settings())
+    rows = session.exec(select(SubmissionFile).join(Submission, Submission.id == SubmissionFile.submission_id)
+                        .where(Submission.user_id == user_id)).all()
+    return [(f"submissions/{f.submission_id}/{f.id}-{f.file_name}", folder / f.file_key) for f in rows]
+
+
+def _erase_submissions(session, user_id):
+    """Delete the person's submissions, their stored files and the peer reviews they wrote or got."""
+    from sqlalchemy import delete, or_
+
+    from lms_app.assignments.models import PeerReview, Submission
+
+    paths = [path for _, path in _submission_files(session, user_id)]
+    session.exec(delete(PeerReview).where(or_(PeerReview.reviewer_id == user_id, PeerReview.author_id == user_id)))
+    session.exec(delete(Submission).where(Submission.user_id == user_id))
+    from lms_app.core.events import on_commit
+
+    def unlink():
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+    on_commit(session, unlink)
+
+
+@hookimpl
+def lms_personal_data():
+    return [PersonalData("submissions", ("user_id",), _erase_submissions, files=_submission_files,
+                         why="The person's work and its files (deleted from disk after the commit)."),
+            PersonalData("peer_reviews", ("reviewer_id", "author_id"), "delete",
+                         why="Reviews the person wrote, and reviews of their (deleted) work."),
+            PersonalData("submissions", ("grader_id",), "keep", export=False,
+                         why="Who graded someone else's work: that person's record.")]

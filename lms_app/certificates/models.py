@@ -82,3 +82,5 @@ class VerifyView(TypedDict):
     revoked_label: str
     credential_href: str
     linkedin_href: str
+    # The holder deleted their account (privacy feature): the certificate stands as issued.
+    holder_closed: bool

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lms_app.certificates import models  # noqa: F401  (registers its tables on SQLModel.metadata)
 from lms_app.core.plugin_api import NavItem, hookimpl, pages_of
+from lms_app.core.plugin_api import PersonalData
 
 
 @hookimpl
@@ -24,3 +25,12 @@ def lms_http_routes():
     from lms_app.certificates import api
 
     return api.ROUTES
+
+
+@hookimpl
+def lms_personal_data():
+    return [PersonalData("certificates", ("user_id",), "keep",
+                         why="An issued certificate is the issuer's statement to third parties: it keeps the "
+                             "name as issued and still verifies; the verify page says the holder closed the account."),
+            PersonalData("certificates", ("issued_by_id", "revoked_by_id"), "keep", export=False,
+                         why="Which admin issued or revoked someone else's certificate.")]

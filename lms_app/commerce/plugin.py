@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lms_app.commerce import models  # noqa: F401  (registers its tables on SQLModel.metadata)
 from lms_app.core.plugin_api import GatewaySpec, NavItem, Page, hookimpl, pages_of
+from lms_app.core.plugin_api import PersonalData
 from lms_app.core.auth_state import AuthState
 
 
@@ -60,3 +61,13 @@ def lms_demo_data(session, settings):
     from lms_app.commerce.services.demo import ensure_demo_coupons
 
     return {"coupons": ensure_demo_coupons(session)}
+
+
+@hookimpl
+def lms_personal_data():
+    keep = "Accounting records: kept for the statutory retention period (e.g. 10 years under HGB §257 / " \
+           "6 years in the UK), pointing at the anonymised account."
+    return [PersonalData("orders", ("user_id",), "keep", why=keep),
+            PersonalData("coupon_redemptions", ("user_id",), "keep", why=keep),
+            PersonalData("ledger_entries", ("teacher_id",), "keep", why=keep),
+            PersonalData("coupons", ("created_by",), "keep", why="Coupons the person created stay valid for buyers.")]

@@ -41,6 +41,8 @@ ACTION_LABELS = {
     "review.hide": "Hid review",
     "review.show": "Showed review",
     "user.mfa_reset": "Reset two-factor sign-in",
+    "user.export": "Exported personal data",
+    "user.erase": "Deleted account (personal data erased)",
 }
 
 

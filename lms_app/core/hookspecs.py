@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # only for the annotations; plugins import the classes from l
         ProfileSection,
         Page,
         MetricGauge,
+        PersonalData,
         PluginSetting,
         ScheduledJob,
     )
@@ -220,4 +221,17 @@ def lms_migrations() -> list[MigrationsSpec]:
     ``branch_labels = ("<branch>",)`` and ``depends_on`` a built-in revision it needs (for
     foreign keys); ``manage migrate`` upgrades every branch (``heads``). Built-in features share
     the app's one linear history and do not implement this hook.
+    """
+
+
+@hookspec
+def lms_personal_data() -> list[PersonalData]:
+    """Declare every table where your feature keeps data about a person, and its erasure rule.
+
+    Return ``PersonalData(table, user_columns, erase=..., why=...)`` objects, one per table (or
+    per group of columns with the same rule). "Download my data" exports the rows (and the
+    ``files``) of every declaration; "Delete my account" applies each ``erase`` rule ("delete",
+    "detach", "keep", or a function) and then anonymises the ``users`` row itself. A test fails
+    when a table has a column referencing ``users.id`` that no declaration names, so a new
+    table is not forgotten. See ``docs/privacy.md`` for the rules the built-in features chose.
     """

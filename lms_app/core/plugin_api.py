@@ -146,5 +146,33 @@ class NotificationKind:
     description: str = ""
 
 
-__all__ = ["GatewaySpec", "LessonType", "LessonWidget", "MetricGauge", "MigrationsSpec", "NavItem", "NavbarWidget", "NotificationKind", "Page",
-           "PluginSetting", "ProfileSection", "ROLES_ANY", "ScheduledJob", "UploadRule", "hookimpl", "pages_of", "route_policy"]
+@dataclass(frozen=True)
+class PersonalData:
+    """Where a feature keeps a person's data, and what happens to it (``lms_personal_data``).
+
+    ``table`` and ``user_columns`` name the rows about the user (``WHERE col = user_id`` for any
+    of the columns). ``erase`` is what deleting the account does to them:
+
+    - ``"delete"``: the rows are deleted;
+    - ``"detach"``: the columns are set to NULL (the rows stay, no longer about anyone);
+    - ``"keep"``: the rows stay as they are, pointing at the anonymised account (financial
+      records, issued certificates, other people's audit trail); say why in ``why``;
+    - a function ``erase(session, user_id)`` that does it itself (files on disk, dependent rows).
+
+    ``export=False`` leaves the rows out of the download (they are not the person's: e.g. who
+    graded someone else's work); ``secret`` columns are never exported (hashes, tokens);
+    ``files(session, user_id) -> [(name in zip, path)]`` adds stored files to the download.
+    """
+
+    table: str
+    user_columns: tuple[str, ...]
+    erase: Any = "delete"
+    why: str = ""
+    export: bool = True
+    secret: tuple[str, ...] = ()
+    files: Callable[[Any, int], list[tuple[str, Any]]] | None = None
+
+
+__all__ = ["GatewaySpec", "LessonType", "LessonWidget", "MetricGauge", "MigrationsSpec", "NavItem", "NavbarWidget",
+           "NotificationKind", "Page", "PersonalData", "PluginSetting", "ProfileSection", "ROLES_ANY", "ScheduledJob",
+           "UploadRule", "hookimpl", "pages_of", "route_policy"]

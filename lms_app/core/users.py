@@ -32,6 +32,9 @@ class User(SQLModel, table=True):
     # Set when the owner followed the link mailed to the address (accounts.services.tokens);
     # unverified accounts browse and learn free courses but cannot buy.
     email_verified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # Set when the account was deleted (privacy feature): the row stays, anonymised, so kept
+    # financial records and issued certificates still point at something.
+    erased_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class UserSession(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lms_app.learning import models  # noqa: F401  (registers its tables on SQLModel.metadata)
 from lms_app.core.plugin_api import NavItem, hookimpl, pages_of
+from lms_app.core.plugin_api import PersonalData
 
 
 @hookimpl
@@ -32,3 +33,9 @@ def lms_http_routes():
     from lms_app.learning import api
 
     return api.ROUTES
+
+
+@hookimpl
+def lms_personal_data():
+    return [PersonalData("lesson_progress", ("user_id",), "delete", why="The person's progress."),
+            PersonalData("reviews", ("user_id",), "delete", why="Course reviews the person wrote.")]

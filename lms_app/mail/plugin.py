@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from lms_app.core.plugin_api import NavItem, Page, PluginSetting, ScheduledJob, hookimpl
+from lms_app.core.plugin_api import PersonalData
 from lms_app.mail import models  # noqa: F401  (registers mail_messages on SQLModel.metadata)
 
 log = logging.getLogger(__name__)
@@ -52,3 +53,9 @@ def lms_scheduled_jobs():
 
     return [ScheduledJob("requeue-stuck-mail", 10, lambda session, settings: services.requeue_stuck(session),
                          help="Queue again mail still waiting 10 minutes after it was written.")]
+
+
+@hookimpl
+def lms_personal_data():
+    return [PersonalData("mail_messages", ("user_id",), "delete",
+                         why="Copies of mail sent to the person (they hold the address and links).")]

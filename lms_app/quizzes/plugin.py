@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lms_app.quizzes import models  # noqa: F401  (registers its tables on SQLModel.metadata)
 from lms_app.core.plugin_api import hookimpl, pages_of
+from lms_app.core.plugin_api import PersonalData
 
 
 @hookimpl
@@ -25,3 +26,8 @@ def lms_demo_data(session, settings):
     from lms_app.quizzes.services import demo
 
     return {"quizzes": demo.ensure_demo_quiz(session)}
+
+
+@hookimpl
+def lms_personal_data():
+    return [PersonalData("quiz_attempts", ("user_id",), "delete", why="The person's answers and scores.")]

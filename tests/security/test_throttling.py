@@ -152,3 +152,37 @@ def test_progressive_delay_and_refusals_do_not_extend_the_lock(db, settings):
     db.commit()
     assert db.exec(select(ThrottleCounter.count).where(ThrottleCounter.key == "test:key")).one() == count
     assert throttle.reserve(db, rules, 15, now=refusal.until + timedelta(seconds=1)) is None  # a new window
+
+
+def test_strangers_on_many_addresses_lock_the_account_but_the_reset_link_lets_the_owner_in(make_user, use_env):
+    """The gap left by the counters alone: a botnet can fill the all-addresses counter window after
+    window. The owner's way in is the reset link: it signs in at once and clears the lock."""
+    from lms_app.accounts.services import recovery, tokens
+
+    settings = use_env(LMS_LOGIN_ACCOUNT_MAX_FAILURES="15")
+    owner = make_user(email="besieged@example.com", password=PW)
+    for n in range(settings.login_account_max_failures + 3):
+        _wait_out_cool_downs()
+        _sign_in("besieged@example.com", "guess", f"10.1.{n // 200}.{n % 200}")
+    _wait_out_cool_downs()
+    error = _sign_in("besieged@example.com", PW, "192.0.2.44")[2]
+    assert error.startswith("Too many") and "Forgot password" in error, "the refusal tells the owner the way in"
+    with lms_app.core.db.session_scope() as s:
+        raw = tokens.issue(s, owner.id, "reset_password")
+    with lms_app.core.db.session_scope() as s:
+        assert recovery.reset_and_sign_in(s, settings, raw, "a brand new passphrase")  # signed in at once
+    ticket, _, error = _sign_in("besieged@example.com", "a brand new passphrase", "192.0.2.44")
+    assert ticket and not error, "the lock is gone: an ordinary sign-in works again"
+
+
+def test_clearing_one_account_leaves_other_accounts_counters(make_user, settings):
+    from lms_app.core.users import ThrottleCounter
+
+    for email in ("a_b@example.com", "axb@example.com"):
+        _sign_in(email, "guess", "198.51.100.5")
+    with lms_app.core.db.session_scope() as s:
+        throttle.clear_account(s, "a_b@example.com")
+    with lms_app.core.db.session_scope() as s:
+        keys = sorted(c.key for c in s.exec(select(ThrottleCounter)))
+    assert not any(k.endswith("a_b@example.com") for k in keys)
+    assert "login-acct:axb@example.com" in keys and "login-ip-acct:198.51.100.5|axb@example.com" in keys

@@ -84,7 +84,8 @@ def register(session: Session, settings: Settings, name: object, email: object, 
 
 def _too_many(refusal: throttle.Refusal) -> ServiceError:
     minutes = refusal.minutes()
-    return ServiceError(f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
+    return ServiceError(f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}, "
+                        "or use \"Forgot password?\": the e-mailed link signs you in at once.")
 
 
 def authenticate(session: Session, settings: Settings, email: object, password: object, ip: str = "") -> User:

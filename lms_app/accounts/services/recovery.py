@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from lms_app.accounts.services import passwords, tokens
+from lms_app.accounts.services import passwords, throttle, tokens
 from lms_app.accounts.services.accounts import normalize_email
 from lms_app.core import sessions
 from lms_app.core.errors import ServiceError
@@ -95,6 +95,7 @@ def reset_password(session: Session, settings: Settings, raw_token: object, new_
     session.add(user)
     tokens.spend_all(session, user.id, "reset_password")
     sessions.revoke_user_sessions(session, user.id)
+    throttle.clear_account(session, user.email)  # the owner is back: a stranger's lockout ends here
     return user.id
 
 

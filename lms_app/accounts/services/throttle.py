@@ -19,6 +19,11 @@ stranger lock anyone out; nothing limited one address spraying a password over m
 - **Progressive delay.** From half the limit on, each failure blocks the key for 2, 4, 8 ...
   seconds (at most the window). Attempts refused while blocked or over the limit are not
   counted, so hammering a locked key cannot extend the lock for ever.
+- **The owner always has a way in.** Strangers spread over many addresses can still fill the
+  all-addresses counter window after window; the password-reset link then lets the owner in
+  (it signs the browser in without a password check) and clears every counter naming the
+  account (``clear_account``), so the owner's next ordinary sign-in works too. The refusal
+  message points to it.
 """
 
 from __future__ import annotations
@@ -146,4 +151,14 @@ def purge(session: Session, window_minutes: int, now: datetime | None = None) ->
     cutoff = now - timedelta(minutes=window_minutes)
     result = session.execute(delete(table).where(table.c.window_started_at <= cutoff,
                                                  (table.c.blocked_until.is_(None)) | (table.c.blocked_until <= now)))
+    return result.rowcount or 0
+
+
+def clear_account(session: Session, email: str) -> int:
+    """Drop the counters naming this account (all-addresses and each address-and-account one):
+    the owner proved control of the mailbox (reset link) or the account is gone."""
+    table = ThrottleCounter.__table__
+    result = session.execute(delete(table).where((table.c.key == f"login-acct:{email}"[:KEY_MAX])
+                                                 | (table.c.key.startswith("login-ip-acct:", autoescape=True)
+                                                    & table.c.key.endswith(f"|{email}", autoescape=True))))
     return result.rowcount or 0

@@ -7,6 +7,7 @@ import reflex as rx
 
 from lms_app.ui.admin_nav import admin_shell, pager
 from lms_app.ui.layout import empty_state, loading_block
+from lms_app.ui.links import anchor_button
 from lms_app.core.db import run_db
 from lms_app.admin.services import users as admin_users
 from lms_app.admin.services.users import UserEnrollmentView, UserOrderView, UserRowView
@@ -16,6 +17,8 @@ from lms_app.ui.paging import AdminPageNumbers
 from lms_app.core.auth_state import AuthState
 from lms_app.core.guard import current_actor, guarded
 from lms_app.accounts.mfa.pages import admin_reset_button
+from lms_app.core.settings import get_settings
+from lms_app.privacy.services import personal_data
 
 ROUTE = "/admin/users"
 TITLE = "Users"
@@ -40,6 +43,9 @@ class AdminUsersState(AdminPageNumbers, rx.State):
     detail_user: UserRowView = UserRowView(id=0, name="", email="", role="", active=True, joined="")
     detail_enrollments: list[UserEnrollmentView] = []
     detail_orders: list[UserOrderView] = []
+    # Personal data (privacy feature): the export just made for the open user, if any.
+    detail_export_href: str = ""
+    exporting: bool = False
 
     async def _fetch(self):
         found = await run_db(admin_users.search, current_actor(), self.q, self.role, self.status, self.page)
@@ -102,6 +108,9 @@ class AdminUsersState(AdminPageNumbers, rx.State):
             if self.confirm_kind == "active":
                 await run_db(admin_users.set_active, current_actor(), self.confirm_id, self.confirm_value == "1")
                 message = "Account reactivated." if self.confirm_value == "1" else "Account deactivated; sessions ended."
+            elif self.confirm_kind == "erase":
+                await run_db(personal_data.erase_account, get_settings(), current_actor(), "", self.confirm_id)
+                message, self.detail_open = "Account deleted: personal data erased, orders and certificates kept.", False
             else:
                 await run_db(admin_users.set_role, current_actor(), self.confirm_id, self.confirm_value)
                 message = f"Role changed to {self.confirm_value}."
@@ -128,6 +137,33 @@ class AdminUsersState(AdminPageNumbers, rx.State):
     @guarded(ADMIN_AREA)
     async def close_detail(self):
         self.detail_open, self.detail_enrollments, self.detail_orders = False, [], []
+        self.detail_export_href = ""
+
+    @rx.event
+    @guarded(ADMIN_AREA)
+    async def export_data(self):
+        """Prepare the open user's personal-data zip (audited); small ones are ready at once."""
+        if not self.detail_open or not self.detail_user["id"]:
+            return
+        self.exporting = True
+        yield
+        try:
+            view = await run_db(personal_data.request_export, get_settings(), current_actor(), self.detail_user["id"])
+        except ServiceError as exc:
+            self.exporting = False
+            yield rx.toast.error(exc.message)
+            return
+        self.exporting, self.detail_export_href = False, view["href"]
+        yield rx.toast.success("Export ready." if view["href"] else "Export queued: it will be ready in a few minutes.")
+
+    @rx.event
+    @guarded(ADMIN_AREA)
+    async def ask_erase(self):
+        if not self.detail_open or not self.detail_user["id"]:
+            return
+        self.confirm_id, self.confirm_kind, self.confirm_value = self.detail_user["id"], "erase", ""
+        self.confirm_text = (f"Delete the account of {self.detail_user['name']}? Their personal data is erased for "
+                             "good; orders and issued certificates are kept (see docs/privacy.md). This cannot be undone.")
 
 
 S = AdminUsersState
@@ -189,7 +225,8 @@ def confirm_dialog() -> rx.Component:
             rx.alert_dialog.title("Please confirm"),
             rx.alert_dialog.description(S.confirm_text),
             rx.hstack(rx.button("Cancel", variant="soft", color_scheme="gray", on_click=S.cancel),
-                      rx.button("Confirm", color_scheme=rx.cond(S.confirm_kind == "active", "red", "blue"),
+                      rx.button("Confirm", color_scheme=rx.cond((S.confirm_kind == "active") | (S.confirm_kind == "erase"),
+                                                                "red", "blue"),
                                 loading=S.busy, on_click=S.confirm),
                       spacing="3", justify="end", margin_top="1rem"),
         ),
@@ -220,6 +257,17 @@ def detail_dialog() -> rx.Component:
                         _mini_table(["Course", "Amount", "Status", "Date"], S.detail_orders,
                                     lambda r: [r["course"], r["amount"], r["status"], r["when"]]),
                         rx.text("No orders.", size="2", color=rx.color("gray", 11))),
+                rx.heading("Personal data", size="3", as_="h3"),
+                rx.hstack(
+                    rx.button(rx.icon("archive", size=14), "Export data", size="1", variant="soft",
+                              loading=S.exporting, on_click=S.export_data),
+                    rx.cond(S.detail_export_href != "",
+                            anchor_button(rx.icon("download", size=14), "Download zip", href=S.detail_export_href,
+                                          download=True, size="1", variant="soft")),
+                    rx.button(rx.icon("trash-2", size=14), "Delete account", size="1", variant="soft",
+                              color_scheme="red", on_click=S.ask_erase),
+                    spacing="3", align="center", wrap="wrap",
+                ),
                 rx.hstack(admin_reset_button(S.detail_user["id"]),  # accounts.mfa: audited reset
                           rx.button("Close", variant="soft", on_click=S.close_detail), justify="between", width="100%"),
                 spacing="3", margin_top="1rem", width="100%", align="start",

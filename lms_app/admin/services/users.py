@@ -109,6 +109,8 @@ def set_active(session: Session, actor: Actor, user_id: object, active: object) 
         raise ServiceError("Choose whether the account is active.")
     if user.id == actor.user_id and not active:
         raise ServiceError("You cannot deactivate your own account.")
+    if user.erased_at is not None:
+        raise ServiceError("This account was deleted: it cannot be reactivated.")
     if user.is_active == active:
         return user
     user.is_active = active

@@ -20,7 +20,8 @@ from lms_app.core.guard import public
 
 ROUTE_PREFIX = "/verify/"
 EMPTY = VerifyView(status="", number="", learner_name="", course_title="", teacher_name="", date_label="",
-                   issuer="", revoked_label="", credential_href="", linkedin_href="")
+                   issuer="", revoked_label="", credential_href="", linkedin_href="",
+                   holder_closed=False)
 
 
 def number_from_path(path: object) -> str:
@@ -71,6 +72,9 @@ def _details() -> rx.Component:
             rx.heading(V["learner_name"], size="7", as_="h2"),
             rx.text("completed", size="2", color=rx.color("gray", 11)),
             rx.heading(V["course_title"], size="5", as_="h3"),
+            rx.cond(V["holder_closed"],
+                    rx.text("The holder has since closed their account. The certificate stands as issued, under the "
+                            "name it was issued to.", size="2", color=rx.color("gray", 11), id="holder-closed")),
             rx.grid(
                 _fact("Teacher", V["teacher_name"]),
                 _fact("Completed on", V["date_label"]),

@@ -251,13 +251,15 @@ def public_view(session: Session, raw_number: object, base_url: str, site_name: 
     if cert is None:
         return VerifyView(status="unknown", number=(raw_number if isinstance(raw_number, str) else "")[:40],
                           learner_name="", course_title="", teacher_name="", date_label="", issuer=site_name,
-                          revoked_label="", credential_href="", linkedin_href="")
+                          revoked_label="", credential_href="", linkedin_href="", holder_closed=False)
+    erased_at = session.exec(select(User.erased_at).where(User.id == cert.user_id)).first()
     return VerifyView(status="revoked" if cert.revoked_at else "valid", number=cert.number,
                       learner_name=cert.learner_name, course_title=cert.course_title,
                       teacher_name=cert.teacher_name, date_label=date_label(cert.completed_at), issuer=site_name,
                       revoked_label=date_label(cert.revoked_at) if cert.revoked_at else "",
                       credential_href=f"/api/credentials/{cert.number}.json",
-                      linkedin_href="" if cert.revoked_at else linkedin_url(base_url, site_name, cert))
+                      linkedin_href="" if cert.revoked_at else linkedin_url(base_url, site_name, cert),
+                      holder_closed=erased_at is not None)
 
 
 # --- files and credentials -----------------------------------------------------------------

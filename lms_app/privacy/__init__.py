@@ -1,0 +1,1 @@
+"""Personal data: "download my data" (a zip of JSON + files) and "delete my account"."""
