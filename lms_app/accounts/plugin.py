@@ -90,4 +90,17 @@ def lms_config_problems(settings):
 @hookimpl
 def lms_personal_data():
     return [PersonalData("account_tokens", ("user_id",), "delete", secret=("token_hash",),
-                         why="E-mail verification and reset links: useless once the account is gone.")]
+                         why="E-mail verification and reset links: useless once the account is gone."),
+            PersonalData("mfa_totp", ("user_id",), "delete", secret=("secret_enc",),
+                         why="The two-factor key (exported as the fact that two-factor was on, never the key)."),
+            PersonalData("mfa_recovery_codes", ("user_id",), "delete", secret=("code_hash",),
+                         why="Two-factor recovery codes (hashes only; never exported)."),
+            PersonalData("mfa_challenges", ("user_id",), "delete", export=False, secret=("token_hash",),
+                         why="Five-minute sign-in challenges: bookkeeping, not the person's data."),
+            PersonalData("mfa_devices", ("user_id",), "delete", secret=("claim_hash", "token_hash"),
+                         why="Devices remembered for two-factor sign-in."),
+            PersonalData("oidc_identities", ("user_id",), "delete",
+                         why="Identity-provider accounts linked for sign-in (provider, subject, e-mail)."),
+            PersonalData("oidc_flows", ("link_user_id",), "delete", export=False,
+                         secret=("state_hash", "ticket_hash", "browser_hash", "nonce", "code_verifier"),
+                         why="Ten-minute sign-in flows in progress: bookkeeping, not the person's data.")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from lms_app.core.plugin_api import NavbarWidget, NavItem, Page, ProfileSection, ScheduledJob, hookimpl
+from lms_app.core.plugin_api import NavbarWidget, NavItem, Page, PersonalData, ProfileSection, ScheduledJob, hookimpl
 from lms_app.notifications import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 log = logging.getLogger(__name__)
@@ -108,3 +108,12 @@ def lms_http_routes():
     from lms_app.notifications import api
 
     return api.ROUTES
+
+
+@hookimpl
+def lms_personal_data():
+    return [PersonalData("notifications", ("user_id",), "delete", why="The person's in-app notifications."),
+            PersonalData("notification_preferences", ("user_id",), "delete",
+                         why="Which notifications the person wants, by channel."),
+            PersonalData("reminders_sent", ("user_id",), "delete",
+                         why="Which reminders were sent to the person (so none is sent twice).")]
