@@ -23,3 +23,10 @@ def lms_nav_items():
             NavItem("admin", "Teacher applications", "/admin/applications", "user-check", order=30),
             NavItem("admin", "Categories", "/admin/categories", "folder-tree", order=40),
             NavItem("admin", "Audit log", "/admin/audit", "scroll-text", order=100)]
+
+
+@hookimpl
+def lms_api_routers():
+    from lms_app.admin import rest
+
+    return [rest.router]

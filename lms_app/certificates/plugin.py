@@ -24,3 +24,10 @@ def lms_http_routes():
     from lms_app.certificates import api
 
     return api.ROUTES
+
+
+@hookimpl
+def lms_api_routers():
+    from lms_app.certificates import rest
+
+    return [rest.router]

@@ -59,6 +59,11 @@ class RoutePolicy:
     server_to_server: bool = False
     content_types: tuple[str, ...] = ("application/json",)
     needs_session: bool = False
+    # Authenticated by ``Authorization: Bearer`` only, never by a cookie (the REST API): the
+    # browser-origin check is skipped, because a cross-site page cannot attach that header
+    # without a CORS preflight that is never granted to it, and a request without the header
+    # carries no ambient credential to abuse. The JSON content type is still required.
+    bearer_auth: bool = False
 
 
 DEFAULT_POLICY = RoutePolicy()
@@ -160,7 +165,8 @@ class RequestGuard:
         for route in self.routes:
             match, _ = route.matches(scope)
             if match != Match.NONE:
-                return getattr(getattr(route, "endpoint", None), "lms_route_policy", DEFAULT_POLICY)
+                own = getattr(route, "lms_route_policy", None)  # a Mount (the API) carries its own
+                return own or getattr(getattr(route, "endpoint", None), "lms_route_policy", DEFAULT_POLICY)
         return DEFAULT_POLICY
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -192,7 +198,7 @@ class RequestGuard:
             if int(declared) > policy.max_body:
                 return 413, f"The request is larger than {policy.max_body // KB} KB."
         if method in STATE_CHANGING and not policy.server_to_server:
-            if not browser_origin_ok(self.settings(), scope):
+            if not policy.bearer_auth and not browser_origin_ok(self.settings(), scope):
                 return 403, "Cross-site request refused."
             if method in WITH_BODY and _media_type(scope) not in policy.content_types:
                 return 415, f"Send {policy.content_types[0]}."

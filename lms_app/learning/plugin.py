@@ -32,3 +32,10 @@ def lms_http_routes():
     from lms_app.learning import api
 
     return api.ROUTES
+
+
+@hookimpl
+def lms_api_routers():
+    from lms_app.learning import rest
+
+    return [rest.router]
