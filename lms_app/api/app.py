@@ -32,6 +32,14 @@ def build_app() -> FastAPI:
                   openapi_url="/openapi.json", docs_url="/docs", redoc_url=None,
                   dependencies=[Depends(ip_limit)])
     errors.install(app)
+
+    @app.middleware("http")
+    async def no_store(request, call_next):
+        # Tokens and private data must not be cached by browsers or proxies.
+        response = await call_next(request)
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
     app.include_router(auth.router)
     for router in plugins.collected("lms_api_routers"):
         app.include_router(router)

@@ -200,7 +200,9 @@ class RequestGuard:
         if method in STATE_CHANGING and not policy.server_to_server:
             if not policy.bearer_auth and not browser_origin_ok(self.settings(), scope):
                 return 403, "Cross-site request refused."
-            if method in WITH_BODY and _media_type(scope) not in policy.content_types:
+            empty = declared == "0" or (not declared and not _header(scope, b"transfer-encoding"))
+            if method in WITH_BODY and _media_type(scope) not in policy.content_types \
+                    and not (policy.bearer_auth and empty):  # an API action without a body
                 return 415, f"Send {policy.content_types[0]}."
         if policy.needs_session and not await _has_session(_cookie(scope, SESSION_COOKIE)):
             if not _dev_cross_port(self.settings(), scope):
