@@ -30,7 +30,9 @@ def build_app() -> FastAPI:
 
     app = FastAPI(title="Lumen Learning API", version=VERSION, description=DESCRIPTION,
                   openapi_url="/openapi.json", docs_url="/docs", redoc_url=None,
-                  dependencies=[Depends(ip_limit)])
+                  dependencies=[Depends(ip_limit)],
+                  # Every request may meet the guard (size, content type) and the rate limits.
+                  responses=errors.responses(404, 413, 415, 429))
     errors.install(app)
 
     @app.middleware("http")

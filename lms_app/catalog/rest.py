@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 
 from lms_app.api.deps import optional_principal
@@ -25,6 +25,7 @@ from lms_app.core.views import CourseCardView
 
 router = APIRouter(tags=["catalog"])
 API_PATH = "/api/v1/courses"
+SLUG = r"^[A-Za-z0-9][A-Za-z0-9-]{0,119}$"
 
 
 class CoursePage(BaseModel):
@@ -80,7 +81,8 @@ async def list_courses(
 
 @router.get("/courses/{slug}", response_model=CourseDetail, responses=responses(401, 404, 429),
             summary="A course's page: details, curriculum, and what this caller can do")
-async def course_detail(slug: str, principal: Principal | None = Depends(optional_principal)) -> CourseDetail:
+async def course_detail(slug: str = Path(max_length=120, pattern=SLUG),
+                        principal: Principal | None = Depends(optional_principal)) -> CourseDetail:
     found = await run_db(page_service.course_page, slug, principal.actor if principal else None)
     if found is None:
         raise not_found("That course")

@@ -29,5 +29,5 @@ async def my_certificates(request: Request, principal: Principal = Depends(requi
 
 @router.get("/certificates/{number}", response_model=model_of(VerifyView), responses=responses(429),
             summary="Verify a certificate number (public: valid, revoked or unknown)")
-async def verify(request: Request, number: str = Path(max_length=60)):
+async def verify(request: Request, number: str = Path(max_length=60, pattern=r"^[A-Za-z0-9-]{1,60}$")):
     return await run_db(issuing.public_view, number, _base(request), get_settings().site_name)

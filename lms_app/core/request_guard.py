@@ -140,7 +140,10 @@ async def _has_session(token: str | None) -> bool:
 
 
 async def _respond(send: Send, status: int, error: str) -> None:
-    body = json.dumps({"error": error}).encode()
+    # The API's error shape (lms_app/api/errors.py): a message, a machine-readable code, a field.
+    code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 413: "too_large",
+            415: "unsupported_media_type"}.get(status, "error")
+    body = json.dumps({"error": error, "code": code, "field": None}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                             (b"cache-control", b"no-store"), (b"connection", b"close")]})

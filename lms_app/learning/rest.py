@@ -16,6 +16,7 @@ from lms_app.learning.services.dashboards import LearningView
 
 router = APIRouter(tags=["learning"])
 ID = Path(ge=1, le=2_147_483_647)
+SLUG = r"^[A-Za-z0-9][A-Za-z0-9-]{0,119}$"
 
 
 class MyLearning(BaseModel):
@@ -46,7 +47,7 @@ async def my_enrollments(principal: Principal = Depends(require("read"))) -> MyL
 
 @router.post("/courses/{slug}/enroll", response_model=Enrolled, responses=responses(401, 403, 422, 429),
              summary="Enrol in a free course (idempotent)")
-async def enroll(slug: str = Path(max_length=120), principal: Principal = Depends(require("learn"))) -> Enrolled:
+async def enroll(slug: str = Path(max_length=120, pattern=SLUG), principal: Principal = Depends(require("learn"))) -> Enrolled:
     course = await run_db(enrollment.enroll_free, principal.actor, slug)
     return Enrolled(course_id=course.id, slug=course.slug)
 
