@@ -133,3 +133,21 @@ def test_authorization_matrix(world):
                     failures.append(f"{method} {path} as {caller} shows {leaked}")
     ratelimit.reset()
     assert not failures, "\n".join(failures)
+
+
+def test_api_ignores_cookies_so_cross_site_requests_borrow_nothing(make_user, make_course, sign_in):
+    """The API skips the browser-origin check (bearer_auth): it must then never authenticate by
+    the session cookie. A cross-site request that carries a live session cookie is anonymous."""
+    from lms_app.core.sessions import SESSION_COOKIE
+
+    learner = make_user()
+    course = make_course()
+    cookie, _ = sign_in(learner)
+    ratelimit.reset()
+    with TestClient(guard(build_api()), base_url="http://testserver", cookies={SESSION_COOKIE: cookie}) as client:
+        evil = {"Origin": "https://evil.example", "Content-Type": "application/json"}
+        assert client.post(f"/api/v1/courses/{course.slug}/enroll", headers=evil, content=b"{}").status_code == 401
+        assert client.get("/api/v1/me", headers=evil).status_code == 401
+        # a cross-site HTML form cannot send JSON: still refused before the API sees it
+        form = {"Origin": "https://evil.example", "Content-Type": "application/x-www-form-urlencoded"}
+        assert client.post("/api/v1/auth/token", headers=form, content=b"email=a&password=b").status_code == 415
