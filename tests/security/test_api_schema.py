@@ -5,6 +5,9 @@ that violates the documented schema. A fixed, small budget keeps it under two mi
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 import requests
 from hypothesis import HealthCheck, Phase, given, settings
@@ -16,6 +19,8 @@ from lms_app.api.services import tokens
 from lms_app.core.db import session_scope
 from lms_app.core.settings import get_settings
 from lms_app.core.users import User
+from tests.conftest import DEFAULT_PASSWORD
+from tests.log_secrets import secrets_in
 from tests.security import live
 from tests.unit.learning.learning_support import add_lessons
 
@@ -24,11 +29,15 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(_schema):
     srv = live.start({"LMS_API_RATE_IP": "100000/minute", "LMS_API_RATE_TOKEN": "100000/minute",
                       "LMS_API_RATE_AUTH": "100000/minute"})
     yield srv
     live.stop(srv)
+    log = srv.log()
+    srv.log_path.unlink(missing_ok=True)
+    assert not secrets_in(log), f"secrets in the live server's log: {secrets_in(log)}"
+    assert "Traceback" not in log, "a traceback in the live server's log:\n" + log[-3000:]
 
 
 def test_schemathesis_finds_no_server_error_or_schema_violation(server, make_user, make_course, enroll):
@@ -58,3 +67,15 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(server, make_use
             except Exception as exc:  # collect every operation's failure, then report them all
                 failures.append(f"{who} {operation.method.upper()} {operation.path}: {str(exc)[:600]}")
     assert not failures, "\n\n".join(failures)
+
+
+def test_example_client_runs_against_the_live_server(server, make_user, make_course):
+    """``examples/api_client.py`` as a user runs it: a subprocess against the live backend."""
+    learner = make_user()
+    course = make_course(title="Free API course")
+    add_lessons(course, ("text", "text"))
+    result = subprocess.run([sys.executable, str(live.ROOT / "examples" / "api_client.py"), server.origin,
+                             learner.email, DEFAULT_PASSWORD], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"enrolled in {course.slug}" in result.stdout
+    assert "100%" in result.stdout and "1 certificate(s)" in result.stdout
