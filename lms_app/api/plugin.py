@@ -27,3 +27,11 @@ def lms_settings():
                           f"API rate limit per {what}, like '{value}'")
             for (kind, value), what in zip(DEFAULTS.items(), ("client address", "token",
                                                               "address for sign-in and refresh"))]
+
+
+@hookimpl
+def lms_profile_sections():
+    from lms_app.api import pages
+    from lms_app.core.plugin_api import ProfileSection
+
+    return [ProfileSection("api-tokens", pages.section, order=300)]

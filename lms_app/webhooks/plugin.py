@@ -15,3 +15,19 @@ def lms_event(event):
         return
     with session_scope() as session:
         services.fan_out(session, event.name, dict(event.data))
+
+
+@hookimpl
+def lms_pages():
+    from lms_app.core.plugin_api import Page
+    from lms_app.webhooks import pages
+
+    return [Page(pages.ROUTE, pages.page, pages.TITLE, pages.ON_LOAD)]
+
+
+@hookimpl
+def lms_nav_items():
+    from lms_app.core.permissions import TEACHER_AREA
+    from lms_app.core.plugin_api import NavItem
+
+    return [NavItem("teacher", "Webhooks", "/teach/webhooks", "webhook", order=90, roles=TEACHER_AREA)]
