@@ -180,7 +180,8 @@ def _form() -> rx.Component:
         rx.text("Events", size="2", weight="medium"),
         rx.flex(rx.foreach(S.events, lambda e: rx.el.label(
             rx.checkbox(name="event_" + e), rx.text(e, size="2"),
-            style={"display": "flex", "gap": "6px", "alignItems": "center"})), gap="3", wrap="wrap"),
+            style={"display": "flex", "gap": "6px", "alignItems": "center"})), wrap="wrap",
+            style={"columnGap": "20px", "rowGap": "8px"}),
         rx.cond(S.error != "", rx.text(S.error, size="2", color=rx.color("red", 11), role="alert")),
         rx.button(rx.cond(S.busy, rx.spinner(size="1"), rx.icon("plus", size=16)), "Add webhook", type="submit",
                   disabled=S.busy),
