@@ -128,7 +128,9 @@ def main() -> None:
         s.add(learner)
     seed(100, 1)
     with session_scope() as s:
-        course = s.query(Course).filter(Course.slug == "course-1").one()
+        from sqlmodel import select
+
+        course = s.exec(select(Course).where(Course.slug == "course-1")).one()
         module = Module(course_id=course.id, title="M", position=0)
         s.add(module)
         s.flush()
