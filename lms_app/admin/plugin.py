@@ -31,3 +31,10 @@ def lms_personal_data():
     return [PersonalData("teacher_applications", ("user_id",), "delete", why="The person's own application."),
             PersonalData("teacher_applications", ("decided_by",), "keep", export=False,
                          why="Which admin decided someone else's application: that person's record.")]
+
+
+@hookimpl
+def lms_api_routers():
+    from lms_app.admin import rest
+
+    return [rest.router]

@@ -25,3 +25,10 @@ def lms_http_routes():
     from lms_app.catalog import api
 
     return api.ROUTES
+
+
+@hookimpl
+def lms_api_routers():
+    from lms_app.catalog import rest
+
+    return [rest.router]

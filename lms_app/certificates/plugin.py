@@ -34,3 +34,10 @@ def lms_personal_data():
                              "name as issued and still verifies; the verify page says the holder closed the account."),
             PersonalData("certificates", ("issued_by_id", "revoked_by_id"), "keep", export=False,
                          why="Which admin issued or revoked someone else's certificate.")]
+
+
+@hookimpl
+def lms_api_routers():
+    from lms_app.certificates import rest
+
+    return [rest.router]

@@ -20,3 +20,7 @@ class PermissionDenied(ServiceError):
 
     def __init__(self, message: str = "You do not have permission to do that."):
         super().__init__(message)
+
+
+class Throttled(ServiceError):
+    """Refused because of too many recent attempts (sign-in throttling); the API answers 429."""

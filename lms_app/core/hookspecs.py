@@ -235,3 +235,18 @@ def lms_personal_data() -> list[PersonalData]:
     when a table has a column referencing ``users.id`` that no declaration names, so a new
     table is not forgotten. See ``docs/privacy.md`` for the rules the built-in features chose.
     """
+
+
+@hookspec
+def lms_api_routers() -> list[Any]:
+    """Add REST endpoints under ``/api/v1``: FastAPI ``APIRouter`` objects (paths relative to
+    ``/api/v1``, e.g. ``/courses``), included in plugin order into the one OpenAPI document.
+
+    Authenticate with ``Depends(lms_app.api.deps.require("read"|"learn"|"teach"|"admin"))``,
+    which gives a ``Principal`` whose ``.actor`` the services check exactly as the pages' do:
+    call the same service functions (``lms_app.core.db.run_db``), never re-implement a rule.
+    Response models are the pages' TypedDict DTOs or Pydantic models (no SQLModel row); errors
+    are raised as ``ServiceError``/``PermissionDenied`` or ``lms_app.api.errors.ApiError`` and
+    answered in one shape (``{"error", "code", "field"}``); declare them with
+    ``lms_app.api.errors.responses(401, 403, ...)``. The request guard (body limits, JSON only)
+    and the rate limits run in front of every endpoint."""

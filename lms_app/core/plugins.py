@@ -27,7 +27,7 @@ ENTRY_POINT_GROUP = "lms.plugins"
 # The built-in features, in the order their contributions appear (menus sort by their own order).
 BUILTIN = ("ui", "accounts", "catalog", "authoring", "learning", "quizzes", "assignments", "certificates",
            "commerce", "admin", "analytics", "jobs", "mail", "backups", "operations",
-           "notifications", "privacy")
+           "notifications", "privacy", "api", "webhooks")
 
 
 def disabled_plugins() -> tuple[str, ...]:

@@ -59,6 +59,11 @@ class RoutePolicy:
     server_to_server: bool = False
     content_types: tuple[str, ...] = ("application/json",)
     needs_session: bool = False
+    # Authenticated by ``Authorization: Bearer`` only, never by a cookie (the REST API): the
+    # browser-origin check is skipped, because a cross-site page cannot attach that header
+    # without a CORS preflight that is never granted to it, and a request without the header
+    # carries no ambient credential to abuse. The JSON content type is still required.
+    bearer_auth: bool = False
 
 
 DEFAULT_POLICY = RoutePolicy()
@@ -135,7 +140,10 @@ async def _has_session(token: str | None) -> bool:
 
 
 async def _respond(send: Send, status: int, error: str) -> None:
-    body = json.dumps({"error": error}).encode()
+    # The API's error shape (lms_app/api/errors.py): a message, a machine-readable code, a field.
+    code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 413: "too_large",
+            415: "unsupported_media_type"}.get(status, "error")
+    body = json.dumps({"error": error, "code": code, "field": None}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                             (b"cache-control", b"no-store"), (b"connection", b"close")]})
@@ -160,7 +168,8 @@ class RequestGuard:
         for route in self.routes:
             match, _ = route.matches(scope)
             if match != Match.NONE:
-                return getattr(getattr(route, "endpoint", None), "lms_route_policy", DEFAULT_POLICY)
+                own = getattr(route, "lms_route_policy", None)  # a Mount (the API) carries its own
+                return own or getattr(getattr(route, "endpoint", None), "lms_route_policy", DEFAULT_POLICY)
         return DEFAULT_POLICY
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -192,9 +201,11 @@ class RequestGuard:
             if int(declared) > policy.max_body:
                 return 413, f"The request is larger than {policy.max_body // KB} KB."
         if method in STATE_CHANGING and not policy.server_to_server:
-            if not browser_origin_ok(self.settings(), scope):
+            if not policy.bearer_auth and not browser_origin_ok(self.settings(), scope):
                 return 403, "Cross-site request refused."
-            if method in WITH_BODY and _media_type(scope) not in policy.content_types:
+            empty = declared == "0" or (not declared and not _header(scope, b"transfer-encoding"))
+            if method in WITH_BODY and _media_type(scope) not in policy.content_types \
+                    and not (policy.bearer_auth and empty):  # an API action without a body
                 return 415, f"Send {policy.content_types[0]}."
         if policy.needs_session and not await _has_session(_cookie(scope, SESSION_COOKIE)):
             if not _dev_cross_port(self.settings(), scope):

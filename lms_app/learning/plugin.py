@@ -39,3 +39,10 @@ def lms_http_routes():
 def lms_personal_data():
     return [PersonalData("lesson_progress", ("user_id",), "delete", why="The person's progress."),
             PersonalData("reviews", ("user_id",), "delete", why="Course reviews the person wrote.")]
+
+
+@hookimpl
+def lms_api_routers():
+    from lms_app.learning import rest
+
+    return [rest.router]

@@ -19,7 +19,7 @@ from lms_app.core.types import utcnow
 from lms_app.accounts.services import passwords, throttle
 from lms_app.core import sessions
 from lms_app.core.sessions import Actor, actor_for_token  # noqa: F401  (re-exported for callers of accounts)
-from lms_app.core.errors import ServiceError
+from lms_app.core.errors import ServiceError, Throttled
 from lms_app.core.settings import Settings
 
 _EMAIL_RE = re.compile(
@@ -84,8 +84,8 @@ def register(session: Session, settings: Settings, name: object, email: object, 
 
 def _too_many(refusal: throttle.Refusal) -> ServiceError:
     minutes = refusal.minutes()
-    return ServiceError(f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}, "
-                        "or use \"Forgot password?\": the e-mailed link signs you in at once.")
+    return Throttled(f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}, "
+                     "or use \"Forgot password?\": the e-mailed link signs you in at once.")
 
 
 def authenticate(session: Session, settings: Settings, email: object, password: object, ip: str = "") -> User:

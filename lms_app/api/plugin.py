@@ -1,0 +1,37 @@
+"""The REST API: mounts ``/api/v1`` (FastAPI) and redirects ``/api/docs`` to its docs page."""
+
+from __future__ import annotations
+
+from lms_app.api import models  # noqa: F401  (registers the token tables on SQLModel.metadata)
+from lms_app.core.plugin_api import PluginSetting, hookimpl
+
+
+@hookimpl
+def lms_http_routes():
+    from starlette.responses import RedirectResponse
+    from starlette.routing import Route
+
+    from lms_app.api.app import PREFIX, mount
+
+    async def docs(request):
+        return RedirectResponse(f"{PREFIX}/docs")
+
+    return [mount(), Route("/api/docs", docs, methods=["GET"])]
+
+
+@hookimpl
+def lms_settings():
+    from lms_app.api.ratelimit import DEFAULTS, parse_rate
+
+    return [PluginSetting(f"LMS_API_RATE_{kind.upper()}", value, parse_rate,
+                          f"API rate limit per {what}, like '{value}'")
+            for (kind, value), what in zip(DEFAULTS.items(), ("client address", "token",
+                                                              "address for sign-in and refresh"))]
+
+
+@hookimpl
+def lms_profile_sections():
+    from lms_app.api import pages
+    from lms_app.core.plugin_api import ProfileSection
+
+    return [ProfileSection("api-tokens", pages.section, order=300)]
