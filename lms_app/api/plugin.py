@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lms_app.api import models  # noqa: F401  (registers the token tables on SQLModel.metadata)
-from lms_app.core.plugin_api import PluginSetting, hookimpl
+from lms_app.core.plugin_api import PersonalData, PluginSetting, hookimpl
 
 
 @hookimpl
@@ -35,3 +35,11 @@ def lms_profile_sections():
     from lms_app.core.plugin_api import ProfileSection
 
     return [ProfileSection("api-tokens", pages.section, order=300)]
+
+
+@hookimpl
+def lms_personal_data():
+    return [PersonalData("api_refresh_tokens", ("user_id",), "delete", export=False, secret=("token_hash",),
+                         why="API sign-ins: revoked with the account; hashes only, never exported."),
+            PersonalData("api_tokens", ("user_id",), "delete", secret=("token_hash",),
+                         why="Personal access tokens (name, scopes, last use; never the token itself).")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lms_app.core.plugin_api import hookimpl
+from lms_app.core.plugin_api import PersonalData, hookimpl
 from lms_app.webhooks import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 
@@ -31,3 +31,10 @@ def lms_nav_items():
     from lms_app.core.plugin_api import NavItem
 
     return [NavItem("teacher", "Webhooks", "/teach/webhooks", "webhook", order=90, roles=TEACHER_AREA)]
+
+
+@hookimpl
+def lms_personal_data():
+    return [PersonalData("webhook_endpoints", ("owner_id",), "delete", secret=("secret",),
+                         why="Webhook URLs the person registered (deleted with their deliveries; the signing "
+                             "key is never exported).")]
