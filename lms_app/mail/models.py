@@ -34,6 +34,10 @@ class MailMessage(SQLModel, table=True):
     html_body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     # Carries a sign-in-equivalent link (verification, reset): bodies are blanked once sent.
     sensitive: bool = Field(default=False)
+    # One optional text attachment (e.g. a calendar invite, ``text/calendar``).
+    attachment_name: str = Field(default="", sa_column=Column(String(120), nullable=False, server_default=""))
+    attachment_type: str = Field(default="", sa_column=Column(String(80), nullable=False, server_default=""))
+    attachment_body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     status: str = Field(default="queued", sa_column=Column(String(16), nullable=False, server_default="queued"))
     attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     last_error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
