@@ -124,5 +124,14 @@ class MigrationsSpec:
     path: str
 
 
-__all__ = ["GatewaySpec", "LessonType", "LessonWidget", "MigrationsSpec", "NavItem", "NavbarWidget", "Page",
+@dataclass(frozen=True)
+class DashboardCard:
+    """A section of the learner dashboard. ``component`` returns it (load with ``on_mount``)."""
+
+    name: str
+    component: Callable[[], Any]
+    order: int = 100
+
+
+__all__ = ["DashboardCard", "GatewaySpec", "LessonType", "LessonWidget", "MigrationsSpec", "NavItem", "NavbarWidget", "Page",
            "PluginSetting", "ProfileSection", "ROLES_ANY", "ScheduledJob", "UploadRule", "hookimpl", "pages_of", "route_policy"]

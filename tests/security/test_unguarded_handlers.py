@@ -71,6 +71,14 @@ ALLOW_LIST = {
                        "before any content is put in state (tests/security/test_lesson_access.py)",
     "VerifyState.load": "public certificate verification: certificates.public_view returns only the listed "
                         "fields (name, course, teacher, date, issuer, status) for a random, unguessable number",
+    "LiveListState.load": "only asks this tab's browser for its time zone",
+    "LiveListState.with_tz": "public list of active live sessions with upcoming times (services.catalog): titles, "
+                             "teachers, prices; no meeting links, no learners; the zone is validated",
+    "LiveListState.find": "only builds the next /live URL from the typed words",
+    "LiveOfferingState.load": "only asks this tab's browser for its time zone",
+    "LiveOfferingState.with_tz": "public offering page (services.offering_page): inactive offerings only for their "
+                                 "teacher/admins, seats left per time, the viewer's own bookings; never the meeting "
+                                 "link or other learners (tests/security/test_live_security.py)",
 }
 BUILTINS = {"setvar"}  # see the module docstring; behaviour checked in test_setvar_cannot_set_any_var
 
