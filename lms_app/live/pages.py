@@ -225,6 +225,9 @@ class LiveOfferingState(rx.State):
     async def with_tz(self, tz: str):
         """The offering page: services.offering_page hides inactive offerings from non-owners and carries
         neither the meeting link nor other learners (viewer resolved from the cookie)."""
+        await self._load(tz)
+
+    async def _load(self, tz: str):
         found = await resolve(self)
         viewer = found[0] if found else None
         page = await run_db(services.offering_page, viewer, _offering_id(self.router.url.path), tz)
@@ -247,7 +250,7 @@ class LiveOfferingState(rx.State):
             yield rx.toast.error(exc.message)
         finally:
             self.busy = False
-        yield LiveOfferingState.with_tz(self.tz)
+        await self._load(self.tz)
 
     @rx.event
     @guarded(LEARNER_AREA)
@@ -274,7 +277,7 @@ class LiveOfferingState(rx.State):
             self.error = exc.message
         finally:
             self.busy = False
-        yield LiveOfferingState.with_tz(self.tz)
+        await self._load(self.tz)
 
 
 def _slot_row(slot) -> rx.Component:
@@ -341,6 +344,7 @@ def offering_page() -> rx.Component:
 class LiveDashboardState(rx.State):
     bookings: list[BookingView] = []
     loaded: bool = False
+    _tz: str = "UTC"
 
     @rx.event
     @guarded(LEARNER_AREA)
@@ -350,7 +354,8 @@ class LiveDashboardState(rx.State):
     @rx.event
     @guarded(LEARNER_AREA)
     async def with_tz(self, tz: str):
-        self.bookings = await run_db(services.my_bookings, current_actor(), tz)
+        self._tz = services.zone(tz).key
+        self.bookings = await run_db(services.my_bookings, current_actor(), self._tz)
         self.loaded = True
 
     @rx.event
@@ -370,7 +375,8 @@ class LiveDashboardState(rx.State):
             await run_db(services.cancel_booking, current_actor(), booking_id, _gateway())
         except ServiceError as exc:
             return rx.toast.error(exc.message)
-        return [rx.toast.success("Booking cancelled. Any payment is refunded."), LiveDashboardState.load]
+        self.bookings = await run_db(services.my_bookings, current_actor(), self._tz)
+        return rx.toast.success("Booking cancelled. Any payment is refunded.")
 
     @rx.event
     @guarded(LEARNER_AREA)

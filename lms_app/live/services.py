@@ -249,7 +249,7 @@ def book(session: Session, settings: Settings, actor: Actor, raw_slot_id: object
     if offering.teacher_id == actor.user_id:
         raise ServiceError("You teach this session: learners book it, you run it.")
     if offering.price_minor > 0 and gateway is None:
-        raise ServiceError("Payments are not available right now.")
+        raise ServiceError("This session is paid: book it with the payment form.")
     slot_id, offering_id, title, price, currency = slot.id, offering.id, offering.title, offering.price_minor, \
         offering.currency
     booking = LiveBooking(slot_id=slot_id, user_id=actor.user_id, currency=currency)
