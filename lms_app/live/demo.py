@@ -11,7 +11,7 @@ from lms_app.core.sessions import Actor
 from lms_app.core.types import utcnow
 from lms_app.core.users import User
 from lms_app.live import services
-from lms_app.live.models import LiveOffering
+from lms_app.live.models import LiveOffering, LiveSlot
 
 DEMO = (
     {"title": "Python Masterclass (live)", "description": "Two hours of live Python: questions welcome.",
@@ -39,4 +39,10 @@ def ensure_demo_sessions(session: Session) -> int:
         day = (utcnow() + timedelta(days=3 + made)).date().isoformat()
         services.schedule(session, actor, offering.id, day, spec["at"], spec["weeks"])
         made += 1
+        if spec["price"] == "0":  # the demo learner holds one booking, so their dashboard shows it
+            learner = session.exec(select(User).where(User.email == "learner@example.com")).first()
+            slots = session.exec(select(LiveSlot).where(LiveSlot.offering_id == offering.id)
+                                 .order_by(LiveSlot.starts_at)).all()
+            if learner is not None and slots:
+                services.book(session, None, Actor(user_id=learner.id, role=learner.role, session_id=0), slots[0].id)
     return made

@@ -303,13 +303,16 @@ def _pay_panel() -> rx.Component:
     return rx.cond(S.chosen > 0, rx.card(rx.form(rx.vstack(
         rx.heading("Pay for your seat", size="4", as_="h2"),
         rx.text(S.chosen_label, " · ", S.offering["price_label"], size="2"),
-        rx.input(name="coupon", placeholder="Coupon code (optional)", aria_label="Coupon code"),
-        rx.input(name="card_number", placeholder="Card number", aria_label="Card number", required=True),
-        rx.hstack(rx.input(name="expiry", placeholder="MM/YY", aria_label="Expiry"),
-                  rx.input(name="cvc", placeholder="CVC", aria_label="CVC"), spacing="2", width="100%"),
-        rx.input(name="name", placeholder="Name on card", aria_label="Name on card"),
+        rx.input(name="coupon", placeholder="Coupon code (optional)", aria_label="Coupon code", width="100%"),
+        rx.input(name="card_number", placeholder="Card number", aria_label="Card number", required=True,
+                 width="100%"),
+        rx.hstack(rx.input(name="expiry", placeholder="MM/YY", aria_label="Expiry", width="100%"),
+                  rx.input(name="cvc", placeholder="CVC", aria_label="CVC", width="100%"), spacing="2", width="100%"),
+        rx.input(name="name", placeholder="Name on card", aria_label="Name on card", width="100%"),
         rx.cond(S.error != "", rx.callout(S.error, icon="triangle-alert", color_scheme="red", role="alert")),
-        rx.button("Pay and book", type="submit", loading=S.busy, width="100%"),
+        rx.hstack(rx.button("Pay and book", type="submit", loading=S.busy, flex="1"),
+                  rx.button("Close", type="button", variant="soft", color_scheme="gray", on_click=S.choose(0)),
+                  spacing="2", width="100%"),
         spacing="3", width="100%"), on_submit=S.pay, reset_on_submit=False), width="100%", max_width="480px"))
 
 
@@ -515,6 +518,7 @@ class LiveTeachState(rx.State):
 
 
 def _field(label: str, control: rx.Component) -> rx.Component:
+    control.style.update({"width": "100%"})
     return rx.vstack(rx.text(label, size="2", weight="medium", as_="label"), control, spacing="1", width="100%")
 
 

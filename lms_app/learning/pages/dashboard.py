@@ -115,7 +115,6 @@ def _content() -> rx.Component:
         _section("More", rx.grid(
             rx.cond(S.certificates.length() == 0, _later("award", "Certificates",
                                                        "Complete a course to earn its certificate; it will appear here.")),
-            _later("calendar", "Live sessions", "Upcoming live sessions of your courses will be listed here."),
             rx.card(rx.hstack(rx.icon("receipt", size=20, color=rx.color("accent", 11)),
                               rx.vstack(rx.text("Purchases", weight="bold", size="2"),
                                         rx.link("See your purchase history", href="/orders", size="2"), spacing="1"),

@@ -427,3 +427,18 @@ def test_teacher_sees_names_others_do_not_and_query_counts_are_fixed(teacher, ma
     assert "Learner 0" in mine["slots"][0]["learners"] and mine["slots"][0]["seats_taken"] == 3
     assert "Learner" not in repr(page)
     assert page["slots"][0]["seats_left"] == 2 and page["slots"][0]["booked"] is True
+
+
+def test_demo_data_has_both_kinds_and_is_idempotent(make_user):
+    from lms_app.live.demo import ensure_demo_sessions
+    from lms_app.live.models import LiveOffering
+
+    make_user(role="teacher", email="teacher@example.com")
+    make_user(email="learner@example.com")
+    with lms_app.core.db.session_scope() as s:
+        assert ensure_demo_sessions(s) == 2
+    with lms_app.core.db.session_scope() as s:
+        assert ensure_demo_sessions(s) == 0
+        capacities = sorted(o.capacity for o in s.exec(select(LiveOffering)).all())
+    assert capacities == [1, 2]  # a 1:1 office hour and a small paid group class
+    assert n_rows(LiveSlot) == 6 and n_rows(LiveBooking) == 1
