@@ -565,12 +565,15 @@ def _schedule_form() -> rx.Component:
 
 def _teach_slot(slot) -> rx.Component:
     S = LiveTeachState
-    return rx.table.row(
-        rx.table.cell(slot["title"]), rx.table.cell(slot["when"]),
-        rx.table.cell(slot["seats_taken"].to_string() + " / " + slot["capacity"].to_string()),
-        rx.table.cell(slot["learners"]),
-        rx.table.cell(rx.cond(slot["status"] == "scheduled", rx.alert_dialog.root(
-            rx.alert_dialog.trigger(rx.button("Cancel", size="1", variant="soft", color_scheme="red")),
+    return rx.card(rx.vstack(
+        rx.hstack(rx.text(slot["title"], weight="bold"), rx.spacer(),
+                  rx.badge(slot["seats_taken"].to_string() + " / " + slot["capacity"].to_string() + " seats",
+                           variant="soft"), width="100%", align="center", wrap="wrap", spacing="2"),
+        rx.text(slot["when"], size="2"),
+        rx.hstack(rx.icon("users", size=14), rx.text(slot["learners"], size="2", color=rx.color("gray", 11)),
+                  spacing="1", align="center"),
+        rx.cond(slot["status"] == "scheduled", rx.alert_dialog.root(
+            rx.alert_dialog.trigger(rx.button("Cancel this time", size="1", variant="soft", color_scheme="red")),
             rx.alert_dialog.content(
                 rx.alert_dialog.title("Cancel this time?"),
                 rx.alert_dialog.description("Everyone booked is refunded and told by e-mail."),
@@ -578,7 +581,8 @@ def _teach_slot(slot) -> rx.Component:
                           rx.alert_dialog.action(rx.button("Cancel time", color_scheme="red",
                                                            on_click=S.cancel_slot(slot["id"]))),
                           spacing="2", justify="end", margin_top="1rem"))),
-            rx.badge("Cancelled", color_scheme="gray"))))
+            rx.badge("Cancelled", color_scheme="gray")),
+        spacing="2", align="start", width="100%"), width="100%")
 
 
 def _teach_offering(o) -> rx.Component:
@@ -613,8 +617,10 @@ def teach_page() -> rx.Component:
         page_heading("My live sessions", "Create sessions, schedule times, see who booked."),
         rx.cond(S.loaded, rx.vstack(
             rx.heading("Upcoming times", size="5", as_="h2"),
+            rx.text("Shown in your time zone: ", S.tz, size="2", color=rx.color("gray", 11)),
             rx.cond(S.slots.length() > 0,
-                    _table(["Session", "When (" + S.tz + ")", "Seats", "Booked by", ""], rx.foreach(S.slots, _teach_slot)),
+                    rx.grid(rx.foreach(S.slots, _teach_slot), columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+                            spacing="3", width="100%"),
                     rx.text("Nothing scheduled yet.", color=rx.color("gray", 11))),
             rx.heading("Sessions", size="5", as_="h2"),
             rx.cond(S.offerings.length() > 0,
