@@ -7,6 +7,16 @@ from lms_app.core.permissions import LEARNER_AREA
 from lms_app.live import models  # noqa: F401  (registers its tables on SQLModel.metadata)
 
 
+def _register_refund_undo() -> None:
+    from lms_app.commerce.services.refunds import on_item_refunded
+    from lms_app.live.services import release_refunded
+
+    on_item_refunded("live", release_refunded)
+
+
+_register_refund_undo()
+
+
 @hookimpl
 def lms_pages():
     from lms_app.live import pages

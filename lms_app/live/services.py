@@ -292,6 +292,19 @@ def _refund(session: Session, actor: Actor, booking: LiveBooking, reason: str, g
         refund_order(session, actor, booking.order_id, reason, gateway)
 
 
+def release_refunded(session: Session, order) -> None:
+    """An admin refunded a live seat's order (``/admin/orders``): cancel that booking and free the
+    seat. A no-op when the booking was already cancelled (the learner/teacher paths refund after
+    cancelling)."""
+    booking = session.exec(select(LiveBooking).where(LiveBooking.order_id == order.id)).first()
+    if booking is None or not _flip_cancelled(session, booking.id, utcnow()):
+        return
+    session.execute(update(LiveSlot).where(LiveSlot.id == booking.slot_id, LiveSlot.seats_taken > 0)
+                    .values(seats_taken=LiveSlot.seats_taken - 1).execution_options(synchronize_session=False))
+    events.emit(session, "live_cancelled", booking_id=booking.id, slot_id=booking.slot_id, user_id=booking.user_id,
+                refunded_minor=order.amount_minor, currency=order.currency)
+
+
 def cancellable_until(slot: LiveSlot, offering: LiveOffering) -> datetime:
     return _as_utc(slot.starts_at) - timedelta(hours=offering.cutoff_hours)
 

@@ -442,3 +442,19 @@ def test_demo_data_has_both_kinds_and_is_idempotent(make_user):
         capacities = sorted(o.capacity for o in s.exec(select(LiveOffering)).all())
     assert capacities == [1, 2]  # a 1:1 office hour and a small paid group class
     assert n_rows(LiveSlot) == 6 and n_rows(LiveBooking) == 1
+
+
+def test_admin_refund_of_a_live_order_cancels_the_booking_and_frees_the_seat(teacher, make_user, sign_in):
+    from lms_app.commerce.services.refunds import refund
+
+    _, actor = teacher
+    offering = make_offering(actor, capacity="1")
+    slot = make_slots(actor, offering.id)[0]
+    booking = book(sign_in(make_user())[1], slot.id)
+    admin = sign_in(make_user(role="admin"))[1]
+    with lms_app.core.db.session_scope() as s:
+        refund(s, admin, booking.order_id, "Customer asked")
+    with lms_app.core.db.session_scope() as s:
+        assert s.get(LiveBooking, booking.id).status == "cancelled"
+        assert s.get(LiveSlot, slot.id).seats_taken == 0
+    assert book(sign_in(make_user())[1], slot.id).status == "confirmed"  # the seat is bookable again
