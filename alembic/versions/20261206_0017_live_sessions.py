@@ -85,7 +85,8 @@ def upgrade() -> None:
     sa.Column('currency', sa.String(length=3), server_default='USD', nullable=False),
     sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('cancelled_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
-    sa.CheckConstraint("status IN ('confirmed', 'cancelled')", name='ck_live_bookings_status'),
+    sa.Column('offer_expires_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("status IN ('confirmed', 'cancelled', 'offered', 'expired')", name='ck_live_bookings_status'),
     sa.CheckConstraint('amount_minor >= 0', name='ck_live_bookings_amount'),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['slot_id'], ['live_slots.id'], ondelete='RESTRICT'),
@@ -95,7 +96,22 @@ def upgrade() -> None:
     with op.batch_alter_table('live_bookings', schema=None) as batch_op:
         batch_op.create_index('ix_live_bookings_slot', ['slot_id'], unique=False)
         batch_op.create_index('ix_live_bookings_user_created', ['user_id', 'created_at'], unique=False)
-        batch_op.create_index('uq_live_bookings_slot_user_confirmed', ['slot_id', 'user_id'], unique=True, sqlite_where=sa.text("status = 'confirmed'"), postgresql_where=sa.text("status = 'confirmed'"))
+        batch_op.create_index('uq_live_bookings_slot_user_confirmed', ['slot_id', 'user_id'], unique=True, sqlite_where=sa.text("status IN ('confirmed', 'offered')"), postgresql_where=sa.text("status IN ('confirmed', 'offered')"))
+
+    op.create_table('live_waitlist',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slot_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), server_default='waiting', nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status IN ('waiting', 'promoted', 'left')", name='ck_live_waitlist_status'),
+    sa.ForeignKeyConstraint(['slot_id'], ['live_slots.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('live_waitlist', schema=None) as batch_op:
+        batch_op.create_index('ix_live_waitlist_slot_status', ['slot_id', 'status', 'id'], unique=False)
+        batch_op.create_index('uq_live_waitlist_slot_user_waiting', ['slot_id', 'user_id'], unique=True, sqlite_where=sa.text("status = 'waiting'"), postgresql_where=sa.text("status = 'waiting'"))
 
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('item_kind', sa.String(length=16), server_default='course', nullable=False))
@@ -144,10 +160,11 @@ def downgrade() -> None:
         batch_op.drop_column('item_kind')
 
     with op.batch_alter_table('live_bookings', schema=None) as batch_op:
-        batch_op.drop_index('uq_live_bookings_slot_user_confirmed', sqlite_where=sa.text("status = 'confirmed'"), postgresql_where=sa.text("status = 'confirmed'"))
+        batch_op.drop_index('uq_live_bookings_slot_user_confirmed', sqlite_where=sa.text("status IN ('confirmed', 'offered')"), postgresql_where=sa.text("status IN ('confirmed', 'offered')"))
         batch_op.drop_index('ix_live_bookings_user_created')
         batch_op.drop_index('ix_live_bookings_slot')
 
+    op.drop_table('live_waitlist')
     op.drop_table('live_bookings')
     with op.batch_alter_table('live_slots', schema=None) as batch_op:
         batch_op.drop_index('ix_live_slots_teacher_start')

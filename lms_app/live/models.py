@@ -19,7 +19,9 @@ from lms_app.core.types import UTCDateTime, utcnow
 
 OFFERING_STATUSES = ("active", "inactive")
 SLOT_STATUSES = ("scheduled", "cancelled")
-BOOKING_STATUSES = ("confirmed", "cancelled")
+# "offered": a freed seat held for the first learner on the waitlist of a priced time until they
+# pay (``offer_expires_at``); it counts as taken. "expired": that offer lapsed.
+BOOKING_STATUSES = ("confirmed", "cancelled", "offered", "expired")
 
 
 class LiveOffering(SQLModel, table=True):
@@ -81,11 +83,12 @@ class LiveSlot(SQLModel, table=True):
 class LiveBooking(SQLModel, table=True):
     __tablename__ = "live_bookings"
     __table_args__ = (
-        CheckConstraint("status IN ('confirmed', 'cancelled')", name="ck_live_bookings_status"),
+        CheckConstraint("status IN ('confirmed', 'cancelled', 'offered', 'expired')", name="ck_live_bookings_status"),
         CheckConstraint("amount_minor >= 0", name="ck_live_bookings_amount"),
-        # One confirmed seat per learner and slot, whatever Python believes.
+        # One held seat (confirmed or offered) per learner and slot, whatever Python believes.
         Index("uq_live_bookings_slot_user_confirmed", "slot_id", "user_id", unique=True,
-              sqlite_where=text("status = 'confirmed'"), postgresql_where=text("status = 'confirmed'")),
+              sqlite_where=text("status IN ('confirmed', 'offered')"),
+              postgresql_where=text("status IN ('confirmed', 'offered')")),
         Index("ix_live_bookings_user_created", "user_id", "created_at"),
         Index("ix_live_bookings_slot", "slot_id"),
     )
@@ -100,3 +103,22 @@ class LiveBooking(SQLModel, table=True):
     currency: str = Field(default="USD", sa_column=Column(String(3), nullable=False, server_default="USD"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    offer_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class LiveWaitlist(SQLModel, table=True):
+    """Learners waiting for a seat of a full time, first come first served (``id`` order)."""
+
+    __tablename__ = "live_waitlist"
+    __table_args__ = (
+        CheckConstraint("status IN ('waiting', 'promoted', 'left')", name="ck_live_waitlist_status"),
+        Index("uq_live_waitlist_slot_user_waiting", "slot_id", "user_id", unique=True,
+              sqlite_where=text("status = 'waiting'"), postgresql_where=text("status = 'waiting'")),
+        Index("ix_live_waitlist_slot_status", "slot_id", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slot_id: int = Field(sa_column=Column(Integer, ForeignKey("live_slots.id", ondelete="CASCADE"), nullable=False))
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
+    status: str = Field(default="waiting", sa_column=Column(String(12), nullable=False, server_default="waiting"))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

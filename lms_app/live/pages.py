@@ -52,6 +52,8 @@ class SlotView(TypedDict):
     seats_left: int
     capacity: int
     booked: bool
+    offered: bool
+    waiting: bool
     booking_id: int
 
 
@@ -66,6 +68,7 @@ class BookingView(TypedDict):
     can_cancel: bool
     cancel_note: str
     amount_label: str
+    offer_label: str
 
 
 class TeachOfferingView(TypedDict):
@@ -254,6 +257,17 @@ class LiveOfferingState(rx.State):
 
     @rx.event
     @guarded(LEARNER_AREA)
+    async def join_waitlist(self, slot_id: int):
+        """Queue for a full time (the service refuses when seats are free or the caller holds one)."""
+        try:
+            place = await run_db(services.join_waitlist, current_actor(), slot_id)
+        except ServiceError as exc:
+            return rx.toast.error(exc.message)
+        await self._load(self.tz)
+        return rx.toast.success(f"You are number {place} on the waitlist. We e-mail you when a seat comes free.")
+
+    @rx.event
+    @guarded(LEARNER_AREA)
     def choose(self, slot_id: int):
         """Open the payment panel for one of the listed times (the price is read again when paying)."""
         row = next((s for s in self.slots if s["id"] == slot_id), None)
@@ -288,13 +302,21 @@ def _slot_row(slot) -> rx.Component:
                           size="2", color=rx.color("gray", 11)), spacing="1", align="start"),
         rx.spacer(),
         rx.cond(slot["booked"], rx.badge(rx.icon("check", size=14), "Booked", color_scheme="green", size="2"),
+                rx.cond(slot["offered"],
+                        rx.button("Pay to confirm your seat", on_click=S.choose(slot["id"]),
+                                  aria_label="Pay to confirm " + slot["label"]),
                 rx.cond(slot["seats_left"] > 0,
                         rx.cond(S.offering["is_free"],
                                 rx.button("Book", on_click=S.book_free(slot["id"]), loading=S.busy,
                                           aria_label="Book " + slot["label"]),
                                 rx.button("Book", on_click=S.choose(slot["id"]), variant="soft",
                                           aria_label="Book " + slot["label"])),
-                        rx.badge("Full", color_scheme="gray", size="2"))),
+                        rx.cond(slot["waiting"], rx.badge("On the waitlist", color_scheme="orange", size="2"),
+                                rx.hstack(rx.badge("Full", color_scheme="gray", size="2"),
+                                          rx.button("Join waitlist", size="2", variant="outline",
+                                                    on_click=S.join_waitlist(slot["id"]),
+                                                    aria_label="Join the waitlist for " + slot["label"]),
+                                          spacing="2", align="center"))))),
         align="center", width="100%", wrap="wrap", spacing="3"), width="100%")
 
 
@@ -398,6 +420,8 @@ def _booking_card(b) -> rx.Component:
                   rx.link(rx.text(b["title"], weight="bold"), href="/live/" + b["offering_id"].to_string()),
                   spacing="2", align="center"),
         rx.text(b["when"], size="2"),
+        rx.cond(b["offer_label"] != "", rx.link(b["offer_label"], href="/live/" + b["offering_id"].to_string(),
+                                                size="2", weight="bold")),
         rx.text(rx.moment(b["starts_at"], from_now=True, interval=30000), size="2", color=rx.color("gray", 11)),
         rx.hstack(
             rx.cond(b["join_open"], rx.button(rx.icon("video", size=16), "Join", on_click=S.join(b["id"]), size="2"),

@@ -46,7 +46,9 @@ def lms_scheduled_jobs():
     from lms_app.live import services
 
     return [ScheduledJob("live-reminders", 15, lambda session, settings: services.send_reminders(session),
-                         help="E-mail booked learners once, within 24 hours of a live session's start.")]
+                         help="E-mail booked learners once, within 24 hours of a live session's start."),
+            ScheduledJob("live-waitlist-offers", 15, lambda session, settings: services.expire_offers(session),
+                         help="Lapse unpaid waitlist offers and hand their seat to the next in line.")]
 
 
 @hookimpl

@@ -31,7 +31,7 @@ from lms_app.core.sessions import Actor
 from lms_app.core.settings import Settings
 from lms_app.core.types import utcnow
 from lms_app.core.users import User
-from lms_app.live.models import LiveBooking, LiveOffering, LiveSlot
+from lms_app.live.models import LiveBooking, LiveOffering, LiveSlot, LiveWaitlist
 
 JOIN_OPENS_BEFORE = timedelta(minutes=15)
 REMINDER_BEFORE = timedelta(hours=24)
@@ -40,7 +40,9 @@ MAX_CAPACITY = 500
 NOT_FOUND = "That live session does not exist."
 SLOT_NOT_FOUND = "That time does not exist or is no longer offered."
 BOOKING_NOT_FOUND = "That booking does not exist."
-FULL = "This time is fully booked: no seat was taken and nothing was charged. Pick another time."
+FULL = ("This time is fully booked: no seat was taken and nothing was charged. Join the waitlist or pick "
+        "another time.")
+OFFER_HOURS = 12
 ALREADY_BOOKED = "You have already booked this time."
 STARTED = "This time has already started: pick a later one."
 OVERLAP = "You already have a session at that time ({when}). Pick a time that does not overlap."
@@ -252,6 +254,11 @@ def book(session: Session, settings: Settings, actor: Actor, raw_slot_id: object
         raise ServiceError("This session is paid: book it with the payment form.")
     slot_id, offering_id, title, price, currency = slot.id, offering.id, offering.title, offering.price_minor, \
         offering.currency
+    offered = session.exec(select(LiveBooking).where(LiveBooking.slot_id == slot_id,
+                                                     LiveBooking.user_id == actor.user_id,
+                                                     LiveBooking.status == "offered")).first()
+    if offered is not None:
+        return _confirm_offer(session, settings, actor, offered, slot, offering, coupon_code, card, gateway, now)
     booking = LiveBooking(slot_id=slot_id, user_id=actor.user_id, currency=currency)
     session.add(booking)
     try:
@@ -275,6 +282,117 @@ def book(session: Session, settings: Settings, actor: Actor, raw_slot_id: object
                 user_id=actor.user_id, amount_minor=booking.amount_minor, currency=currency)
     _mail_booking(session, booking, slot, offering, "live_booked", f"Booked: {title}")
     return booking
+
+
+def _confirm_offer(session: Session, settings: Settings, actor: Actor, booking: LiveBooking, slot: LiveSlot,
+                   offering: LiveOffering, coupon_code: object, card, gateway, now: datetime) -> LiveBooking:
+    """Pay for the seat held for this learner from the waitlist (the seat is already counted)."""
+    from lms_app.commerce.services.checkout import SaleItem, purchase_item
+
+    if booking.offer_expires_at is not None and _as_utc(booking.offer_expires_at) <= now:
+        raise ServiceError("The seat offered to you has expired.")
+    flipped = session.execute(update(LiveBooking).where(LiveBooking.id == booking.id, LiveBooking.status == "offered")
+                              .values(status="confirmed", offer_expires_at=None)
+                              .execution_options(synchronize_session=False))
+    if flipped.rowcount != 1:
+        raise ServiceError(ALREADY_BOOKED)
+    session.refresh(booking)
+    order = purchase_item(session, settings, actor, SaleItem(kind="live", item_id=slot.id, title=offering.title,
+                                                             teacher_id=offering.teacher_id,
+                                                             price_minor=offering.price_minor,
+                                                             currency=offering.currency), coupon_code, card, gateway)
+    booking.order_id, booking.amount_minor = order.id, order.amount_minor
+    session.add(booking)
+    session.flush()
+    events.emit(session, "live_booked", booking_id=booking.id, slot_id=slot.id, offering_id=offering.id,
+                user_id=actor.user_id, amount_minor=booking.amount_minor, currency=booking.currency)
+    _mail_booking(session, booking, slot, offering, "live_booked", f"Booked: {offering.title}")
+    return booking
+
+
+def join_waitlist(session: Session, actor: Actor, raw_slot_id: object, now: datetime | None = None) -> int:
+    """Queue for a full time; returns the learner's place in line (1 = next)."""
+    require_role(actor, LEARNER_AREA)
+    now = now or utcnow()
+    slot, offering = _bookable_slot(session, raw_slot_id, now)
+    if offering.teacher_id == actor.user_id:
+        raise ServiceError("You teach this session: learners book it, you run it.")
+    if slot.seats_taken < slot.capacity:
+        raise ServiceError("Seats are free at this time: book it directly.")
+    held = session.exec(select(LiveBooking.id).where(LiveBooking.slot_id == slot.id,
+                                                     LiveBooking.user_id == actor.user_id,
+                                                     LiveBooking.status.in_(("confirmed", "offered")))).first()
+    if held is not None:
+        raise ServiceError(ALREADY_BOOKED)
+    entry = LiveWaitlist(slot_id=slot.id, user_id=actor.user_id)
+    session.add(entry)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ServiceError("You are already on the waitlist for this time.") from None
+    return session.exec(select(func.count(LiveWaitlist.id)).where(LiveWaitlist.slot_id == slot.id,
+                                                                  LiveWaitlist.status == "waiting",
+                                                                  LiveWaitlist.id <= entry.id)).one()
+
+
+def _promote(session: Session, slot_id: int, now: datetime) -> None:
+    """A seat was freed (the caller holds the slot's row lock through its UPDATE): it goes to the
+    first learner in line, booked at once for a free session, held for them as an offer with a
+    deadline for a priced one. Seats never become bookable by others while someone waits."""
+    slot = session.get(LiveSlot, slot_id)
+    session.refresh(slot)
+    offering = session.get(LiveOffering, slot.offering_id)
+    if slot.status != "scheduled" or _as_utc(slot.starts_at) <= now:
+        return
+    while slot.seats_taken < slot.capacity:
+        entry = session.exec(select(LiveWaitlist).where(LiveWaitlist.slot_id == slot_id,
+                                                        LiveWaitlist.status == "waiting")
+                             .order_by(LiveWaitlist.id).limit(1)).first()
+        if entry is None:
+            return
+        entry.status = "promoted"
+        session.add(entry)
+        held = session.exec(select(LiveBooking.id).where(LiveBooking.slot_id == slot_id,
+                                                         LiveBooking.user_id == entry.user_id,
+                                                         LiveBooking.status.in_(("confirmed", "offered")))).first()
+        if held is not None:
+            continue
+        free = offering.price_minor == 0
+        expires = min(now + timedelta(hours=OFFER_HOURS), _as_utc(slot.starts_at))
+        booking = LiveBooking(slot_id=slot_id, user_id=entry.user_id, currency=offering.currency,
+                              status="confirmed" if free else "offered", offer_expires_at=None if free else expires)
+        session.add(booking)
+        session.execute(update(LiveSlot).where(LiveSlot.id == slot_id).values(seats_taken=LiveSlot.seats_taken + 1)
+                        .execution_options(synchronize_session=False))
+        session.flush()
+        session.refresh(slot)
+        if free:
+            events.emit(session, "live_booked", booking_id=booking.id, slot_id=slot_id, offering_id=offering.id,
+                        user_id=entry.user_id, amount_minor=0, currency=offering.currency)
+            _mail_booking(session, booking, slot, offering, "live_booked", f"A seat came free: {offering.title}")
+        else:
+            _mail_booking(session, booking, slot, offering, "live_offer", f"A seat is yours if you confirm: "
+                          f"{offering.title}", with_invite=False,
+                          reason=_label(expires, zone(offering.timezone)))
+
+
+def expire_offers(session: Session, now: datetime | None = None) -> int:
+    """The job: offers not paid in time lapse and their seat goes to the next in line."""
+    now = now or utcnow()
+    due = session.exec(select(LiveBooking.id, LiveBooking.slot_id).where(
+        LiveBooking.status == "offered", LiveBooking.offer_expires_at <= now).limit(200)).all()
+    expired = 0
+    for booking_id, slot_id in due:
+        flipped = session.execute(update(LiveBooking).where(LiveBooking.id == booking_id,
+                                                            LiveBooking.status == "offered")
+                                  .values(status="expired").execution_options(synchronize_session=False))
+        if flipped.rowcount != 1:
+            continue
+        session.execute(update(LiveSlot).where(LiveSlot.id == slot_id, LiveSlot.seats_taken > 0)
+                        .values(seats_taken=LiveSlot.seats_taken - 1).execution_options(synchronize_session=False))
+        _promote(session, slot_id, now)
+        expired += 1
+    return expired
 
 
 def _flip_cancelled(session: Session, booking_id: int, now: datetime) -> bool:
@@ -303,6 +421,7 @@ def release_refunded(session: Session, order) -> None:
                     .values(seats_taken=LiveSlot.seats_taken - 1).execution_options(synchronize_session=False))
     events.emit(session, "live_cancelled", booking_id=booking.id, slot_id=booking.slot_id, user_id=booking.user_id,
                 refunded_minor=order.amount_minor, currency=order.currency)
+    _promote(session, booking.slot_id, utcnow())
 
 
 def cancellable_until(slot: LiveSlot, offering: LiveOffering) -> datetime:
@@ -329,6 +448,7 @@ def cancel_booking(session: Session, actor: Actor, raw_booking_id: object, gatew
                     .values(seats_taken=LiveSlot.seats_taken - 1).execution_options(synchronize_session=False))
     session.refresh(booking)
     _refund(session, actor, booking, "Cancelled by the learner before the cut-off.", gateway)
+    _promote(session, slot.id, now)
     events.emit(session, "live_cancelled", booking_id=booking.id, slot_id=slot.id, offering_id=offering.id,
                 user_id=actor.user_id, refunded_minor=booking.amount_minor, currency=booking.currency)
     _mail_booking(session, booking, slot, offering, "live_cancelled", f"Cancelled: {offering.title}",
@@ -351,6 +471,10 @@ def cancel_slot(session: Session, actor: Actor, raw_slot_id: object, reason: obj
     if flipped.rowcount != 1:
         raise ServiceError("This time is already cancelled.")
     offering = session.get(LiveOffering, slot.offering_id)
+    session.execute(update(LiveWaitlist).where(LiveWaitlist.slot_id == slot.id, LiveWaitlist.status == "waiting")
+                    .values(status="left").execution_options(synchronize_session=False))
+    session.execute(update(LiveBooking).where(LiveBooking.slot_id == slot.id, LiveBooking.status == "offered")
+                    .values(status="expired").execution_options(synchronize_session=False))
     bookings = session.exec(select(LiveBooking).where(LiveBooking.slot_id == slot.id,
                                                       LiveBooking.status == "confirmed")).all()
     count = 0
@@ -409,7 +533,8 @@ def catalog(session: Session, viewer_tz: object = "UTC", search: object = "", no
 def offering_page(session: Session, actor: Actor | None, raw_id: object, viewer_tz: object = "UTC",
                   now: datetime | None = None) -> dict | None:
     """The public page: description, teacher, upcoming times with seats left in the viewer's zone,
-    and which of them the viewer booked. Never the meeting link, never other learners. Three queries."""
+    and which of them the viewer booked, was offered or waits for. Never the meeting link, never
+    other learners. At most four queries."""
     now, tz = now or utcnow(), zone(viewer_tz)
     try:
         offering_id = object_id(raw_id, NOT_FOUND)
@@ -426,14 +551,21 @@ def offering_page(session: Session, actor: Actor | None, raw_id: object, viewer_
     slots = session.exec(select(LiveSlot).where(LiveSlot.offering_id == offering.id, LiveSlot.status == "scheduled",
                                                 LiveSlot.starts_at > now)
                          .order_by(LiveSlot.starts_at).limit(60)).all()
-    mine: dict[int, int] = {}
+    mine: dict[int, tuple[int, str]] = {}
+    waiting: set[int] = set()
     if actor is not None and slots:
-        mine = dict(session.exec(select(LiveBooking.slot_id, LiveBooking.id).where(
-            LiveBooking.user_id == actor.user_id, LiveBooking.status == "confirmed",
-            LiveBooking.slot_id.in_([s.id for s in slots]))).all())
+        ids = [s.id for s in slots]
+        mine = {slot_id: (bid, status) for slot_id, bid, status in session.exec(
+            select(LiveBooking.slot_id, LiveBooking.id, LiveBooking.status).where(
+                LiveBooking.user_id == actor.user_id, LiveBooking.status.in_(("confirmed", "offered")),
+                LiveBooking.slot_id.in_(ids))).all()}
+        waiting = set(session.exec(select(LiveWaitlist.slot_id).where(
+            LiveWaitlist.user_id == actor.user_id, LiveWaitlist.status == "waiting",
+            LiveWaitlist.slot_id.in_(ids))).all())
     rows = [{"id": s.id, "label": _label(s.starts_at, tz), "starts_at": _as_utc(s.starts_at).isoformat(),
              "seats_left": max(s.capacity - s.seats_taken, 0), "capacity": s.capacity,
-             "booked": s.id in mine, "booking_id": mine.get(s.id, 0)} for s in slots]
+             "booked": mine.get(s.id, (0, ""))[1] == "confirmed", "offered": mine.get(s.id, (0, ""))[1] == "offered",
+             "waiting": s.id in waiting, "booking_id": mine.get(s.id, (0, ""))[0]} for s in slots]
     return {**_card(offering, teacher, slots[0].starts_at if slots else None, tz),
             "description": offering.description, "status": offering.status, "is_owner": owner,
             "cutoff_hours": offering.cutoff_hours, "timezone": tz.key, "is_free": offering.price_minor == 0,
@@ -450,7 +582,9 @@ def _booking_row(booking: LiveBooking, slot: LiveSlot, offering: LiveOffering, t
             and start - JOIN_OPENS_BEFORE <= now < _as_utc(slot.ends_at),
             "can_cancel": can_cancel,
             "cancel_note": "" if can_cancel else f"Cancellation closed {offering.cutoff_hours} h before the start.",
-            "amount_label": _price_label(booking.amount_minor, booking.currency)}
+            "amount_label": _price_label(booking.amount_minor, booking.currency),
+            "offer_label": f"Seat held for you: pay by {_label(booking.offer_expires_at, tz)}"
+            if booking.status == "offered" and booking.offer_expires_at else ""}
 
 
 def my_bookings(session: Session, actor: Actor, viewer_tz: object = "UTC", now: datetime | None = None,
@@ -462,7 +596,8 @@ def my_bookings(session: Session, actor: Actor, viewer_tz: object = "UTC", now: 
     rows = session.exec(select(LiveBooking, LiveSlot, LiveOffering)
                         .join(LiveSlot, LiveSlot.id == LiveBooking.slot_id)
                         .join(LiveOffering, LiveOffering.id == LiveSlot.offering_id)
-                        .where(LiveBooking.user_id == actor.user_id, LiveBooking.status == "confirmed",
+                        .where(LiveBooking.user_id == actor.user_id,
+                               LiveBooking.status.in_(("confirmed", "offered")),
                                LiveSlot.status == "scheduled", LiveSlot.ends_at > now)
                         .order_by(LiveSlot.starts_at).limit(limit)).all()
     return [_booking_row(b, s, o, tz, now) for b, s, o in rows]
