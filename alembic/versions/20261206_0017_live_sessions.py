@@ -98,6 +98,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_live_bookings_user_created', ['user_id', 'created_at'], unique=False)
         batch_op.create_index('uq_live_bookings_slot_user_confirmed', ['slot_id', 'user_id'], unique=True, sqlite_where=sa.text("status IN ('confirmed', 'offered')"), postgresql_where=sa.text("status IN ('confirmed', 'offered')"))
 
+    op.create_table('live_calendar_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash'),
+    sa.UniqueConstraint('user_id')
+    )
     op.create_table('live_waitlist',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slot_id', sa.Integer(), nullable=False),
@@ -164,6 +174,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_live_bookings_user_created')
         batch_op.drop_index('ix_live_bookings_slot')
 
+    op.drop_table('live_calendar_tokens')
     op.drop_table('live_waitlist')
     op.drop_table('live_bookings')
     with op.batch_alter_table('live_slots', schema=None) as batch_op:

@@ -122,3 +122,16 @@ class LiveWaitlist(SQLModel, table=True):
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
     status: str = Field(default="waiting", sa_column=Column(String(12), nullable=False, server_default="waiting"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class LiveCalendarToken(SQLModel, table=True):
+    """A learner's or teacher's personal calendar feed: only the SHA-256 of the secret token is
+    stored; rotating replaces it (the old URL stops working), revoking deletes it."""
+
+    __tablename__ = "live_calendar_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
+                                          unique=True))
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

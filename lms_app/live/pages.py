@@ -370,6 +370,26 @@ class LiveDashboardState(rx.State):
     bookings: list[BookingView] = []
     loaded: bool = False
     _tz: str = "UTC"
+    has_feed: bool = False
+    # The caller's own feed URL, shown once right after it is made (never loaded back from the DB).
+    feed_url: str = ""
+
+    @rx.event
+    @guarded(LEARNER_AREA)
+    async def new_feed(self):
+        """A new personal calendar-feed URL for the caller (the previous one stops working)."""
+        from lms_app.core.origins import public_base
+
+        token = await run_db(services.rotate_feed_token, current_actor())
+        base = public_base(get_settings(), self.router.headers.origin).rstrip("/")
+        self.feed_url, self.has_feed = f"{base}/api/live/calendar.ics?token={token}", True
+
+    @rx.event
+    @guarded(LEARNER_AREA)
+    async def revoke_feed(self):
+        await run_db(services.revoke_feed_token, current_actor())
+        self.feed_url, self.has_feed = "", False
+        return rx.toast.success("Calendar feed switched off: the old address no longer works.")
 
     @rx.event
     @guarded(LEARNER_AREA)
@@ -381,6 +401,7 @@ class LiveDashboardState(rx.State):
     async def with_tz(self, tz: str):
         self._tz = services.zone(tz).key
         self.bookings = await run_db(services.my_bookings, current_actor(), self._tz)
+        self.has_feed, self.feed_url = await run_db(services.has_feed, current_actor()), ""
         self.loaded = True
 
     @rx.event
@@ -452,6 +473,19 @@ def dashboard_card() -> rx.Component:
                         spacing="3", width="100%"),
                 rx.text("No upcoming bookings. ", rx.link("Browse live sessions", href="/live"), size="2",
                         color=rx.color("gray", 11))),
+        rx.hstack(
+            rx.icon("calendar-sync", size=16, color=rx.color("gray", 11)),
+            rx.text("Calendar feed:", size="2", color=rx.color("gray", 11)),
+            rx.button(rx.cond(S.has_feed, "New feed address", "Subscribe in your calendar"), size="1",
+                      variant="soft", on_click=S.new_feed),
+            rx.cond(S.has_feed, rx.button("Switch off", size="1", variant="ghost", color_scheme="red",
+                                          on_click=S.revoke_feed)),
+            spacing="2", align="center", wrap="wrap"),
+        rx.cond(S.feed_url != "", rx.callout(
+            rx.vstack(rx.text("Add this address to your calendar app (keep it private; it shows your bookings):",
+                              size="2"),
+                      rx.code(S.feed_url, word_break="break-all"), spacing="1"),
+            icon="info", width="100%")),
         spacing="3", width="100%", align="start", on_mount=S.load)
 
 

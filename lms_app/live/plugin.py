@@ -52,6 +52,13 @@ def lms_scheduled_jobs():
 
 
 @hookimpl
+def lms_http_routes():
+    from lms_app.live import api
+
+    return api.ROUTES
+
+
+@hookimpl
 def lms_demo_data(session, settings):
     from lms_app.live import demo
 

@@ -31,7 +31,7 @@ from lms_app.core.sessions import Actor
 from lms_app.core.settings import Settings
 from lms_app.core.types import utcnow
 from lms_app.core.users import User
-from lms_app.live.models import LiveBooking, LiveOffering, LiveSlot, LiveWaitlist
+from lms_app.live.models import LiveBooking, LiveCalendarToken, LiveOffering, LiveSlot, LiveWaitlist
 
 JOIN_OPENS_BEFORE = timedelta(minutes=15)
 REMINDER_BEFORE = timedelta(hours=24)
@@ -753,3 +753,82 @@ def send_reminders(session: Session, now: datetime | None = None) -> int:
             _mail_booking(session, booking, slot, offering, "live_reminder", f"Starting soon: {offering.title}")
             sent += 1
     return sent
+
+
+# --- personal calendar feed ----------------------------------------------------------------
+
+def _hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def rotate_feed_token(session: Session, actor: Actor) -> str:
+    """A new secret feed token for the caller (the previous URL stops working). Shown once."""
+    import secrets
+
+    require_role(actor, LEARNER_AREA)
+    token = secrets.token_urlsafe(32)
+    row = session.exec(select(LiveCalendarToken).where(LiveCalendarToken.user_id == actor.user_id)).first()
+    if row is None:
+        row = LiveCalendarToken(user_id=actor.user_id, token_hash=_hash(token))
+    else:
+        row.token_hash, row.created_at = _hash(token), utcnow()
+    session.add(row)
+    session.flush()
+    return token
+
+
+def revoke_feed_token(session: Session, actor: Actor) -> bool:
+    require_role(actor, LEARNER_AREA)
+    row = session.exec(select(LiveCalendarToken).where(LiveCalendarToken.user_id == actor.user_id)).first()
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
+def has_feed(session: Session, actor: Actor) -> bool:
+    require_role(actor, LEARNER_AREA)
+    return session.exec(select(LiveCalendarToken.id).where(LiveCalendarToken.user_id == actor.user_id)).first() \
+        is not None
+
+
+def feed_for_token(session: Session, token: object, now: datetime | None = None) -> str | None:
+    """The .ics feed of the token's owner: their confirmed bookings and, for teachers, the times
+    they teach (from 30 days ago on). None for an unknown or revoked token. No meeting links."""
+    from icalendar import Calendar, Event
+
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    row = session.exec(select(LiveCalendarToken).where(LiveCalendarToken.token_hash == _hash(token))).first()
+    user = session.get(User, row.user_id) if row else None
+    if user is None or not user.is_active:
+        return None
+    since = (now or utcnow()) - timedelta(days=30)
+    cal = Calendar()
+    cal.add("prodid", "-//Lumen Learning//Live sessions//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Lumen Learning live sessions")
+    booked = session.exec(select(LiveBooking, LiveSlot, LiveOffering)
+                          .join(LiveSlot, LiveSlot.id == LiveBooking.slot_id)
+                          .join(LiveOffering, LiveOffering.id == LiveSlot.offering_id)
+                          .where(LiveBooking.user_id == user.id, LiveBooking.status == "confirmed",
+                                 LiveSlot.status == "scheduled", LiveSlot.starts_at >= since)
+                          .order_by(LiveSlot.starts_at).limit(500)).all()
+    teaching = session.exec(select(LiveSlot, LiveOffering).join(LiveOffering, LiveOffering.id == LiveSlot.offering_id)
+                            .where(LiveSlot.teacher_id == user.id, LiveSlot.status == "scheduled",
+                                   LiveSlot.starts_at >= since).order_by(LiveSlot.starts_at).limit(500)).all()
+    items = [(f"live-booking-{b.id}@lumen-learning", s, o, "") for b, s, o in booked]
+    items += [(f"live-slot-{s.id}@lumen-learning", s, o, f" ({s.seats_taken}/{s.capacity} booked)")
+              for s, o in teaching]
+    for uid, slot, offering, suffix in items:
+        event = Event()
+        event.add("uid", uid)
+        event.add("dtstamp", utcnow())
+        event.add("dtstart", _as_utc(slot.starts_at))
+        event.add("dtend", _as_utc(slot.ends_at))
+        event.add("summary", offering.title + suffix)
+        cal.add_component(event)
+    return cal.to_ical().decode()

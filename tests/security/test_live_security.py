@@ -79,3 +79,22 @@ def test_handlers_validate_ids(states, make_user, sign_in):
     for bad in (None, -1, "1; drop", 2**70, True, {"id": 1}, [1]):
         events = states.call(card, "cancel", bad)
         assert "does not exist" in str(states.toasts(events))
+
+
+def test_calendar_feed_route_needs_the_secret_token(make_user, sign_in):
+    from starlette.testclient import TestClient
+    from starlette.applications import Starlette
+
+    from lms_app.live.api import ROUTES
+
+    _, _, _, o_token, booking = _setup(make_user, sign_in)
+    client = TestClient(Starlette(routes=ROUTES))
+    assert client.get("/api/live/calendar.ics").status_code == 404
+    assert client.get("/api/live/calendar.ics?token=" + "a" * 43).status_code == 404
+    with lms_app.core.db.session_scope() as s:
+        owner = s.get(LiveBooking, booking.id).user_id
+        from lms_app.core.sessions import Actor
+        token = services.rotate_feed_token(s, Actor(user_id=owner, role="learner", session_id=0))
+    answer = client.get("/api/live/calendar.ics", params={"token": token})
+    assert answer.status_code == 200 and "BEGIN:VEVENT" in answer.text and LINK not in answer.text
+    assert answer.headers["cache-control"] == "private, no-store"

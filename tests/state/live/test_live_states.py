@@ -145,3 +145,16 @@ def test_teacher_cancels_a_time_from_my_sessions(states, make_user, sign_in):
     with lms_app.core.db.session_scope() as s:
         assert s.exec(select(Order.status)).one() == "refunded"
         assert s.exec(select(LiveBooking.status)).one() == "cancelled"
+
+
+def test_calendar_feed_url_is_shown_once_and_can_be_switched_off(states, make_user, sign_in):
+    token, _ = sign_in(make_user())
+    card = states.sub(states.root(token, path="/dashboard"), LiveDashboardState)
+    states.call(card, "with_tz", "UTC")
+    assert not card.has_feed and card.feed_url == ""
+    states.call(card, "new_feed")
+    assert card.has_feed and "/api/live/calendar.ics?token=" in card.feed_url
+    states.call(card, "with_tz", "UTC")
+    assert card.has_feed and card.feed_url == ""  # not loaded back: only its hash is stored
+    states.call(card, "revoke_feed")
+    assert not card.has_feed

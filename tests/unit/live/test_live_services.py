@@ -520,3 +520,33 @@ def test_priced_waitlist_offer_holds_the_seat_then_lapses_to_the_next(teacher, m
     with lms_app.core.db.session_scope() as s:
         assert s.get(LiveSlot, slot.id).seats_taken == 1
         assert services.expire_offers(s, now=slot.starts_at) == 0
+
+
+def test_calendar_feed_token_lists_own_bookings_and_teaching_and_can_be_revoked(teacher, make_user, sign_in):
+    _, actor = teacher
+    offering = make_offering(actor, price="0", capacity="3")
+    slot = make_slots(actor, offering.id, day="2030-01-10", at="18:00")[0]
+    learner, other = learners(make_user, sign_in, 2)
+    book(learner, slot.id)
+    with lms_app.core.db.session_scope() as s:
+        token = services.rotate_feed_token(s, learner)
+        t_token = services.rotate_feed_token(s, actor)
+        o_token = services.rotate_feed_token(s, other)
+    with lms_app.core.db.session_scope() as s:
+        mine = Calendar.from_ical(services.feed_for_token(s, token))
+        teaching = Calendar.from_ical(services.feed_for_token(s, t_token))
+        nothing = Calendar.from_ical(services.feed_for_token(s, o_token))
+        assert services.feed_for_token(s, "x" * 43) is None
+        from lms_app.live.models import LiveCalendarToken
+        assert token not in repr(s.exec(select(LiveCalendarToken)).all())  # only the hash is stored
+    [event] = mine.walk("VEVENT")
+    assert event.decoded("dtstart") == datetime(2030, 1, 10, 17, 0, tzinfo=timezone.utc)
+    assert "(1/3 booked)" in str(teaching.walk("VEVENT")[0]["summary"])
+    assert nothing.walk("VEVENT") == []
+    with lms_app.core.db.session_scope() as s:
+        new = services.rotate_feed_token(s, learner)
+    with lms_app.core.db.session_scope() as s:
+        assert services.feed_for_token(s, token) is None and services.feed_for_token(s, new) is not None
+        services.revoke_feed_token(s, learner)
+    with lms_app.core.db.session_scope() as s:
+        assert services.feed_for_token(s, new) is None
