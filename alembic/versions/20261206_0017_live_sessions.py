@@ -86,6 +86,7 @@ def upgrade() -> None:
     sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('cancelled_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('offer_expires_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('attended_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('confirmed', 'cancelled', 'offered', 'expired')", name='ck_live_bookings_status'),
     sa.CheckConstraint('amount_minor >= 0', name='ck_live_bookings_amount'),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ondelete='SET NULL'),

@@ -104,6 +104,8 @@ class LiveBooking(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     offer_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # Set by the teacher after the start when the learner took part.
+    attended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class LiveWaitlist(SQLModel, table=True):

@@ -81,6 +81,17 @@ class TeachOfferingView(TypedDict):
     timezone: str
 
 
+class AttendeeView(TypedDict):
+    id: int
+    name: str
+    attended: bool
+
+
+class PastView(TypedDict):
+    title: str
+    when: str
+
+
 class TeachSlotView(TypedDict):
     id: int
     offering_id: int
@@ -90,6 +101,8 @@ class TeachSlotView(TypedDict):
     seats_taken: int
     capacity: int
     learners: str
+    started: bool
+    attendees: list[AttendeeView]
 
 
 class RevenueView(TypedDict):
@@ -370,6 +383,7 @@ class LiveDashboardState(rx.State):
     bookings: list[BookingView] = []
     loaded: bool = False
     _tz: str = "UTC"
+    past: list[PastView] = []
     has_feed: bool = False
     # The caller's own feed URL, shown once right after it is made (never loaded back from the DB).
     feed_url: str = ""
@@ -402,6 +416,7 @@ class LiveDashboardState(rx.State):
         self._tz = services.zone(tz).key
         self.bookings = await run_db(services.my_bookings, current_actor(), self._tz)
         self.has_feed, self.feed_url = await run_db(services.has_feed, current_actor()), ""
+        self.past = await run_db(services.attended, current_actor(), self._tz)
         self.loaded = True
 
     @rx.event
@@ -473,6 +488,12 @@ def dashboard_card() -> rx.Component:
                         spacing="3", width="100%"),
                 rx.text("No upcoming bookings. ", rx.link("Browse live sessions", href="/live"), size="2",
                         color=rx.color("gray", 11))),
+        rx.cond(S.past.length() > 0, rx.vstack(
+            rx.text("Past sessions attended", weight="bold", size="2"),
+            rx.foreach(S.past, lambda p: rx.hstack(rx.icon("circle-check", size=14, color=rx.color("green", 10)),
+                                                   rx.text(p["title"], " · ", p["when"], size="2"),
+                                                   spacing="2", align="center")),
+            spacing="1", align="start")),
         rx.hstack(
             rx.icon("calendar-sync", size=16, color=rx.color("gray", 11)),
             rx.text("Calendar feed:", size="2", color=rx.color("gray", 11)),
@@ -557,6 +578,16 @@ class LiveTeachState(rx.State):
 
     @rx.event
     @guarded(TEACHER_AREA)
+    async def mark(self, booking_id: int, attended: bool):
+        """Attendance of one booking of the caller's own session (checked in the service)."""
+        try:
+            await run_db(services.mark_attendance, current_actor(), booking_id, attended)
+        except ServiceError as exc:
+            return rx.toast.error(exc.message)
+        await self._reload()
+
+    @rx.event
+    @guarded(TEACHER_AREA)
     async def toggle(self, offering_id: int, status: str):
         try:
             await run_db(services.set_status, current_actor(), offering_id, status)
@@ -628,8 +659,18 @@ def _teach_slot(slot) -> rx.Component:
                   rx.badge(slot["seats_taken"].to_string() + " / " + slot["capacity"].to_string() + " seats",
                            variant="soft"), width="100%", align="center", wrap="wrap", spacing="2"),
         rx.text(slot["when"], size="2"),
-        rx.hstack(rx.icon("users", size=14), rx.text(slot["learners"], size="2", color=rx.color("gray", 11)),
-                  spacing="1", align="center"),
+        rx.cond(slot["started"],
+                rx.vstack(rx.foreach(slot["attendees"], lambda a: rx.hstack(
+                    rx.text(a["name"], size="2"), rx.spacer(),
+                    rx.cond(a["attended"],
+                            rx.button(rx.icon("check", size=14), "Attended", size="1", color_scheme="green",
+                                      variant="soft", on_click=S.mark(a["id"], False),
+                                      aria_label="Attended: " + a["name"] + " (click to undo)"),
+                            rx.button("Mark attended", size="1", variant="outline", on_click=S.mark(a["id"], True),
+                                      aria_label="Mark " + a["name"] + " attended")),
+                    width="100%", align="center")), spacing="1", width="100%"),
+                rx.hstack(rx.icon("users", size=14), rx.text(slot["learners"], size="2", color=rx.color("gray", 11)),
+                          spacing="1", align="center")),
         rx.cond(slot["status"] == "scheduled", rx.alert_dialog.root(
             rx.alert_dialog.trigger(rx.button("Cancel this time", size="1", variant="soft", color_scheme="red")),
             rx.alert_dialog.content(

@@ -618,22 +618,60 @@ def join_link(session: Session, actor: Actor, raw_booking_id: object, now: datet
     return session.get(LiveOffering, slot.offering_id).meeting_url
 
 
+def mark_attendance(session: Session, actor: Actor, raw_booking_id: object, attended: object,
+                    now: datetime | None = None) -> LiveBooking:
+    """The teacher (or an admin) marks a confirmed booking attended or not, from the start on."""
+    require_role(actor, TEACHER_AREA)
+    now = now or utcnow()
+    booking = session.get(LiveBooking, object_id(raw_booking_id, BOOKING_NOT_FOUND))
+    slot = session.get(LiveSlot, booking.slot_id) if booking else None
+    if booking is None or slot is None or (slot.teacher_id != actor.user_id and actor.role != "admin"):
+        raise ServiceError(BOOKING_NOT_FOUND)
+    if booking.status != "confirmed" or slot.status != "scheduled":
+        raise ServiceError("Only confirmed bookings of a held session can be marked.")
+    if now < _as_utc(slot.starts_at):
+        raise ServiceError("Attendance can be marked from the start of the session.")
+    booking.attended_at = now if attended is True else None
+    session.add(booking)
+    session.flush()
+    return booking
+
+
+def attended(session: Session, actor: Actor, viewer_tz: object = "UTC", limit: int = 10) -> list[dict]:
+    """The learner's past sessions the teacher marked attended, newest first (one query)."""
+    require_role(actor, LEARNER_AREA)
+    tz = zone(viewer_tz)
+    rows = session.exec(select(LiveOffering.title, LiveSlot.starts_at)
+                        .join(LiveSlot, LiveSlot.offering_id == LiveOffering.id)
+                        .join(LiveBooking, LiveBooking.slot_id == LiveSlot.id)
+                        .where(LiveBooking.user_id == actor.user_id, LiveBooking.attended_at.is_not(None))
+                        .order_by(LiveSlot.starts_at.desc()).limit(limit)).all()
+    return [{"title": t, "when": _label(start, tz)} for t, start in rows]
+
+
+RECENT = timedelta(days=7)
+
+
 def teacher_sessions(session: Session, actor: Actor, viewer_tz: object = "UTC", now: datetime | None = None) -> dict:
-    """"My sessions": the teacher's offerings, their upcoming times with seats, and who booked
-    (names only; three queries whatever the counts)."""
+    """"My sessions": the teacher's offerings, their upcoming (and last week's) times with seats,
+    and who booked (names; attendance once started; three queries whatever the counts)."""
     require_role(actor, TEACHER_AREA)
     now, tz = now or utcnow(), zone(viewer_tz)
     offerings = session.exec(select(LiveOffering).where(LiveOffering.teacher_id == actor.user_id)
                              .order_by(LiveOffering.created_at.desc()).limit(100)).all()
-    slots = session.exec(select(LiveSlot).where(LiveSlot.teacher_id == actor.user_id, LiveSlot.ends_at > now)
+    slots = session.exec(select(LiveSlot).where(LiveSlot.teacher_id == actor.user_id,
+                                                LiveSlot.ends_at > now - RECENT)
                          .order_by(LiveSlot.starts_at).limit(200)).all()
     names: dict[int, list[str]] = {}
+    people: dict[int, list[dict]] = {}
     if slots:
-        for slot_id, name in session.exec(select(LiveBooking.slot_id, User.name).join(User, User.id == LiveBooking.user_id)
-                                          .where(LiveBooking.slot_id.in_([s.id for s in slots]),
-                                                 LiveBooking.status == "confirmed")
-                                          .order_by(LiveBooking.created_at)).all():
+        for slot_id, booking_id, name, seen in session.exec(
+                select(LiveBooking.slot_id, LiveBooking.id, User.name, LiveBooking.attended_at)
+                .join(User, User.id == LiveBooking.user_id)
+                .where(LiveBooking.slot_id.in_([s.id for s in slots]), LiveBooking.status == "confirmed")
+                .order_by(LiveBooking.created_at)).all():
             names.setdefault(slot_id, []).append(name)
+            people.setdefault(slot_id, []).append({"id": booking_id, "name": name, "attended": seen is not None})
     titles = {o.id: o.title for o in offerings}
     return {
         "offerings": [{"id": o.id, "title": o.title, "status": o.status,
@@ -641,7 +679,8 @@ def teacher_sessions(session: Session, actor: Actor, viewer_tz: object = "UTC", 
                        "duration_label": f"{o.duration_minutes} min", "timezone": o.timezone} for o in offerings],
         "slots": [{"id": s.id, "offering_id": s.offering_id, "title": titles.get(s.offering_id, ""),
                    "when": _label(s.starts_at, tz), "status": s.status, "seats_taken": s.seats_taken,
-                   "capacity": s.capacity, "learners": ", ".join(names.get(s.id, [])) or "No bookings yet"}
+                   "capacity": s.capacity, "learners": ", ".join(names.get(s.id, [])) or "No bookings yet",
+                   "started": _as_utc(s.starts_at) <= now, "attendees": people.get(s.id, [])}
                   for s in slots],
     }
 

@@ -550,3 +550,25 @@ def test_calendar_feed_token_lists_own_bookings_and_teaching_and_can_be_revoked(
         services.revoke_feed_token(s, learner)
     with lms_app.core.db.session_scope() as s:
         assert services.feed_for_token(s, new) is None
+
+
+def test_attendance_is_marked_by_the_teacher_from_the_start(teacher, make_user, sign_in):
+    _, actor = teacher
+    offering = make_offering(actor, price="0", capacity="3")
+    slot = make_slots(actor, offering.id)[0]
+    learner = sign_in(make_user())[1]
+    booking = book(learner, slot.id)
+    other = sign_in(make_user(role="teacher"))[1]
+    with lms_app.core.db.session_scope() as s:
+        with pytest.raises(ServiceError, match="from the start"):
+            services.mark_attendance(s, actor, booking.id, True, now=slot.starts_at - timedelta(minutes=1))
+        with pytest.raises(ServiceError, match="does not exist"):
+            services.mark_attendance(s, other, booking.id, True, now=slot.starts_at)
+        with pytest.raises(ServiceError):
+            services.mark_attendance(s, learner, booking.id, True, now=slot.starts_at)
+        services.mark_attendance(s, actor, booking.id, True, now=slot.starts_at + timedelta(minutes=5))
+    with lms_app.core.db.session_scope() as s:
+        view = services.teacher_sessions(s, actor, now=slot.starts_at + timedelta(minutes=10))
+        past = services.attended(s, learner)
+    assert view["slots"][0]["started"] and view["slots"][0]["attendees"][0]["attended"] is True
+    assert [p["title"] for p in past] == ["Python Masterclass"]
