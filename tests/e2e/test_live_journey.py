@@ -34,7 +34,7 @@ def test_teacher_schedules_learner_books_and_sees_it_on_dashboard(ui, browser, n
 
     learner_ctx = new_context()
     learner: Page = learner_ctx.new_page()
-    ui.register(learner, "Lena Learner", f"e2e-live-{time.time_ns() % 10**12:x}@example.com", "correct horse battery")
+    ui.register(learner, "Ezra Booker", f"e2e-live-{time.time_ns() % 10**12:x}@example.com", "correct horse battery")
     ui.path_is(learner, "/dashboard")
     ui.goto(learner, "/live")
     learner.get_by_role("link", name=title).first.click()
@@ -49,7 +49,7 @@ def test_teacher_schedules_learner_books_and_sees_it_on_dashboard(ui, browser, n
 
     # The teacher sees the learner's name on the time.
     ui.goto(teacher, "/teach/live")
-    expect(teacher.get_by_text("Lena Learner")).to_be_visible()
+    expect(teacher.get_by_text("Ezra Booker")).to_be_visible()
 
 
 @pytest.mark.skipif(not os.environ.get("LMS_E2E_SCREENSHOTS"), reason="set LMS_E2E_SCREENSHOTS=<dir> to take them")
