@@ -57,6 +57,7 @@ class Order(SQLModel, table=True):
                         name="ck_orders_amounts_nonnegative"),
         CheckConstraint("discount_minor <= list_price_minor", name="ck_orders_discount_le_price"),
         CheckConstraint("amount_minor = list_price_minor - discount_minor", name="ck_orders_amount_sum"),
+        CheckConstraint("item_kind <> 'course' OR course_id IS NOT NULL", name="ck_orders_course_item"),
         # One open or paid order per learner and course, whatever Python believes.
         Index("uq_orders_user_course_live", "user_id", "course_id", unique=True,
               sqlite_where=text("status IN ('pending', 'paid')"),
@@ -66,7 +67,10 @@ class Order(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="RESTRICT")
-    course_id: int = Field(foreign_key="courses.id", index=True, ondelete="RESTRICT")
+    # NULL for orders of something other than a course (``item_kind``/``item_id`` name it).
+    course_id: int | None = Field(default=None, foreign_key="courses.id", index=True, ondelete="RESTRICT")
+    item_kind: str = Field(default="course", sa_column=Column(String(16), nullable=False, server_default="course"))
+    item_id: int | None = Field(default=None)
     status: str = Field(default="pending", sa_column=Column(String(12), nullable=False, server_default="pending"))
     currency: str = Field(sa_column=Column(String(3), nullable=False))
     list_price_minor: int = Field(default=0)
@@ -127,7 +131,8 @@ class LedgerEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", ondelete="RESTRICT")
-    course_id: int = Field(foreign_key="courses.id", index=True, ondelete="RESTRICT")
+    course_id: int | None = Field(default=None, foreign_key="courses.id", index=True, ondelete="RESTRICT")
+    item_kind: str = Field(default="course", sa_column=Column(String(16), nullable=False, server_default="course"))
     teacher_id: int = Field(foreign_key="users.id", ondelete="RESTRICT")
     kind: str = Field(sa_column=Column(String(8), nullable=False))
     currency: str = Field(sa_column=Column(String(3), nullable=False))

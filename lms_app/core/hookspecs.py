@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # only for the annotations; plugins import the classes from l
         NavbarWidget,
         NotificationKind,
         ProfileSection,
+        DashboardCard,
         Page,
         MetricGauge,
         PersonalData,
@@ -126,6 +127,17 @@ def lms_profile_sections() -> list[ProfileSection]:
     Return ``ProfileSection(name, component, order)``; ``component`` returns a Reflex component,
     usually ``lms_app.ui.layout.profile_card(title, text, *children)``. Load its state with an
     ``on_mount`` inside it and guard every handler: the page is for the signed-in user only.
+    """
+
+
+@hookspec
+def lms_dashboard_cards() -> list[DashboardCard]:
+    """Add a section to the learner dashboard (``/dashboard``), after the built-in learning and
+    certificate sections: upcoming live sessions, notifications, streaks...
+
+    Return ``DashboardCard(name, component, order)``; ``component`` returns a Reflex component.
+    Load its state with an ``on_mount`` inside it and guard every handler (``LEARNER_AREA``): the
+    dashboard is for the signed-in user only, and a public var must hold only their own data.
     """
 
 

@@ -173,6 +173,15 @@ class PersonalData:
     files: Callable[[Any, int], list[tuple[str, Any]]] | None = None
 
 
-__all__ = ["GatewaySpec", "LessonType", "LessonWidget", "MetricGauge", "MigrationsSpec", "NavItem", "NavbarWidget",
-           "NotificationKind", "Page", "PersonalData", "PluginSetting", "ProfileSection", "ROLES_ANY", "ScheduledJob",
-           "UploadRule", "hookimpl", "pages_of", "route_policy"]
+@dataclass(frozen=True)
+class DashboardCard:
+    """A section of the learner dashboard. ``component`` returns it (load with ``on_mount``)."""
+
+    name: str
+    component: Callable[[], Any]
+    order: int = 100
+
+
+__all__ = ["DashboardCard", "GatewaySpec", "LessonType", "LessonWidget", "MetricGauge", "MigrationsSpec", "NavItem",
+           "NavbarWidget", "NotificationKind", "Page", "PersonalData", "PluginSetting", "ProfileSection", "ROLES_ANY",
+           "ScheduledJob", "UploadRule", "hookimpl", "pages_of", "route_policy"]

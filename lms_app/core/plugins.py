@@ -27,7 +27,7 @@ ENTRY_POINT_GROUP = "lms.plugins"
 # The built-in features, in the order their contributions appear (menus sort by their own order).
 BUILTIN = ("ui", "accounts", "catalog", "authoring", "learning", "quizzes", "assignments", "certificates",
            "commerce", "admin", "analytics", "jobs", "mail", "backups", "operations",
-           "notifications", "privacy", "api", "webhooks")
+           "notifications", "privacy", "api", "webhooks", "live")
 
 
 def disabled_plugins() -> tuple[str, ...]:
@@ -87,7 +87,8 @@ def collected(hook_name: str) -> tuple:
 # The hooks that take no arguments and return lists: collected once at start-up by ``collect_all``.
 LIST_HOOKS = ("lms_settings", "lms_lesson_types", "lms_pages", "lms_nav_items", "lms_navbar_widgets",
               "lms_lesson_widgets", "lms_profile_sections", "lms_payment_gateways", "lms_http_routes", "lms_scheduled_jobs", "lms_migrations",
-              "lms_metrics", "lms_notification_kinds")
+              "lms_metrics", "lms_notification_kinds",
+              "lms_dashboard_cards")
 
 
 def collect_all() -> None:

@@ -37,6 +37,10 @@ class MailMessage(SQLModel, table=True):
     # Non-essential mail: the RFC 8058 one-click target for the List-Unsubscribe header (None for
     # account mails and receipts, which always go).
     unsubscribe_url: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
+    # One optional text attachment (e.g. a calendar invite, ``text/calendar``).
+    attachment_name: str = Field(default="", sa_column=Column(String(120), nullable=False, server_default=""))
+    attachment_type: str = Field(default="", sa_column=Column(String(80), nullable=False, server_default=""))
+    attachment_body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     status: str = Field(default="queued", sa_column=Column(String(16), nullable=False, server_default="queued"))
     attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     last_error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))

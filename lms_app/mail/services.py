@@ -86,12 +86,15 @@ def mail_from() -> str:
 
 def queue_mail(session: Session, *, to: str, template: str, subject: str, context: dict,
                user_id: int | None = None, sensitive: bool = False,
-               one_click_url: str | None = None) -> MailMessage:
+               one_click_url: str | None = None, attachment: tuple[str, str, str] | None = None) -> MailMessage:
     """Render and log a message; its delivery job is enqueued when ``session`` commits.
-    ``one_click_url``: a non-essential mail's RFC 8058 unsubscribe target (List-Unsubscribe headers)."""
+    ``one_click_url``: a non-essential mail's RFC 8058 unsubscribe target (List-Unsubscribe headers).
+    ``attachment`` = (file name, MIME type, text), e.g. an ``.ics`` invite."""
     subject, text, html = render(template, subject, context)
+    name, mime, body = attachment or ("", "", "")
     message = MailMessage(user_id=user_id, to_address=to, kind=template, subject=subject, text_body=text,
-                          html_body=html, sensitive=sensitive, unsubscribe_url=one_click_url)
+                          html_body=html, sensitive=sensitive, unsubscribe_url=one_click_url,
+                          attachment_name=name, attachment_type=mime, attachment_body=body)
     session.add(message)
     session.flush()
     enqueue(session, deliver, message_id=message.id)
@@ -122,6 +125,10 @@ def build_email(message: MailMessage) -> EmailMessage:
         email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
+    if message.attachment_name and message.attachment_body:
+        maintype, _, subtype = (message.attachment_type or "text/plain").partition("/")
+        email.add_attachment(message.attachment_body.encode(), maintype=maintype, subtype=subtype or "plain",
+                             filename=message.attachment_name)
     return email
 
 

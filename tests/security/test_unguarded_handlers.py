@@ -78,6 +78,14 @@ ALLOW_LIST = {
                                   "HttpOnly cookie inside the one query (0 when signed out)",
     "UnsubscribeState.load": "one-click unsubscribe: the HMAC-signed token in the page's own URL names one user and "
                              "one kind and can only turn that kind's e-mail off",
+    "LiveListState.load": "only asks this tab's browser for its time zone",
+    "LiveListState.with_tz": "public list of active live sessions with upcoming times (services.catalog): titles, "
+                             "teachers, prices; no meeting links, no learners; the zone is validated",
+    "LiveListState.find": "only builds the next /live URL from the typed words",
+    "LiveOfferingState.load": "only asks this tab's browser for its time zone",
+    "LiveOfferingState.with_tz": "public offering page (services.offering_page): inactive offerings only for their "
+                                 "teacher/admins, seats left per time, the viewer's own bookings; never the meeting "
+                                 "link or other learners (tests/security/test_live_security.py)",
 }
 BUILTINS = {"setvar"}  # see the module docstring; behaviour checked in test_setvar_cannot_set_any_var
 

@@ -265,6 +265,9 @@ def page() -> rx.Component:
             rx.text("Learn from teachers who use what they teach. Filter by topic, level, language and price.",
                     color=rx.color("gray", 11)),
             search_bar(),
+            rx.hstack(link_button("Courses", href="/courses", variant="solid"),  # catalog sections (issue 15)
+                      link_button("Live sessions", rx.icon("video", size=16), href="/live", variant="soft"),
+                      spacing="2", aria_label="Catalog sections"),
             spacing="3", width="100%", margin_bottom="1.5rem",
         ),
         rx.flex(

@@ -151,6 +151,63 @@ def purchase(session: Session, settings: Settings, actor: Actor, slug: object, c
     return order
 
 
+@dataclass(frozen=True)
+class SaleItem:
+    """Something other than a course sold through the same checkout (a live-session seat...).
+    ``id`` is None so course-bound coupons refuse it; the price comes from the caller's database read."""
+
+    kind: str
+    item_id: int
+    title: str
+    teacher_id: int
+    price_minor: int
+    currency: str
+    id: None = None
+
+
+def purchase_item(session: Session, settings: Settings, actor: Actor, item: SaleItem, coupon_code: object,
+                  card: CardDetails | None, gateway) -> Order:
+    """Charge for ``item`` in the caller's transaction: coupon use, paid order, redemption, charge,
+    payment and ledger sale, in the order ``purchase`` uses. The caller has already inserted the row
+    that makes a second click fail (e.g. the booking), so a duplicate never reaches the card."""
+    require_verified(session, actor)
+    coupon = None
+    if isinstance(coupon_code, str) and coupon_code.strip():
+        found = coupons.find(session, coupon_code)
+        error = coupons.refusal(session, found, actor.user_id, item)
+        if error:
+            raise ServiceError(error, "coupon")
+        coupon = found
+    q = pricing.quote(item.price_minor, item.currency, coupon.kind if coupon else None, coupon.amount if coupon else 0)
+    if q.amount_minor > 0 and card is None:
+        raise ServiceError("Enter your card details.", "card_number")
+    if coupon is not None and not coupons.take_one_use(session, coupon.id):
+        raise ServiceError(coupons.USED_UP, "coupon")
+    now = utcnow()
+    order = Order(user_id=actor.user_id, course_id=None, item_kind=item.kind, item_id=item.item_id, status="paid",
+                  currency=q.currency, list_price_minor=q.list_price_minor, discount_minor=q.discount_minor,
+                  amount_minor=q.amount_minor, coupon_id=coupon.id if coupon else None,
+                  coupon_code=coupon.code if coupon else "", gateway=gateway.name if q.amount_minor else "coupon",
+                  course_title=item.title[:160], created_at=now, paid_at=now)
+    session.add(order)
+    session.flush()
+    if coupon is not None:
+        session.add(CouponRedemption(coupon_id=coupon.id, user_id=actor.user_id, order_id=order.id))
+        try:
+            session.flush()
+        except IntegrityError:
+            raise ServiceError(coupons.ALREADY_USED, "coupon") from None
+    if q.amount_minor > 0:
+        result = gateway.charge(q.amount_minor, q.currency, card, order.id)
+        if not result.ok:
+            raise PaymentDeclined(result.reason or "The payment was declined.", "card_number")
+        session.add(Payment(order_id=order.id, gateway=gateway.name, reference=result.reference,
+                            amount_minor=q.amount_minor, currency=q.currency, card_last4=result.last4))
+    ledger.record_sale(session, order, item, settings.platform_fee_percent)
+    session.flush()
+    return order
+
+
 def owned_course_slug(session: Session, order_id: int) -> str:
     return session.exec(select(Course.slug).join(Order, Order.course_id == Course.id)
                         .where(Order.id == order_id)).first() or ""

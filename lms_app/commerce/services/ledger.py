@@ -17,7 +17,8 @@ from lms_app.core.pricing import split_fee
 
 def record_sale(session: Session, order: Order, course: Course, fee_percent: int) -> LedgerEntry:
     fee, share = split_fee(order.amount_minor, fee_percent)
-    entry = LedgerEntry(order_id=order.id, course_id=course.id, teacher_id=course.teacher_id, kind="sale",
+    entry = LedgerEntry(order_id=order.id, course_id=course.id, item_kind=order.item_kind,
+                        teacher_id=course.teacher_id, kind="sale",
                         currency=order.currency, list_price_minor=order.list_price_minor,
                         discount_minor=order.discount_minor, amount_minor=order.amount_minor,
                         platform_fee_minor=fee, teacher_share_minor=share)
@@ -32,7 +33,8 @@ def record_refund(session: Session, order: Order) -> LedgerEntry | None:
                                                   LedgerEntry.kind == "sale")).first()
     if sale is None:
         return None
-    entry = LedgerEntry(order_id=order.id, course_id=sale.course_id, teacher_id=sale.teacher_id, kind="refund",
+    entry = LedgerEntry(order_id=order.id, course_id=sale.course_id, item_kind=sale.item_kind,
+                        teacher_id=sale.teacher_id, kind="refund",
                         currency=sale.currency, list_price_minor=-sale.list_price_minor,
                         discount_minor=-sale.discount_minor, amount_minor=-sale.amount_minor,
                         platform_fee_minor=-sale.platform_fee_minor, teacher_share_minor=-sale.teacher_share_minor)

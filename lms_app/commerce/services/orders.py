@@ -41,10 +41,10 @@ def order_row(order: Order, slug: str = "", buyer: str = "", last4: str = "") ->
 
 def history(session: Session, actor: Actor, limit: int = 100) -> list[dict]:
     require_role(actor, LEARNER_AREA)
-    rows = session.exec(select(Order, Course.slug).join(Course, Course.id == Order.course_id)
+    rows = session.exec(select(Order, Course.slug).outerjoin(Course, Course.id == Order.course_id)
                         .where(Order.user_id == actor.user_id, Order.status != "failed")
                         .order_by(Order.created_at.desc(), Order.id.desc()).limit(limit)).all()
-    return [order_row(o, slug) for o, slug in rows]
+    return [order_row(o, slug or "") for o, slug in rows]
 
 
 def visible_order(session: Session, actor: Actor | None, raw_id: object) -> Order | None:
@@ -92,7 +92,7 @@ def admin_page(session: Session, actor: Actor, search: object = "", status: obje
     awaiting payment.
     """
     require_role(actor, ADMIN_AREA)
-    query = (select(Order, Course.slug, User.email).join(Course, Course.id == Order.course_id)
+    query = (select(Order, Course.slug, User.email).outerjoin(Course, Course.id == Order.course_id)
              .join(User, User.id == Order.user_id).where(Order.status != "failed"))
     if status in ADMIN_STATUSES:
         query = query.where(Order.status == status)
@@ -106,5 +106,5 @@ def admin_page(session: Session, actor: Actor, search: object = "", status: obje
     if isinstance(before, int) and not isinstance(before, bool) and before > 0:
         query = query.where(Order.id < before)
     found = session.exec(query.order_by(Order.id.desc()).limit(ADMIN_PAGE_SIZE + 1)).all()
-    rows = [order_row(o, slug, email) for o, slug, email in found[:ADMIN_PAGE_SIZE]]
+    rows = [order_row(o, slug or "", email) for o, slug, email in found[:ADMIN_PAGE_SIZE]]
     return rows, (rows[-1]["id"] if len(found) > ADMIN_PAGE_SIZE else 0)

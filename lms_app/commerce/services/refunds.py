@@ -20,6 +20,18 @@ from lms_app.core.errors import ServiceError
 from lms_app.core.permissions import ADMIN_AREA, require_role
 
 
+# What other features undo when an order of their item kind is refunded (e.g. "live": release
+# the seat). Called inside the refund's transaction; must be idempotent.
+_ITEM_REFUNDED: dict[str, list] = {}
+
+
+def on_item_refunded(item_kind: str, fn) -> None:
+    """Register ``fn(session, order)`` to run when an order with ``item_kind`` is refunded."""
+    handlers = _ITEM_REFUNDED.setdefault(item_kind, [])
+    if fn not in handlers:
+        handlers.append(fn)
+
+
 def order_id_of(raw: object) -> int:
     if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 18:
         raw = int(raw.strip())
@@ -30,7 +42,13 @@ def order_id_of(raw: object) -> int:
 
 def refund(session: Session, actor: Actor, raw_order_id: object, reason: object, gateway=None) -> Order:
     require_role(actor, ADMIN_AREA)
-    order_id = order_id_of(raw_order_id)
+    return refund_order(session, actor, order_id_of(raw_order_id), reason, gateway)
+
+
+def refund_order(session: Session, actor: Actor, order_id: int, reason: object, gateway=None) -> Order:
+    """The one refund path, without the admin check: callers that already decided the refund is
+    allowed (a learner cancelling a live booking before its cut-off, a teacher cancelling a slot)
+    use it too. Orders of items other than courses remove no enrolment."""
     text = " ".join(reason.split()) if isinstance(reason, str) else ""
     if not text:
         raise ServiceError("Say why the order is refunded.", "reason")
@@ -45,7 +63,10 @@ def refund(session: Session, actor: Actor, raw_order_id: object, reason: object,
     if flipped.rowcount != 1:
         raise ServiceError("Only paid orders can be refunded; this one is " + order.status + ".")
     session.refresh(order)
-    enrollment.remove(session, order.user_id, order.course_id)
+    if order.course_id is not None:
+        enrollment.remove(session, order.user_id, order.course_id)
+    for undo in _ITEM_REFUNDED.get(order.item_kind, ()):
+        undo(session, order)
     ledger.record_refund(session, order)
     coupons.release(session, order.id)
     events.record(session, "refunded", user_id=order.user_id, course_id=order.course_id,

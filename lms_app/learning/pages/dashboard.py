@@ -18,6 +18,7 @@ from lms_app.learning.services.dashboards import LearningView
 from lms_app.core.permissions import LEARNER_AREA
 from lms_app.core.settings import get_settings
 from lms_app.core.auth_state import AuthState
+from lms_app.core import plugins
 from lms_app.core.guard import current_actor, guarded
 
 
@@ -107,12 +108,13 @@ def _content() -> rx.Component:
         rx.cond(S.certificates.length() > 0,
                 _section("Certificates", rx.vstack(rx.foreach(S.certificates, certificate_card), spacing="3",
                                                     width="100%"))),
+        # Sections other feature packages and plugins add (lms_dashboard_cards).
+        *[card.component() for card in sorted(plugins.collected("lms_dashboard_cards"), key=lambda c: c.order)],
         rx.cond(S.suggestions.length() > 0,
                 _section("Recommended for you", course_grid(S.suggestions))),
         _section("More", rx.grid(
             rx.cond(S.certificates.length() == 0, _later("award", "Certificates",
                                                        "Complete a course to earn its certificate; it will appear here.")),
-            _later("calendar", "Live sessions", "Upcoming live sessions of your courses will be listed here."),
             rx.card(rx.hstack(rx.icon("receipt", size=20, color=rx.color("accent", 11)),
                               rx.vstack(rx.text("Purchases", weight="bold", size="2"),
                                         rx.link("See your purchase history", href="/orders", size="2"), spacing="1"),

@@ -1,0 +1,1 @@
+"""Live sessions as products: offerings, scheduled slots, bookings, reminders."""

@@ -1,0 +1,65 @@
+"""Live sessions: offerings teachers sell, slots learners book, reminders, calendar invites."""
+
+from __future__ import annotations
+
+from lms_app.core.plugin_api import DashboardCard, NavItem, Page, ScheduledJob, hookimpl
+from lms_app.core.permissions import LEARNER_AREA
+from lms_app.live import models  # noqa: F401  (registers its tables on SQLModel.metadata)
+
+
+def _register_refund_undo() -> None:
+    from lms_app.commerce.services.refunds import on_item_refunded
+    from lms_app.live.services import release_refunded
+
+    on_item_refunded("live", release_refunded)
+
+
+_register_refund_undo()
+
+
+@hookimpl
+def lms_pages():
+    from lms_app.live import pages
+
+    return [Page("/live", pages.list_page, "Live sessions", pages.ON_LOAD_LIST),
+            Page("/live/[offering_id]", pages.offering_page, "Live session", pages.ON_LOAD_OFFERING),
+            Page("/teach/live", pages.teach_page, "My live sessions", pages.ON_LOAD_TEACH),
+            Page("/admin/live", pages.admin_page, "Live bookings", pages.ON_LOAD_ADMIN)]
+
+
+@hookimpl
+def lms_nav_items():
+    return [NavItem("main", "Live", "/live", "video", order=15),
+            NavItem("teacher", "Live sessions", "/teach/live", "video", order=25),
+            NavItem("admin", "Live bookings", "/admin/live", "video", order=75)]
+
+
+@hookimpl
+def lms_dashboard_cards():
+    from lms_app.live import pages
+
+    return [DashboardCard("live-sessions", pages.dashboard_card, order=10)]
+
+
+@hookimpl
+def lms_scheduled_jobs():
+    from lms_app.live import services
+
+    return [ScheduledJob("live-reminders", 15, lambda session, settings: services.send_reminders(session),
+                         help="E-mail booked learners once, within 24 hours of a live session's start."),
+            ScheduledJob("live-waitlist-offers", 15, lambda session, settings: services.expire_offers(session),
+                         help="Lapse unpaid waitlist offers and hand their seat to the next in line.")]
+
+
+@hookimpl
+def lms_http_routes():
+    from lms_app.live import api
+
+    return api.ROUTES
+
+
+@hookimpl
+def lms_demo_data(session, settings):
+    from lms_app.live import demo
+
+    return {"live sessions": demo.ensure_demo_sessions(session)}

@@ -1,0 +1,873 @@
+"""Live-session rules: offerings, scheduling, booking, cancellation, views, invites, reminders.
+
+Every function takes the session and the actor and checks permission on the object the
+argument names; arguments are untrusted (handlers pass browser values straight through).
+
+Capacity is a database fact: a seat is taken with one conditional UPDATE
+(``seats_taken = seats_taken + 1 WHERE seats_taken < capacity``). Concurrent bookers queue on the
+slot's row lock (PostgreSQL re-checks the condition on the committed row; SQLite serialises
+writers), so a slot never has more confirmed bookings than seats, and a CHECK backs it up. The
+booking row goes in first: the partial unique index on (slot, learner) makes a second click fail
+before the seat is counted or the card charged. Priced seats go through the commerce checkout
+(``purchase_item``) in the same transaction, so a refused booking is never charged.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from lms_app.core import events
+from lms_app.core.arguments import clean_text, object_id, search_text
+from lms_app.core.errors import ServiceError
+from lms_app.core.money import format_price
+from lms_app.core.permissions import ADMIN_AREA, LEARNER_AREA, TEACHER_AREA, require_role
+from lms_app.core.sessions import Actor
+from lms_app.core.settings import Settings
+from lms_app.core.types import utcnow
+from lms_app.core.users import User
+from lms_app.live.models import LiveBooking, LiveCalendarToken, LiveOffering, LiveSlot, LiveWaitlist
+
+JOIN_OPENS_BEFORE = timedelta(minutes=15)
+REMINDER_BEFORE = timedelta(hours=24)
+MAX_WEEKS = 26
+MAX_CAPACITY = 500
+NOT_FOUND = "That live session does not exist."
+SLOT_NOT_FOUND = "That time does not exist or is no longer offered."
+BOOKING_NOT_FOUND = "That booking does not exist."
+FULL = ("This time is fully booked: no seat was taken and nothing was charged. Join the waitlist or pick "
+        "another time.")
+OFFER_HOURS = 12
+ALREADY_BOOKED = "You have already booked this time."
+STARTED = "This time has already started: pick a later one."
+OVERLAP = "You already have a session at that time ({when}). Pick a time that does not overlap."
+URL_RE = re.compile(r"^https://[^\s<>\"']{3,490}$")
+
+
+# --- small parsers --------------------------------------------------------------------------
+
+def zone(name: object) -> ZoneInfo:
+    """A valid IANA zone or UTC (viewer zones come from the browser: never trust them)."""
+    if isinstance(name, str) and 0 < len(name) <= 64 and name in _zones():
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return ZoneInfo("UTC")
+
+
+_ZONES: set[str] = set()
+
+
+def _zones() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones())
+    return _ZONES
+
+
+def _int_in(raw: object, field: str, label: str, low: int, high: int) -> int:
+    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and len(raw.strip()) < 9:
+        raw = int(raw.strip())
+    if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
+        raise ServiceError(f"{label} must be a whole number from {low} to {high}.", field)
+    return raw
+
+
+def _url(raw: object, field: str, label: str, required: bool) -> str:
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not text:
+        if required:
+            raise ServiceError(f"Enter the {label.lower()} (an https:// address).", field)
+        return ""
+    if not URL_RE.match(text):
+        raise ServiceError(f"The {label.lower()} must be an https:// address.", field)
+    return text
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+# --- offerings -----------------------------------------------------------------------------
+
+def _offering_fields(form: object) -> dict:
+    from lms_app.authoring.services.checks import parse_price
+
+    form = form if isinstance(form, dict) else {}
+    tz_name = form.get("timezone") if isinstance(form.get("timezone"), str) else ""
+    if tz_name not in _zones():
+        raise ServiceError("Pick your time zone from the list (for example Europe/Berlin).", "timezone")
+    currency = "USD"
+    return {
+        "title": clean_text(form.get("title"), "title", "Title", maximum=160, minimum=3),
+        "description": clean_text(form.get("description"), "description", "Description", maximum=5000),
+        "category": clean_text(form.get("category"), "category", "Category", maximum=80),
+        "image_url": _url(form.get("image_url"), "image_url", "Image address", False),
+        "meeting_url": _url(form.get("meeting_url"), "meeting_url", "Meeting link", True),
+        "duration_minutes": _int_in(form.get("duration_minutes"), "duration_minutes", "Duration (minutes)", 5, 1440),
+        "capacity": _int_in(form.get("capacity"), "capacity", "Capacity", 1, MAX_CAPACITY),
+        "cutoff_hours": _int_in(form.get("cutoff_hours", 24), "cutoff_hours", "Cancellation cut-off (hours)", 0, 336),
+        "price_minor": parse_price(form.get("price"), currency),
+        "currency": currency,
+        "timezone": tz_name,
+    }
+
+
+def own_offering(session: Session, actor: Actor, raw_id: object) -> LiveOffering:
+    """The offering if ``actor`` teaches it (admins: any); otherwise "does not exist"."""
+    require_role(actor, TEACHER_AREA)
+    offering = session.get(LiveOffering, object_id(raw_id, NOT_FOUND))
+    if offering is None or (offering.teacher_id != actor.user_id and actor.role != "admin"):
+        raise ServiceError(NOT_FOUND)
+    return offering
+
+
+def create_offering(session: Session, actor: Actor, form: object) -> LiveOffering:
+    require_role(actor, TEACHER_AREA)
+    offering = LiveOffering(teacher_id=actor.user_id, **_offering_fields(form))
+    session.add(offering)
+    session.flush()
+    return offering
+
+
+def update_offering(session: Session, actor: Actor, raw_id: object, form: object) -> LiveOffering:
+    """Edit the offering; duration and capacity changes apply to times scheduled from now on."""
+    offering = own_offering(session, actor, raw_id)
+    for key, value in _offering_fields(form).items():
+        setattr(offering, key, value)
+    session.add(offering)
+    session.flush()
+    return offering
+
+
+def set_status(session: Session, actor: Actor, raw_id: object, status: object) -> LiveOffering:
+    """Active offerings are listed and bookable; inactive ones keep their bookings but take no new ones."""
+    if status not in ("active", "inactive"):
+        raise ServiceError("Choose active or inactive.")
+    offering = own_offering(session, actor, raw_id)
+    offering.status = status
+    session.add(offering)
+    session.flush()
+    return offering
+
+
+def delete_offering(session: Session, actor: Actor, raw_id: object) -> None:
+    """Only an offering nobody ever booked can be deleted; otherwise it is deactivated instead."""
+    offering = own_offering(session, actor, raw_id)
+    booked = session.exec(select(LiveBooking.id).join(LiveSlot, LiveSlot.id == LiveBooking.slot_id)
+                          .where(LiveSlot.offering_id == offering.id).limit(1)).first()
+    if booked is not None:
+        raise ServiceError("This session has bookings, so it cannot be deleted: deactivate it instead.")
+    session.delete(offering)
+    session.flush()
+
+
+# --- scheduling ----------------------------------------------------------------------------
+
+def _local_date(raw: object) -> date:
+    try:
+        return date.fromisoformat(raw.strip()) if isinstance(raw, str) else None  # type: ignore[return-value]
+    except ValueError:
+        pass
+    raise ServiceError("Enter the date as YYYY-MM-DD.", "date")
+
+
+def _local_time(raw: object) -> time:
+    if isinstance(raw, str) and re.fullmatch(r"\d{1,2}:\d{2}", raw.strip()):
+        hours, minutes = (int(p) for p in raw.strip().split(":"))
+        if hours < 24 and minutes < 60:
+            return time(hours, minutes)
+    raise ServiceError("Enter the time as HH:MM (24-hour clock).", "time")
+
+
+def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """A wall-clock time in ``tz`` as UTC; refuses times the clocks skip (spring forward)."""
+    local = datetime.combine(day, at, tzinfo=tz)
+    utc = local.astimezone(timezone.utc)
+    if utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise ServiceError(f"{day.isoformat()} {at.strftime('%H:%M')} does not exist in {tz.key} "
+                           "(the clocks change then). Pick another time.", "time")
+    return utc
+
+
+def _overlap(session: Session, teacher_id: int, start: datetime, end: datetime) -> LiveSlot | None:
+    return session.exec(select(LiveSlot).where(LiveSlot.teacher_id == teacher_id, LiveSlot.status == "scheduled",
+                                               LiveSlot.starts_at < end, LiveSlot.ends_at > start)
+                        .limit(1)).first()
+
+
+def schedule(session: Session, actor: Actor, raw_id: object, raw_date: object, raw_time: object,
+             raw_weeks: object = 1, now: datetime | None = None) -> list[LiveSlot]:
+    """Fixed occurrences: a date and time in the offering's zone, repeated weekly ``weeks`` times
+    (each keeps the same wall-clock time across daylight-saving changes), each with the offering's
+    capacity. Refused whole when any occurrence is past or overlaps one of the teacher's others."""
+    offering = own_offering(session, actor, raw_id)
+    tz = zone(offering.timezone)
+    first, at = _local_date(raw_date), _local_time(raw_time)
+    weeks = _int_in(raw_weeks, "weeks", "Repeat weekly (times)", 1, MAX_WEEKS)
+    now = now or utcnow()
+    length = timedelta(minutes=offering.duration_minutes)
+    slots = []
+    for week in range(weeks):
+        start = local_to_utc(first + timedelta(weeks=week), at, tz)
+        if start <= now:
+            raise ServiceError("That time is in the past: pick a future date.", "date")
+        clash = _overlap(session, offering.teacher_id, start, start + length)
+        if clash is not None:
+            raise ServiceError(OVERLAP.format(when=_label(clash.starts_at, tz)), "time")
+        slot = LiveSlot(offering_id=offering.id, teacher_id=offering.teacher_id, starts_at=start,
+                        ends_at=start + length, capacity=offering.capacity)
+        session.add(slot)
+        session.flush()  # the next occurrence's overlap check sees this one
+        slots.append(slot)
+    return slots
+
+
+# --- booking -------------------------------------------------------------------------------
+
+def _bookable_slot(session: Session, raw_slot_id: object, now: datetime) -> tuple[LiveSlot, LiveOffering]:
+    slot = session.get(LiveSlot, object_id(raw_slot_id, SLOT_NOT_FOUND))
+    offering = session.get(LiveOffering, slot.offering_id) if slot else None
+    if slot is None or offering is None or slot.status != "scheduled" or offering.status != "active":
+        raise ServiceError(SLOT_NOT_FOUND)
+    if _as_utc(slot.starts_at) <= now:
+        raise ServiceError(STARTED)
+    return slot, offering
+
+
+def book(session: Session, settings: Settings, actor: Actor, raw_slot_id: object, coupon_code: object = "",
+         card=None, gateway=None, now: datetime | None = None) -> LiveBooking:
+    """Take one seat for the learner (see the module docstring); priced seats are charged once."""
+    from lms_app.commerce.services.checkout import SaleItem, purchase_item
+
+    require_role(actor, LEARNER_AREA)
+    now = now or utcnow()
+    slot, offering = _bookable_slot(session, raw_slot_id, now)
+    if offering.teacher_id == actor.user_id:
+        raise ServiceError("You teach this session: learners book it, you run it.")
+    if offering.price_minor > 0 and gateway is None:
+        raise ServiceError("This session is paid: book it with the payment form.")
+    slot_id, offering_id, title, price, currency = slot.id, offering.id, offering.title, offering.price_minor, \
+        offering.currency
+    offered = session.exec(select(LiveBooking).where(LiveBooking.slot_id == slot_id,
+                                                     LiveBooking.user_id == actor.user_id,
+                                                     LiveBooking.status == "offered")).first()
+    if offered is not None:
+        return _confirm_offer(session, settings, actor, offered, slot, offering, coupon_code, card, gateway, now)
+    booking = LiveBooking(slot_id=slot_id, user_id=actor.user_id, currency=currency)
+    session.add(booking)
+    try:
+        session.flush()  # no savepoint: any refusal below rolls the caller's whole transaction back
+    except IntegrityError:
+        raise ServiceError(ALREADY_BOOKED) from None
+    taken = session.execute(update(LiveSlot).where(LiveSlot.id == slot_id, LiveSlot.status == "scheduled",
+                                                   LiveSlot.seats_taken < LiveSlot.capacity)
+                            .values(seats_taken=LiveSlot.seats_taken + 1)
+                            .execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        raise ServiceError(FULL)
+    if price > 0:
+        order = purchase_item(session, settings, actor, SaleItem(kind="live", item_id=slot_id, title=title,
+                                                                 teacher_id=offering.teacher_id, price_minor=price,
+                                                                 currency=currency), coupon_code, card, gateway)
+        booking.order_id, booking.amount_minor = order.id, order.amount_minor
+        session.add(booking)
+    session.flush()
+    events.emit(session, "live_booked", booking_id=booking.id, slot_id=slot_id, offering_id=offering_id,
+                user_id=actor.user_id, amount_minor=booking.amount_minor, currency=currency)
+    _mail_booking(session, booking, slot, offering, "live_booked", f"Booked: {title}")
+    return booking
+
+
+def _confirm_offer(session: Session, settings: Settings, actor: Actor, booking: LiveBooking, slot: LiveSlot,
+                   offering: LiveOffering, coupon_code: object, card, gateway, now: datetime) -> LiveBooking:
+    """Pay for the seat held for this learner from the waitlist (the seat is already counted)."""
+    from lms_app.commerce.services.checkout import SaleItem, purchase_item
+
+    if booking.offer_expires_at is not None and _as_utc(booking.offer_expires_at) <= now:
+        raise ServiceError("The seat offered to you has expired.")
+    flipped = session.execute(update(LiveBooking).where(LiveBooking.id == booking.id, LiveBooking.status == "offered")
+                              .values(status="confirmed", offer_expires_at=None)
+                              .execution_options(synchronize_session=False))
+    if flipped.rowcount != 1:
+        raise ServiceError(ALREADY_BOOKED)
+    session.refresh(booking)
+    order = purchase_item(session, settings, actor, SaleItem(kind="live", item_id=slot.id, title=offering.title,
+                                                             teacher_id=offering.teacher_id,
+                                                             price_minor=offering.price_minor,
+                                                             currency=offering.currency), coupon_code, card, gateway)
+    booking.order_id, booking.amount_minor = order.id, order.amount_minor
+    session.add(booking)
+    session.flush()
+    events.emit(session, "live_booked", booking_id=booking.id, slot_id=slot.id, offering_id=offering.id,
+                user_id=actor.user_id, amount_minor=booking.amount_minor, currency=booking.currency)
+    _mail_booking(session, booking, slot, offering, "live_booked", f"Booked: {offering.title}")
+    return booking
+
+
+def join_waitlist(session: Session, actor: Actor, raw_slot_id: object, now: datetime | None = None) -> int:
+    """Queue for a full time; returns the learner's place in line (1 = next)."""
+    require_role(actor, LEARNER_AREA)
+    now = now or utcnow()
+    slot, offering = _bookable_slot(session, raw_slot_id, now)
+    if offering.teacher_id == actor.user_id:
+        raise ServiceError("You teach this session: learners book it, you run it.")
+    if slot.seats_taken < slot.capacity:
+        raise ServiceError("Seats are free at this time: book it directly.")
+    held = session.exec(select(LiveBooking.id).where(LiveBooking.slot_id == slot.id,
+                                                     LiveBooking.user_id == actor.user_id,
+                                                     LiveBooking.status.in_(("confirmed", "offered")))).first()
+    if held is not None:
+        raise ServiceError(ALREADY_BOOKED)
+    entry = LiveWaitlist(slot_id=slot.id, user_id=actor.user_id)
+    session.add(entry)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ServiceError("You are already on the waitlist for this time.") from None
+    return session.exec(select(func.count(LiveWaitlist.id)).where(LiveWaitlist.slot_id == slot.id,
+                                                                  LiveWaitlist.status == "waiting",
+                                                                  LiveWaitlist.id <= entry.id)).one()
+
+
+def _promote(session: Session, slot_id: int, now: datetime) -> None:
+    """A seat was freed (the caller holds the slot's row lock through its UPDATE): it goes to the
+    first learner in line, booked at once for a free session, held for them as an offer with a
+    deadline for a priced one. Seats never become bookable by others while someone waits."""
+    slot = session.get(LiveSlot, slot_id)
+    session.refresh(slot)
+    offering = session.get(LiveOffering, slot.offering_id)
+    if slot.status != "scheduled" or _as_utc(slot.starts_at) <= now:
+        return
+    while slot.seats_taken < slot.capacity:
+        entry = session.exec(select(LiveWaitlist).where(LiveWaitlist.slot_id == slot_id,
+                                                        LiveWaitlist.status == "waiting")
+                             .order_by(LiveWaitlist.id).limit(1)).first()
+        if entry is None:
+            return
+        entry.status = "promoted"
+        session.add(entry)
+        held = session.exec(select(LiveBooking.id).where(LiveBooking.slot_id == slot_id,
+                                                         LiveBooking.user_id == entry.user_id,
+                                                         LiveBooking.status.in_(("confirmed", "offered")))).first()
+        if held is not None:
+            continue
+        free = offering.price_minor == 0
+        expires = min(now + timedelta(hours=OFFER_HOURS), _as_utc(slot.starts_at))
+        booking = LiveBooking(slot_id=slot_id, user_id=entry.user_id, currency=offering.currency,
+                              status="confirmed" if free else "offered", offer_expires_at=None if free else expires)
+        session.add(booking)
+        session.execute(update(LiveSlot).where(LiveSlot.id == slot_id).values(seats_taken=LiveSlot.seats_taken + 1)
+                        .execution_options(synchronize_session=False))
+        session.flush()
+        session.refresh(slot)
+        if free:
+            events.emit(session, "live_booked", booking_id=booking.id, slot_id=slot_id, offering_id=offering.id,
+                        user_id=entry.user_id, amount_minor=0, currency=offering.currency)
+            _mail_booking(session, booking, slot, offering, "live_booked", f"A seat came free: {offering.title}")
+        else:
+            _mail_booking(session, booking, slot, offering, "live_offer", f"A seat is yours if you confirm: "
+                          f"{offering.title}", with_invite=False,
+                          reason=_label(expires, zone(offering.timezone)))
+
+
+def expire_offers(session: Session, now: datetime | None = None) -> int:
+    """The job: offers not paid in time lapse and their seat goes to the next in line."""
+    now = now or utcnow()
+    due = session.exec(select(LiveBooking.id, LiveBooking.slot_id).where(
+        LiveBooking.status == "offered", LiveBooking.offer_expires_at <= now).limit(200)).all()
+    expired = 0
+    for booking_id, slot_id in due:
+        flipped = session.execute(update(LiveBooking).where(LiveBooking.id == booking_id,
+                                                            LiveBooking.status == "offered")
+                                  .values(status="expired").execution_options(synchronize_session=False))
+        if flipped.rowcount != 1:
+            continue
+        session.execute(update(LiveSlot).where(LiveSlot.id == slot_id, LiveSlot.seats_taken > 0)
+                        .values(seats_taken=LiveSlot.seats_taken - 1).execution_options(synchronize_session=False))
+        _promote(session, slot_id, now)
+        expired += 1
+    return expired
+
+
+def _flip_cancelled(session: Session, booking_id: int, now: datetime) -> bool:
+    flipped = session.execute(update(LiveBooking).where(LiveBooking.id == booking_id,
+                                                        LiveBooking.status == "confirmed")
+                              .values(status="cancelled", cancelled_at=now)
+                              .execution_options(synchronize_session=False))
+    return flipped.rowcount == 1
+
+
+def _refund(session: Session, actor: Actor, booking: LiveBooking, reason: str, gateway) -> None:
+    from lms_app.commerce.services.refunds import refund_order
+
+    if booking.order_id is not None:
+        refund_order(session, actor, booking.order_id, reason, gateway)
+
+
+def release_refunded(session: Session, order) -> None:
+    """An admin refunded a live seat's order (``/admin/orders``): cancel that booking and free the
+    seat. A no-op when the booking was already cancelled (the learner/teacher paths refund after
+    cancelling)."""
+    booking = session.exec(select(LiveBooking).where(LiveBooking.order_id == order.id)).first()
+    if booking is None or not _flip_cancelled(session, booking.id, utcnow()):
+        return
+    session.execute(update(LiveSlot).where(LiveSlot.id == booking.slot_id, LiveSlot.seats_taken > 0)
+                    .values(seats_taken=LiveSlot.seats_taken - 1).execution_options(synchronize_session=False))
+    events.emit(session, "live_cancelled", booking_id=booking.id, slot_id=booking.slot_id, user_id=booking.user_id,
+                refunded_minor=order.amount_minor, currency=order.currency)
+    _promote(session, booking.slot_id, utcnow())
+
+
+def cancellable_until(slot: LiveSlot, offering: LiveOffering) -> datetime:
+    return _as_utc(slot.starts_at) - timedelta(hours=offering.cutoff_hours)
+
+
+def cancel_booking(session: Session, actor: Actor, raw_booking_id: object, gateway=None,
+                   now: datetime | None = None) -> LiveBooking:
+    """The learner cancels their own booking up to the cut-off; a paid seat is refunded."""
+    require_role(actor, LEARNER_AREA)
+    now = now or utcnow()
+    booking = session.get(LiveBooking, object_id(raw_booking_id, BOOKING_NOT_FOUND))
+    if booking is None or booking.user_id != actor.user_id:
+        raise ServiceError(BOOKING_NOT_FOUND)
+    slot = session.get(LiveSlot, booking.slot_id)
+    offering = session.get(LiveOffering, slot.offering_id)
+    if booking.status != "confirmed":
+        raise ServiceError("This booking is already cancelled.")
+    if now >= cancellable_until(slot, offering):
+        raise ServiceError(f"Cancellation closed {offering.cutoff_hours} h before the start.")
+    if not _flip_cancelled(session, booking.id, now):
+        raise ServiceError("This booking is already cancelled.")
+    session.execute(update(LiveSlot).where(LiveSlot.id == slot.id, LiveSlot.seats_taken > 0)
+                    .values(seats_taken=LiveSlot.seats_taken - 1).execution_options(synchronize_session=False))
+    session.refresh(booking)
+    _refund(session, actor, booking, "Cancelled by the learner before the cut-off.", gateway)
+    _promote(session, slot.id, now)
+    events.emit(session, "live_cancelled", booking_id=booking.id, slot_id=slot.id, offering_id=offering.id,
+                user_id=actor.user_id, refunded_minor=booking.amount_minor, currency=booking.currency)
+    _mail_booking(session, booking, slot, offering, "live_cancelled", f"Cancelled: {offering.title}",
+                  with_invite=False)
+    return booking
+
+
+def cancel_slot(session: Session, actor: Actor, raw_slot_id: object, reason: object = "", gateway=None,
+                now: datetime | None = None) -> int:
+    """The teacher (or an admin) cancels one occurrence: every booking is cancelled, refunded and
+    told. Returns how many bookings were cancelled."""
+    require_role(actor, TEACHER_AREA)
+    now = now or utcnow()
+    slot = session.get(LiveSlot, object_id(raw_slot_id, SLOT_NOT_FOUND))
+    if slot is None or (slot.teacher_id != actor.user_id and actor.role != "admin"):
+        raise ServiceError(SLOT_NOT_FOUND)
+    text = " ".join(reason.split())[:300] if isinstance(reason, str) else ""
+    flipped = session.execute(update(LiveSlot).where(LiveSlot.id == slot.id, LiveSlot.status == "scheduled")
+                              .values(status="cancelled").execution_options(synchronize_session=False))
+    if flipped.rowcount != 1:
+        raise ServiceError("This time is already cancelled.")
+    offering = session.get(LiveOffering, slot.offering_id)
+    session.execute(update(LiveWaitlist).where(LiveWaitlist.slot_id == slot.id, LiveWaitlist.status == "waiting")
+                    .values(status="left").execution_options(synchronize_session=False))
+    session.execute(update(LiveBooking).where(LiveBooking.slot_id == slot.id, LiveBooking.status == "offered")
+                    .values(status="expired").execution_options(synchronize_session=False))
+    bookings = session.exec(select(LiveBooking).where(LiveBooking.slot_id == slot.id,
+                                                      LiveBooking.status == "confirmed")).all()
+    count = 0
+    for booking in bookings:
+        if not _flip_cancelled(session, booking.id, now):
+            continue
+        session.refresh(booking)
+        _refund(session, actor, booking, "The teacher cancelled this session." + (f" {text}" if text else ""),
+                gateway)
+        _mail_booking(session, booking, slot, offering, "live_slot_cancelled",
+                      f"Cancelled by the teacher: {offering.title}", with_invite=False, reason=text)
+        count += 1
+    session.execute(update(LiveSlot).where(LiveSlot.id == slot.id).values(seats_taken=0)
+                    .execution_options(synchronize_session=False))
+    events.emit(session, "live_slot_cancelled", slot_id=slot.id, offering_id=offering.id,
+                teacher_id=slot.teacher_id, bookings=count)
+    return count
+
+
+# --- what people see -----------------------------------------------------------------------
+
+def _label(moment: datetime, tz: ZoneInfo) -> str:
+    local = _as_utc(moment).astimezone(tz)
+    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or tz.key)
+
+
+def _price_label(minor: int, currency: str) -> str:
+    return format_price(minor, currency) if minor else "Free"
+
+
+def _card(offering: LiveOffering, teacher: str, next_start: datetime | None, tz: ZoneInfo) -> dict:
+    return {"id": offering.id, "title": offering.title, "teacher": teacher, "category": offering.category,
+            "image_url": offering.image_url, "price_label": _price_label(offering.price_minor, offering.currency),
+            "duration_label": f"{offering.duration_minutes} min", "capacity": offering.capacity,
+            "next_label": _label(next_start, tz) if next_start else "No upcoming times",
+            "href": f"/live/{offering.id}"}
+
+
+def catalog(session: Session, viewer_tz: object = "UTC", search: object = "", now: datetime | None = None,
+            limit: int = 48) -> list[dict]:
+    """Active offerings with an upcoming time, soonest first (one query)."""
+    now, tz = now or utcnow(), zone(viewer_tz)
+    next_start = func.min(LiveSlot.starts_at).label("next_start")
+    query = (select(LiveOffering, User.name, next_start)
+             .join(User, User.id == LiveOffering.teacher_id)
+             .join(LiveSlot, (LiveSlot.offering_id == LiveOffering.id) & (LiveSlot.status == "scheduled")
+                   & (LiveSlot.starts_at > now))
+             .where(LiveOffering.status == "active").group_by(LiveOffering.id, User.name))
+    text = search_text(search)
+    if text:
+        query = query.where(func.lower(LiveOffering.title).contains(text.lower()))
+    rows = session.exec(query.order_by(next_start, LiveOffering.id).limit(limit)).all()
+    return [_card(o, name, _as_utc(start) if start else None, tz) for o, name, start in rows]
+
+
+def offering_page(session: Session, actor: Actor | None, raw_id: object, viewer_tz: object = "UTC",
+                  now: datetime | None = None) -> dict | None:
+    """The public page: description, teacher, upcoming times with seats left in the viewer's zone,
+    and which of them the viewer booked, was offered or waits for. Never the meeting link, never
+    other learners. At most four queries."""
+    now, tz = now or utcnow(), zone(viewer_tz)
+    try:
+        offering_id = object_id(raw_id, NOT_FOUND)
+    except ServiceError:
+        return None
+    found = session.exec(select(LiveOffering, User.name).join(User, User.id == LiveOffering.teacher_id)
+                         .where(LiveOffering.id == offering_id)).first()
+    if found is None:
+        return None
+    offering, teacher = found
+    owner = actor is not None and (actor.user_id == offering.teacher_id or actor.role == "admin")
+    if offering.status != "active" and not owner:
+        return None
+    slots = session.exec(select(LiveSlot).where(LiveSlot.offering_id == offering.id, LiveSlot.status == "scheduled",
+                                                LiveSlot.starts_at > now)
+                         .order_by(LiveSlot.starts_at).limit(60)).all()
+    mine: dict[int, tuple[int, str]] = {}
+    waiting: set[int] = set()
+    if actor is not None and slots:
+        ids = [s.id for s in slots]
+        mine = {slot_id: (bid, status) for slot_id, bid, status in session.exec(
+            select(LiveBooking.slot_id, LiveBooking.id, LiveBooking.status).where(
+                LiveBooking.user_id == actor.user_id, LiveBooking.status.in_(("confirmed", "offered")),
+                LiveBooking.slot_id.in_(ids))).all()}
+        waiting = set(session.exec(select(LiveWaitlist.slot_id).where(
+            LiveWaitlist.user_id == actor.user_id, LiveWaitlist.status == "waiting",
+            LiveWaitlist.slot_id.in_(ids))).all())
+    rows = [{"id": s.id, "label": _label(s.starts_at, tz), "starts_at": _as_utc(s.starts_at).isoformat(),
+             "seats_left": max(s.capacity - s.seats_taken, 0), "capacity": s.capacity,
+             "booked": mine.get(s.id, (0, ""))[1] == "confirmed", "offered": mine.get(s.id, (0, ""))[1] == "offered",
+             "waiting": s.id in waiting, "booking_id": mine.get(s.id, (0, ""))[0]} for s in slots]
+    return {**_card(offering, teacher, slots[0].starts_at if slots else None, tz),
+            "description": offering.description, "status": offering.status, "is_owner": owner,
+            "cutoff_hours": offering.cutoff_hours, "timezone": tz.key, "is_free": offering.price_minor == 0,
+            "slots": rows}
+
+
+def _booking_row(booking: LiveBooking, slot: LiveSlot, offering: LiveOffering, tz: ZoneInfo, now: datetime) -> dict:
+    start = _as_utc(slot.starts_at)
+    until = cancellable_until(slot, offering)
+    can_cancel = booking.status == "confirmed" and slot.status == "scheduled" and now < until
+    return {"id": booking.id, "title": offering.title, "offering_id": offering.id, "when": _label(start, tz),
+            "starts_at": start.isoformat(), "status": booking.status if slot.status == "scheduled" else "cancelled",
+            "join_open": booking.status == "confirmed" and slot.status == "scheduled"
+            and start - JOIN_OPENS_BEFORE <= now < _as_utc(slot.ends_at),
+            "can_cancel": can_cancel,
+            "cancel_note": "" if can_cancel else f"Cancellation closed {offering.cutoff_hours} h before the start.",
+            "amount_label": _price_label(booking.amount_minor, booking.currency),
+            "offer_label": f"Seat held for you: pay by {_label(booking.offer_expires_at, tz)}"
+            if booking.status == "offered" and booking.offer_expires_at else ""}
+
+
+def my_bookings(session: Session, actor: Actor, viewer_tz: object = "UTC", now: datetime | None = None,
+                limit: int = 20) -> list[dict]:
+    """The learner's upcoming confirmed bookings, soonest first (one query). No meeting link here:
+    ``join_link`` hands it out when the join button is pressed."""
+    require_role(actor, LEARNER_AREA)
+    now, tz = now or utcnow(), zone(viewer_tz)
+    rows = session.exec(select(LiveBooking, LiveSlot, LiveOffering)
+                        .join(LiveSlot, LiveSlot.id == LiveBooking.slot_id)
+                        .join(LiveOffering, LiveOffering.id == LiveSlot.offering_id)
+                        .where(LiveBooking.user_id == actor.user_id,
+                               LiveBooking.status.in_(("confirmed", "offered")),
+                               LiveSlot.status == "scheduled", LiveSlot.ends_at > now)
+                        .order_by(LiveSlot.starts_at).limit(limit)).all()
+    return [_booking_row(b, s, o, tz, now) for b, s, o in rows]
+
+
+def join_link(session: Session, actor: Actor, raw_booking_id: object, now: datetime | None = None) -> str:
+    """The meeting link, for the booking's own learner, from 15 minutes before the start to the end."""
+    require_role(actor, LEARNER_AREA)
+    now = now or utcnow()
+    booking = session.get(LiveBooking, object_id(raw_booking_id, BOOKING_NOT_FOUND))
+    if booking is None or booking.user_id != actor.user_id or booking.status != "confirmed":
+        raise ServiceError(BOOKING_NOT_FOUND)
+    slot = session.get(LiveSlot, booking.slot_id)
+    if slot.status != "scheduled" or now >= _as_utc(slot.ends_at):
+        raise ServiceError("This session is over or was cancelled.")
+    if now < _as_utc(slot.starts_at) - JOIN_OPENS_BEFORE:
+        raise ServiceError("The join link opens 15 minutes before the start.")
+    return session.get(LiveOffering, slot.offering_id).meeting_url
+
+
+def mark_attendance(session: Session, actor: Actor, raw_booking_id: object, attended: object,
+                    now: datetime | None = None) -> LiveBooking:
+    """The teacher (or an admin) marks a confirmed booking attended or not, from the start on."""
+    require_role(actor, TEACHER_AREA)
+    now = now or utcnow()
+    booking = session.get(LiveBooking, object_id(raw_booking_id, BOOKING_NOT_FOUND))
+    slot = session.get(LiveSlot, booking.slot_id) if booking else None
+    if booking is None or slot is None or (slot.teacher_id != actor.user_id and actor.role != "admin"):
+        raise ServiceError(BOOKING_NOT_FOUND)
+    if booking.status != "confirmed" or slot.status != "scheduled":
+        raise ServiceError("Only confirmed bookings of a held session can be marked.")
+    if now < _as_utc(slot.starts_at):
+        raise ServiceError("Attendance can be marked from the start of the session.")
+    booking.attended_at = now if attended is True else None
+    session.add(booking)
+    session.flush()
+    return booking
+
+
+def attended(session: Session, actor: Actor, viewer_tz: object = "UTC", limit: int = 10) -> list[dict]:
+    """The learner's past sessions the teacher marked attended, newest first (one query)."""
+    require_role(actor, LEARNER_AREA)
+    tz = zone(viewer_tz)
+    rows = session.exec(select(LiveOffering.title, LiveSlot.starts_at)
+                        .join(LiveSlot, LiveSlot.offering_id == LiveOffering.id)
+                        .join(LiveBooking, LiveBooking.slot_id == LiveSlot.id)
+                        .where(LiveBooking.user_id == actor.user_id, LiveBooking.attended_at.is_not(None))
+                        .order_by(LiveSlot.starts_at.desc()).limit(limit)).all()
+    return [{"title": t, "when": _label(start, tz)} for t, start in rows]
+
+
+RECENT = timedelta(days=7)
+
+
+def teacher_sessions(session: Session, actor: Actor, viewer_tz: object = "UTC", now: datetime | None = None) -> dict:
+    """"My sessions": the teacher's offerings, their upcoming (and last week's) times with seats,
+    and who booked (names; attendance once started; three queries whatever the counts)."""
+    require_role(actor, TEACHER_AREA)
+    now, tz = now or utcnow(), zone(viewer_tz)
+    offerings = session.exec(select(LiveOffering).where(LiveOffering.teacher_id == actor.user_id)
+                             .order_by(LiveOffering.created_at.desc()).limit(100)).all()
+    slots = session.exec(select(LiveSlot).where(LiveSlot.teacher_id == actor.user_id,
+                                                LiveSlot.ends_at > now - RECENT)
+                         .order_by(LiveSlot.starts_at).limit(200)).all()
+    names: dict[int, list[str]] = {}
+    people: dict[int, list[dict]] = {}
+    if slots:
+        for slot_id, booking_id, name, seen in session.exec(
+                select(LiveBooking.slot_id, LiveBooking.id, User.name, LiveBooking.attended_at)
+                .join(User, User.id == LiveBooking.user_id)
+                .where(LiveBooking.slot_id.in_([s.id for s in slots]), LiveBooking.status == "confirmed")
+                .order_by(LiveBooking.created_at)).all():
+            names.setdefault(slot_id, []).append(name)
+            people.setdefault(slot_id, []).append({"id": booking_id, "name": name, "attended": seen is not None})
+    titles = {o.id: o.title for o in offerings}
+    return {
+        "offerings": [{"id": o.id, "title": o.title, "status": o.status,
+                       "price_label": _price_label(o.price_minor, o.currency), "capacity": o.capacity,
+                       "duration_label": f"{o.duration_minutes} min", "timezone": o.timezone} for o in offerings],
+        "slots": [{"id": s.id, "offering_id": s.offering_id, "title": titles.get(s.offering_id, ""),
+                   "when": _label(s.starts_at, tz), "status": s.status, "seats_taken": s.seats_taken,
+                   "capacity": s.capacity, "learners": ", ".join(names.get(s.id, [])) or "No bookings yet",
+                   "started": _as_utc(s.starts_at) <= now, "attendees": people.get(s.id, [])}
+                  for s in slots],
+    }
+
+
+def revenue(session: Session, actor: Actor) -> list[dict]:
+    """Net live-session revenue per offering from the ledger (refunds net out)."""
+    from lms_app.commerce.models import LedgerEntry, Order
+
+    require_role(actor, TEACHER_AREA)
+    rows = session.exec(select(LiveOffering.title, LedgerEntry.currency, func.sum(LedgerEntry.amount_minor),
+                               func.sum(LedgerEntry.teacher_share_minor))
+                        .join(Order, Order.id == LedgerEntry.order_id)
+                        .join(LiveSlot, LiveSlot.id == Order.item_id)
+                        .join(LiveOffering, LiveOffering.id == LiveSlot.offering_id)
+                        .where(LedgerEntry.teacher_id == actor.user_id, LedgerEntry.item_kind == "live",
+                               Order.item_kind == "live")
+                        .group_by(LiveOffering.id, LiveOffering.title, LedgerEntry.currency)).all()
+    return [{"title": t, "net_label": format_price(int(n or 0), c), "share_label": format_price(int(s or 0), c)}
+            for t, c, n, s in rows]
+
+
+def admin_bookings(session: Session, actor: Actor, search: object = "", limit: int = 100) -> list[dict]:
+    """Every booking, newest first, for admins (searchable by learner e-mail or session title)."""
+    require_role(actor, ADMIN_AREA)
+    query = (select(LiveBooking, LiveSlot, LiveOffering, User.email)
+             .join(LiveSlot, LiveSlot.id == LiveBooking.slot_id)
+             .join(LiveOffering, LiveOffering.id == LiveSlot.offering_id)
+             .join(User, User.id == LiveBooking.user_id))
+    text = search_text(search).lower()
+    if text:
+        query = query.where(func.lower(User.email).contains(text) | func.lower(LiveOffering.title).contains(text))
+    rows = session.exec(query.order_by(LiveBooking.id.desc()).limit(limit)).all()
+    utc = ZoneInfo("UTC")
+    return [{"id": b.id, "title": o.title, "learner": email, "when": _label(s.starts_at, utc), "status": b.status,
+             "amount_label": _price_label(b.amount_minor, b.currency), "order_id": b.order_id or 0}
+            for b, s, o, email in rows]
+
+
+# --- calendar invites, mail, reminders -----------------------------------------------------
+
+def ics(offering: LiveOffering, slot: LiveSlot, booking_id: int, cancelled: bool = False) -> str:
+    """An iCalendar invite in UTC (``DTSTART:...Z``), with a stable UID per booking."""
+    from icalendar import Calendar, Event
+
+    from lms_app.core.settings import get_settings
+
+    cal = Calendar()
+    cal.add("prodid", "-//Lumen Learning//Live sessions//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if cancelled else "PUBLISH")
+    event = Event()
+    event.add("uid", f"live-booking-{booking_id}@lumen-learning")
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", _as_utc(slot.starts_at))
+    event.add("dtend", _as_utc(slot.ends_at))
+    event.add("summary", offering.title)
+    base = get_settings().public_url.rstrip("/")
+    event.add("description", f"Join from your dashboard: {base}/dashboard" if base else "Join from your dashboard.")
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    cal.add_component(event)
+    return cal.to_ical().decode()
+
+
+def invite_for(session: Session, actor: Actor, raw_booking_id: object) -> tuple[str, str]:
+    """(file name, .ics text) of the learner's own booking."""
+    require_role(actor, LEARNER_AREA)
+    booking = session.get(LiveBooking, object_id(raw_booking_id, BOOKING_NOT_FOUND))
+    if booking is None or booking.user_id != actor.user_id:
+        raise ServiceError(BOOKING_NOT_FOUND)
+    slot = session.get(LiveSlot, booking.slot_id)
+    offering = session.get(LiveOffering, slot.offering_id)
+    return f"live-session-{booking.id}.ics", ics(offering, slot, booking.id, booking.status != "confirmed")
+
+
+def _mail_booking(session: Session, booking: LiveBooking, slot: LiveSlot, offering: LiveOffering, template: str,
+                  subject: str, with_invite: bool = True, reason: str = "") -> None:
+    from lms_app.mail.services import link_base, queue_mail
+
+    user = session.get(User, booking.user_id)
+    if user is None or not user.is_active:
+        return
+    tz = zone(offering.timezone)
+    attachment = (f"live-session-{booking.id}.ics", "text/calendar",
+                  ics(offering, slot, booking.id, cancelled=not with_invite))
+    queue_mail(session, to=user.email, template=template, subject=subject, user_id=user.id, attachment=attachment,
+               context={"name": user.name, "title": offering.title, "when": _label(slot.starts_at, ZoneInfo("UTC")),
+                        "when_local": _label(slot.starts_at, tz), "reason": reason,
+                        "amount": _price_label(booking.amount_minor, booking.currency),
+                        "link": f"{link_base()}/dashboard"})
+
+
+def send_reminders(session: Session, now: datetime | None = None) -> int:
+    """The job: one reminder per booking for times starting within 24 h. A slot is claimed with a
+    conditional UPDATE (``reminder_sent_at IS NULL``), so two runs or two workers remind once."""
+    now = now or utcnow()
+    due = session.exec(select(LiveSlot.id).where(LiveSlot.status == "scheduled", LiveSlot.reminder_sent_at.is_(None),
+                                                 LiveSlot.starts_at > now,
+                                                 LiveSlot.starts_at <= now + REMINDER_BEFORE).limit(200)).all()
+    sent = 0
+    for slot_id in due:
+        claimed = session.execute(update(LiveSlot).where(LiveSlot.id == slot_id, LiveSlot.reminder_sent_at.is_(None))
+                                  .values(reminder_sent_at=now).execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            continue
+        slot = session.get(LiveSlot, slot_id)
+        offering = session.get(LiveOffering, slot.offering_id)
+        for booking in session.exec(select(LiveBooking).where(LiveBooking.slot_id == slot_id,
+                                                              LiveBooking.status == "confirmed")).all():
+            _mail_booking(session, booking, slot, offering, "live_reminder", f"Starting soon: {offering.title}")
+            sent += 1
+    return sent
+
+
+# --- personal calendar feed ----------------------------------------------------------------
+
+def _hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def rotate_feed_token(session: Session, actor: Actor) -> str:
+    """A new secret feed token for the caller (the previous URL stops working). Shown once."""
+    import secrets
+
+    require_role(actor, LEARNER_AREA)
+    token = secrets.token_urlsafe(32)
+    row = session.exec(select(LiveCalendarToken).where(LiveCalendarToken.user_id == actor.user_id)).first()
+    if row is None:
+        row = LiveCalendarToken(user_id=actor.user_id, token_hash=_hash(token))
+    else:
+        row.token_hash, row.created_at = _hash(token), utcnow()
+    session.add(row)
+    session.flush()
+    return token
+
+
+def revoke_feed_token(session: Session, actor: Actor) -> bool:
+    require_role(actor, LEARNER_AREA)
+    row = session.exec(select(LiveCalendarToken).where(LiveCalendarToken.user_id == actor.user_id)).first()
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
+def has_feed(session: Session, actor: Actor) -> bool:
+    require_role(actor, LEARNER_AREA)
+    return session.exec(select(LiveCalendarToken.id).where(LiveCalendarToken.user_id == actor.user_id)).first() \
+        is not None
+
+
+def feed_for_token(session: Session, token: object, now: datetime | None = None) -> str | None:
+    """The .ics feed of the token's owner: their confirmed bookings and, for teachers, the times
+    they teach (from 30 days ago on). None for an unknown or revoked token. No meeting links."""
+    from icalendar import Calendar, Event
+
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    row = session.exec(select(LiveCalendarToken).where(LiveCalendarToken.token_hash == _hash(token))).first()
+    user = session.get(User, row.user_id) if row else None
+    if user is None or not user.is_active:
+        return None
+    since = (now or utcnow()) - timedelta(days=30)
+    cal = Calendar()
+    cal.add("prodid", "-//Lumen Learning//Live sessions//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Lumen Learning live sessions")
+    booked = session.exec(select(LiveBooking, LiveSlot, LiveOffering)
+                          .join(LiveSlot, LiveSlot.id == LiveBooking.slot_id)
+                          .join(LiveOffering, LiveOffering.id == LiveSlot.offering_id)
+                          .where(LiveBooking.user_id == user.id, LiveBooking.status == "confirmed",
+                                 LiveSlot.status == "scheduled", LiveSlot.starts_at >= since)
+                          .order_by(LiveSlot.starts_at).limit(500)).all()
+    teaching = session.exec(select(LiveSlot, LiveOffering).join(LiveOffering, LiveOffering.id == LiveSlot.offering_id)
+                            .where(LiveSlot.teacher_id == user.id, LiveSlot.status == "scheduled",
+                                   LiveSlot.starts_at >= since).order_by(LiveSlot.starts_at).limit(500)).all()
+    items = [(f"live-booking-{b.id}@lumen-learning", s, o, "") for b, s, o in booked]
+    items += [(f"live-slot-{s.id}@lumen-learning", s, o, f" ({s.seats_taken}/{s.capacity} booked)")
+              for s, o in teaching]
+    for uid, slot, offering, suffix in items:
+        event = Event()
+        event.add("uid", uid)
+        event.add("dtstamp", utcnow())
+        event.add("dtstart", _as_utc(slot.starts_at))
+        event.add("dtend", _as_utc(slot.ends_at))
+        event.add("summary", offering.title + suffix)
+        cal.add_component(event)
+    return cal.to_ical().decode()

@@ -1,0 +1,160 @@
+"""Live-session handlers driven without a browser: teacher schedules, learner books (free and
+priced), the dashboard card, join and cancel; what the states hold."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import select
+
+import lms_app.core.db
+from lms_app.commerce.models import Order
+from lms_app.live.models import LiveBooking, LiveSlot
+from lms_app.live.pages import LiveDashboardState, LiveListState, LiveOfferingState, LiveTeachState
+from tests.unit.commerce.commerce_support import make_coupon
+from tests.unit.live.live_support import form
+
+CARD = {"card_number": "4242 4242 4242 4242", "expiry": "12/39", "cvc": "123", "name": "Ada"}
+
+
+def teach(states, token):
+    state = states.sub(states.root(token, path="/teach/live"), LiveTeachState)
+    states.call(state, "with_tz", "Europe/Berlin")
+    return state
+
+
+def offering_page(states, token, offering_id, tz="Europe/Berlin"):
+    root = states.root(token, path=f"/live/{offering_id}")
+    state = states.sub(root, LiveOfferingState)
+    states.call(state, "with_tz", tz)
+    return root, state
+
+
+def test_teacher_creates_and_schedules_then_learners_book(states, make_user, sign_in):
+    teacher = make_user(role="teacher")
+    t_token, _ = sign_in(teacher)
+    state = teach(states, t_token)
+    states.call(state, "create", form(price="0", capacity="2", title="Office hour"))
+    assert state.error == "" and state.offerings[0]["title"] == "Office hour"
+    states.call(state, "create", form(meeting_url="http://insecure"))
+    assert "https" in state.error
+    states.call(state, "schedule", {"offering_id": str(state.offerings[0]["id"]), "date": "2030-05-02",
+                                    "time": "18:00", "weeks": "2"})
+    assert state.schedule_error == "" and len(state.slots) == 2 and "18:00" in state.slots[0]["when"]
+    offering_id = state.offerings[0]["id"]
+
+    learner = make_user(name="Booked Learner")
+    token, _ = sign_in(learner)
+    root, page = offering_page(states, token, offering_id)
+    assert page.found and page.offering["is_free"] and page.slots[0]["seats_left"] == 2
+    states.call(page, "book_free", page.slots[0]["id"])
+    assert page.slots[0]["booked"] and page.slots[0]["seats_left"] == 1
+    snapshot = states.serialize(states.snapshot(root))
+    assert "meet.example" not in snapshot
+
+    state = teach(states, t_token)
+    assert "Booked Learner" in state.slots[0]["learners"]
+
+    card = states.sub(states.root(token, path="/dashboard"), LiveDashboardState)
+    states.call(card, "with_tz", "Europe/Berlin")
+    assert [b["title"] for b in card.bookings] == ["Office hour"] and not card.bookings[0]["join_open"]
+    events = states.call(card, "join", card.bookings[0]["id"])
+    assert states.redirects(events) == [] and "opens 15 minutes" in str(states.toasts(events))
+    ics_events = states.call(card, "invite", card.bookings[0]["id"])
+    rendered = states.render(ics_events[0])
+    assert "data:text/calendar;base64," in rendered and "live-session-" in rendered
+    states.call(card, "cancel", card.bookings[0]["id"])
+    assert card.bookings == []
+
+
+def test_join_link_only_in_the_event_answer_when_open(states, make_user, sign_in):
+    from lms_app.live import services
+    from lms_app.core.types import utcnow
+
+    teacher = make_user(role="teacher")
+    _, t_actor = sign_in(teacher)
+    with lms_app.core.db.session_scope() as s:
+        offering = services.create_offering(s, t_actor, form(price="0"))
+        slot = services.schedule(s, t_actor, offering.id, "2030-05-02", "18:00")[0]
+    learner = make_user()
+    token, actor = sign_in(learner)
+    with lms_app.core.db.session_scope() as s:
+        booking = services.book(s, None, actor, slot.id)
+    soon = utcnow() + timedelta(minutes=10)
+    with lms_app.core.db.session_scope() as s:
+        s.execute(update(LiveSlot).where(LiveSlot.id == slot.id).values(starts_at=soon, ends_at=soon + timedelta(hours=2)))
+    root = states.root(token, path="/dashboard")
+    card = states.sub(root, LiveDashboardState)
+    states.call(card, "with_tz", "UTC")
+    assert card.bookings[0]["join_open"]
+    events = states.call(card, "join", booking.id)
+    assert states.redirects(events) == ["https://meet.example/abc"]
+    assert "meet.example" not in states.serialize(states.snapshot(root))
+
+
+def test_priced_booking_through_checkout_panel_with_coupon(states, make_user, sign_in):
+    teacher = make_user(role="teacher")
+    t_token, _ = sign_in(teacher)
+    state = teach(states, t_token)
+    states.call(state, "create", form())
+    states.call(state, "schedule", {"offering_id": str(state.offerings[0]["id"]), "date": "2030-05-02",
+                                    "time": "18:00"})
+    make_coupon(code="DEMO20", amount=20)
+    token, _ = sign_in(make_user())
+    root, page = offering_page(states, token, state.offerings[0]["id"])
+    assert not page.offering["is_free"] and page.offering["price_label"] == "$99.99"
+    states.call(page, "choose", page.slots[0]["id"])
+    assert page.chosen == page.slots[0]["id"]
+    states.call(page, "pay", {**CARD, "coupon": "DEMO20", "price": "0", "amount_minor": 1})
+    assert page.error == "" and page.slots[0]["booked"]
+    with lms_app.core.db.session_scope() as s:
+        order = s.exec(select(Order)).one()
+        assert order.amount_minor == 7999 and order.item_kind == "live"
+    snapshot = states.serialize(states.snapshot(root))
+    assert "4242" not in snapshot and "meet.example" not in snapshot
+
+
+def test_list_shows_offerings_with_times_only(states, make_user, sign_in):
+    teacher = make_user(role="teacher")
+    t_token, _ = sign_in(teacher)
+    state = teach(states, t_token)
+    states.call(state, "create", form(title="Scheduled one"))
+    states.call(state, "create", form(title="Never scheduled"))
+    scheduled = next(o for o in state.offerings if o["title"] == "Scheduled one")
+    states.call(state, "schedule", {"offering_id": str(scheduled["id"]), "date": "2030-05-02", "time": "18:00"})
+    listing = states.sub(states.root(None, path="/live"), LiveListState)
+    states.call(listing, "with_tz", "America/New_York")
+    assert [c["title"] for c in listing.cards] == ["Scheduled one"]
+    assert "EDT" in listing.cards[0]["next_label"]
+
+
+def test_teacher_cancels_a_time_from_my_sessions(states, make_user, sign_in):
+    teacher = make_user(role="teacher")
+    t_token, _ = sign_in(teacher)
+    state = teach(states, t_token)
+    states.call(state, "create", form())
+    states.call(state, "schedule", {"offering_id": str(state.offerings[0]["id"]), "date": "2030-05-02",
+                                    "time": "18:00"})
+    token, _ = sign_in(make_user())
+    _, page = offering_page(states, token, state.offerings[0]["id"])
+    states.call(page, "choose", page.slots[0]["id"])
+    states.call(page, "pay", CARD)
+    states.call(state, "cancel_slot", state.slots[0]["id"])
+    assert state.slots[0]["status"] == "cancelled"
+    with lms_app.core.db.session_scope() as s:
+        assert s.exec(select(Order.status)).one() == "refunded"
+        assert s.exec(select(LiveBooking.status)).one() == "cancelled"
+
+
+def test_calendar_feed_url_is_shown_once_and_can_be_switched_off(states, make_user, sign_in):
+    token, _ = sign_in(make_user())
+    card = states.sub(states.root(token, path="/dashboard"), LiveDashboardState)
+    states.call(card, "with_tz", "UTC")
+    assert not card.has_feed and card.feed_url == ""
+    states.call(card, "new_feed")
+    assert card.has_feed and "/api/live/calendar.ics?token=" in card.feed_url
+    states.call(card, "with_tz", "UTC")
+    assert card.has_feed and card.feed_url == ""  # not loaded back: only its hash is stored
+    states.call(card, "revoke_feed")
+    assert not card.has_feed
