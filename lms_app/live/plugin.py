@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lms_app.core.plugin_api import DashboardCard, NavItem, Page, ScheduledJob, hookimpl
+from lms_app.core.plugin_api import DashboardCard, NavItem, Page, PersonalData, ScheduledJob, hookimpl
 from lms_app.core.permissions import LEARNER_AREA
 from lms_app.live import models  # noqa: F401  (registers its tables on SQLModel.metadata)
 
@@ -63,3 +63,37 @@ def lms_demo_data(session, settings):
     from lms_app.live import demo
 
     return {"live sessions": demo.ensure_demo_sessions(session)}
+
+
+@hookimpl
+def lms_notification_kinds():
+    from lms_app.live import notices
+
+    return notices.KINDS
+
+
+@hookimpl
+def lms_event(event):
+    from lms_app.live import notices
+
+    handler = notices.HANDLERS.get(event.name)
+    if handler is None:
+        return
+    from lms_app.core.db import session_scope
+
+    with session_scope() as session:
+        handler(session, event.data)
+
+
+@hookimpl
+def lms_personal_data():
+    return [PersonalData("live_bookings", ("user_id",), "keep",
+                         why="Bookings back the orders kept for accounting and the teacher's attendance list; "
+                             "they point at the anonymised account."),
+            PersonalData("live_waitlist", ("user_id",), "delete", why="Places on live-session waitlists."),
+            PersonalData("live_calendar_tokens", ("user_id",), "delete", export=False, secret=("token_hash",),
+                         why="The private calendar feed's token: useless once the account is gone."),
+            PersonalData("live_offerings", ("teacher_id",), "keep", export=False,
+                         why="A teacher's offerings (teachers who own content cannot delete their account)."),
+            PersonalData("live_slots", ("teacher_id",), "keep", export=False,
+                         why="A teacher's scheduled times (see live_offerings).")]
