@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "coupon.deactivate": "Deactivated coupon",
     "review.hide": "Hid review",
     "review.show": "Showed review",
+    "plan.create": "Created subscription plan",
 }
 
 
