@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lms_app.core.plugin_api import GatewaySpec, hookimpl
+from lms_app.core.plugin_api import GatewaySpec, NavItem, Page, ProfileSection, hookimpl
 from lms_app.payments import models  # noqa: F401  (registers its tables on SQLModel.metadata)
 
 
@@ -41,3 +41,26 @@ def lms_course_access(session, user_id, course_id):
     from lms_app.payments.services.subscriptions import grants_access
 
     return grants_access(session, user_id, course_id)
+
+
+@hookimpl
+def lms_pages():
+    from lms_app.core.auth_state import AuthState
+    from lms_app.payments.pages import plans
+
+    return [Page("/plans", plans.plans_page, "Plans", plans.ON_LOAD),
+            Page("/admin/plans", plans.admin_page, "Subscription plans",
+                 [AuthState.refresh, plans.AdminPlansState.load])]
+
+
+@hookimpl
+def lms_nav_items():
+    return [NavItem("account", "Plans", "/plans", "library", order=25),
+            NavItem("admin", "Subscription plans", "/admin/plans", "library", order=85)]
+
+
+@hookimpl
+def lms_profile_sections():
+    from lms_app.payments.pages import plans
+
+    return [ProfileSection("subscription", plans.subscription_section, order=60)]
