@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lms_app.core.plugin_api import GatewaySpec, NavItem, Page, ProfileSection, hookimpl
+from lms_app.core.plugin_api import GatewaySpec, NavItem, Page, ProfileSection, ScheduledJob, hookimpl
 from lms_app.payments import models  # noqa: F401  (registers its tables on SQLModel.metadata)
 
 
@@ -64,3 +64,11 @@ def lms_profile_sections():
     from lms_app.payments.pages import plans
 
     return [ProfileSection("subscription", plans.subscription_section, order=60)]
+
+
+@hookimpl
+def lms_scheduled_jobs():
+    from lms_app.payments.services import webhooks
+
+    return [ScheduledJob("reconcile-payments", 15, webhooks.reconcile,
+                         "ask Stripe/Paystack about payments pending for 15 minutes; apply and flag mismatches")]

@@ -8,6 +8,7 @@ checked against the order there); a mismatch is refused there and flagged here
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -97,3 +98,34 @@ def paystack_return(session: Session, settings: Settings, gateway, reference: st
     if event is not None:
         apply_payment(session, settings, "paystack", event)
     return _order_target(session, "paystack", reference)
+
+
+RECONCILE_AFTER = timedelta(minutes=15)
+RECONCILE_BATCH = 50
+
+
+def reconcile(session: Session, settings: Settings, now=None) -> int:
+    """Scheduled: ask the provider about payments still pending after 15 minutes (a lost webhook,
+    a learner who closed the tab) and apply what it says, mismatches flagged like webhooks.
+    Returns how many orders changed. Idempotent: a settled order is no longer pending."""
+    from lms_app.commerce.gateways import get_gateway
+    from lms_app.core.types import utcnow
+
+    if settings.payment_gateway not in ("stripe", "paystack"):
+        return 0
+    gateway = get_gateway(settings)
+    cutoff = (now or utcnow()) - RECONCILE_AFTER
+    refs = session.exec(select(Payment.reference).join(Order, Order.id == Payment.order_id)
+                        .where(Payment.gateway == gateway.name, Payment.status == "pending",
+                               Order.status == "pending", Order.created_at < cutoff)
+                        .order_by(Order.id).limit(RECONCILE_BATCH)).all()
+    changed = 0
+    for ref in refs:
+        try:
+            event = gateway.confirm(ref)
+        except Exception:  # provider down: next round
+            log.warning("reconcile: %s did not answer for %s", gateway.name, ref)
+            continue
+        if event is not None and apply_payment(session, settings, gateway.name, event) in ("ok", "mismatch"):
+            changed += 1
+    return changed
