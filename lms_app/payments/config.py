@@ -56,7 +56,7 @@ def production_problems(settings) -> list[str]:
         elif key.startswith(("sk_test_", "rk_test_")) and not allow_test:
             problems.append("LMS_STRIPE_SECRET_KEY is a test key: use the live key in production "
                             "(or LMS_PAYMENTS_ALLOW_TEST_KEYS=1 for a demo site)")
-        if not get("LMS_STRIPE_WEBHOOK_SECRET").startswith("whsec_"):
+        if not (get("LMS_STRIPE_WEBHOOK_SECRET") or settings.webhook_secret).startswith("whsec_"):
             problems.append("LMS_STRIPE_WEBHOOK_SECRET is missing: without it no Stripe payment is ever confirmed")
     if settings.payment_gateway == "paystack":
         key = get("LMS_PAYSTACK_SECRET_KEY")
