@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -69,14 +69,17 @@ def create_plan(session: Session, actor: Actor, name: object, interval: object, 
 
 def plans_view(session: Session) -> list[dict]:
     rows = session.exec(select(Plan).where(Plan.active == True).order_by(Plan.price_minor)).all()  # noqa: E712
-    counts: dict[int, int] = {}
-    for plan_id, in session.exec(select(PlanCourse.plan_id).where(PlanCourse.plan_id.in_([p.id for p in rows]))).all() \
-            if rows else []:
-        counts[plan_id] = counts.get(plan_id, 0) + 1
+    counts = dict(session.exec(select(PlanCourse.plan_id, func.count(PlanCourse.id))
+                               .where(PlanCourse.plan_id.in_([p.id for p in rows])).group_by(PlanCourse.plan_id)
+                               ).all()) if rows else {}
     return [{"id": p.id, "name": p.name, "interval": p.interval,
              "price_label": f"{format_amount(p.price_minor, p.currency)} / {p.interval}",
-             "scope": "Every course" if p.all_courses else f"{counts.get(p.id, 0)} courses",
+             "scope": "Every course" if p.all_courses else _courses_label(counts.get(p.id, 0)),
              "trial": f"{p.trial_days}-day free trial" if p.trial_days else ""} for p in rows]
+
+
+def _courses_label(n: int) -> str:
+    return "1 course" if n == 1 else f"{n} courses"
 
 
 def access_until(sub: Subscription, grace_days: int) -> datetime | None:
