@@ -49,14 +49,14 @@ def lms_pages():
     from lms_app.payments.pages import plans
 
     return [Page("/plans", plans.plans_page, "Plans", plans.ON_LOAD),
-            Page("/admin/plans", plans.admin_page, "Subscription plans",
+            Page("/admin/plans", plans.admin_page, "Plans & payments",
                  [AuthState.refresh, plans.AdminPlansState.load])]
 
 
 @hookimpl
 def lms_nav_items():
     return [NavItem("account", "Plans", "/plans", "library", order=25),
-            NavItem("admin", "Subscription plans", "/admin/plans", "library", order=85)]
+            NavItem("admin", "Plans & payments", "/admin/plans", "library", order=85)]
 
 
 @hookimpl

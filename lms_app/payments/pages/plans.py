@@ -166,8 +166,23 @@ def plans_page() -> rx.Component:
     )
 
 
+class FlagView(TypedDict):
+    id: int
+    when: str
+    provider: str
+    reference: str
+    detail: str
+
+
+def _flags(session, actor):
+    from lms_app.payments.services import subscriptions
+
+    return subscriptions.flags_view(session, actor)
+
+
 class AdminPlansState(rx.State):
     plans: list[PlanView] = []
+    flags: list[FlagView] = []
     choices: list[CourseChoice] = []
     scope: str = "all"
     loaded: bool = False
@@ -179,6 +194,7 @@ class AdminPlansState(rx.State):
     async def load(self):
         self.plans = await run_db(_plans)
         self.choices = await run_db(_course_choices, current_actor())
+        self.flags = await run_db(_flags, current_actor())
         self.error, self.error_field, self.loaded = "", "", True
 
     @rx.event
@@ -243,9 +259,29 @@ def _admin_row(p) -> rx.Component:
                         rx.table.cell(p["trial"]))
 
 
+def _flags_card() -> rx.Component:
+    return rx.card(rx.vstack(
+        rx.heading("Flagged payments", size="4", as_="h2"),
+        rx.text("A provider reported another amount or currency than the order's: the order was refused. "
+                "Check the payment in the provider's dashboard and refund it there if money was taken.",
+                size="2", color=rx.color("gray", 11)),
+        rx.cond(AdminPlansState.flags.length() > 0,
+                rx.box(rx.table.root(
+                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in (
+                        "When (UTC)", "Provider", "Reference", "What")])),
+                    rx.table.body(rx.foreach(AdminPlansState.flags, lambda f: rx.table.row(
+                        rx.table.cell(f["when"]), rx.table.cell(f["provider"]), rx.table.cell(rx.code(f["reference"])),
+                        rx.table.cell(f["detail"])))), variant="surface", width="100%"),
+                    width="100%", overflow_x="auto"),
+                rx.hstack(rx.icon("circle-check", size=16, color=rx.color("green", 11)),
+                          rx.text("No flagged payments.", size="2"), align="center")),
+        spacing="3", width="100%", align="start"), width="100%")
+
+
 def admin_page() -> rx.Component:
     return page_shell(
-        page_heading("Subscription plans", "Monthly or yearly access to every course or a chosen set."),
+        page_heading("Plans & payments", "Subscription plans (monthly or yearly access to every course or a "
+                                          "chosen set) and flagged provider payments."),
         rx.cond(AdminPlansState.loaded, rx.vstack(
             _admin_form(),
             rx.cond(AdminPlansState.plans.length() > 0,
@@ -255,6 +291,7 @@ def admin_page() -> rx.Component:
                         rx.table.body(rx.foreach(AdminPlansState.plans, _admin_row)), variant="surface",
                         width="100%"), width="100%", overflow_x="auto"),
                     empty_state("library", "No plans yet", "Create one above; learners see it at /plans.")),
+            _flags_card(),
             spacing="5", width="100%"), loading_block()),
     )
 

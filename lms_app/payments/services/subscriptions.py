@@ -221,3 +221,13 @@ def cancel_at_period_end(session: Session, actor: Actor, sub_id: object, gateway
     sub.cancel_at_period_end = True
     _save(session, sub)
     return sub
+
+
+def flags_view(session: Session, actor: Actor, limit: int = 100) -> list[dict]:
+    """Provider reports that did not match their order, newest first (admins only)."""
+    from lms_app.payments.models import PaymentFlag
+
+    require_role(actor, ADMIN_AREA)
+    rows = session.exec(select(PaymentFlag).order_by(PaymentFlag.id.desc()).limit(limit)).all()
+    return [{"id": f.id, "when": f.created_at.strftime("%Y-%m-%d %H:%M"), "provider": f.provider,
+             "reference": f.reference, "detail": f.detail} for f in rows]

@@ -85,3 +85,7 @@ def test_learners_cannot_use_the_admin_plan_handlers_nor_cancel_others(states, f
     states.call(card, "ask", 999999)
     states.call(card, "cancel")
     assert fake_stripe.subscription_updates == [] and not card.busy
+    from lms_app.core.errors import PermissionDenied
+    import pytest
+    with lms_app.core.db.session_scope() as s, pytest.raises(PermissionDenied):
+        subscriptions.flags_view(s, sign_in(make_user())[1])

@@ -169,3 +169,16 @@ def test_production_refuses_test_keys_and_a_missing_webhook_secret(use_env):
     assert "test key" in problems(LMS_PAYMENT_GATEWAY="paystack", LMS_PAYSTACK_SECRET_KEY="sk_test_x",
                                   LMS_PAYMENTS_ALLOW_TEST_KEYS=None)
     assert "LMS_PAYSTACK_SECRET_KEY is empty" in problems(LMS_PAYMENT_GATEWAY="paystack", LMS_PAYSTACK_SECRET_KEY=None)
+
+
+def test_flags_are_listed_for_admins(fake_stripe, api, make_course, make_user, sign_in):
+    from lms_app.payments.services import subscriptions
+
+    course = make_course(price_minor=5000)
+    _, actor = sign_in(make_user())
+    order_id, _ = start(actor, course.slug)
+    ref = reference_of(order_id)
+    send(api, stripe_event("checkout.session.completed", fake_stripe.complete(ref, amount_total=100)))
+    with lms_app.core.db.session_scope() as s:
+        [flag] = subscriptions.flags_view(s, sign_in(make_user(role="admin"))[1])
+    assert flag["reference"] == ref and flag["detail"] == "provider reported 100 USD, order says 5000 USD"
