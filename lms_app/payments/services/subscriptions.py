@@ -160,8 +160,11 @@ def apply_stripe_event(session: Session, kind: str, obj: dict) -> str:
         sub = _by_ref(session, obj.get("id"))
         if sub is None or sub.status == "ended":  # ended is terminal: late events change nothing
             return "ignored"
+        was = sub.status
         sub.status = "ended" if kind == "customer.subscription.deleted" else \
             STRIPE_STATUS.get(str(obj.get("status")), sub.status)
+        if sub.status in ("ended", "past_due") and was != sub.status:
+            _notify(session, sub, sub.status)
         sub.current_period_end = _period_end(obj) or sub.current_period_end
         sub.cancel_at_period_end = bool(obj.get("cancel_at_period_end"))
         return _save(session, sub)
@@ -170,13 +173,39 @@ def apply_stripe_event(session: Session, kind: str, obj: dict) -> str:
                       ((obj.get("parent") or {}).get("subscription_details") or {}).get("subscription"))
         if sub is None or sub.status == "ended":
             return "ignored"
+        was = sub.status
         sub.status = "active" if kind == "invoice.paid" else "past_due"
+        if sub.status == "past_due" and was != "past_due":
+            _notify(session, sub, "past_due")
         lines = ((obj.get("lines") or {}).get("data") or [{}])
         end = _ts(((lines[0].get("period") or {}).get("end")))
         if kind == "invoice.paid" and end:
             sub.current_period_end = max(end, sub.current_period_end or end)
         return _save(session, sub)
     return "ignored"
+
+
+NOTICES = {
+    "past_due": ("Your payment did not go through", "We could not take the renewal payment for your plan. "
+                 "Your courses stay open for a few days while the payment is retried: update your card to keep them.",
+                 "See your subscription"),
+    "ended": ("Your subscription has ended", "Your plan has ended and its courses are locked again. You keep every "
+              "course you bought and your progress.", "See the plans"),
+}
+
+
+def _notify(session: Session, sub: Subscription, what: str) -> None:
+    """Dunning and end-of-access mails, queued in the same transaction (sent after commit)."""
+    from lms_app.core.users import User
+    from lms_app.mail.services import link_base, queue_mail
+
+    user, plan = session.get(User, sub.user_id), session.get(Plan, sub.plan_id)
+    if user is None or plan is None or not user.is_active:
+        return
+    subject, message, action = NOTICES[what]
+    queue_mail(session, to=user.email, template="subscription_notice", subject=subject, user_id=user.id,
+               context={"name": user.name, "message": message, "plan": plan.name, "action": action,
+                        "link": f"{link_base()}{'/profile' if what == 'past_due' else '/plans'}"})
 
 
 def _by_ref(session: Session, ref) -> Subscription | None:

@@ -182,3 +182,19 @@ def test_subscription_access_is_not_granted_for_drafts(world, make_course):
     draft_lesson = lesson_of(draft)
     activate(fake, api, actor, plan(admin))
     assert not can_open(actor, draft, draft_lesson)
+
+
+def test_past_due_and_end_send_one_mail_each(world):
+    from lms_app.mail.models import MailMessage
+
+    fake, api, course, lesson_id, learner, actor, admin = world
+    _, sub = activate(fake, api, actor, plan(admin))
+    invoice = {"id": "in_9", "object": "invoice", "subscription": sub["id"], "lines": {"data": [{}]}}
+    assert send(api, "invoice.payment_failed", invoice).json() == {"result": "ok"}
+    assert send(api, "invoice.payment_failed", dict(invoice, id="in_10")).json() == {"result": "ok"}  # retry fails
+    assert send(api, "customer.subscription.deleted", dict(sub, status="canceled")).json() == {"result": "ok"}
+    with lms_app.core.db.session_scope() as s:
+        mails = s.exec(select(MailMessage.subject).where(MailMessage.user_id == learner.id)
+                       .order_by(MailMessage.id)).all()
+    assert [m for m in mails if "subscription" in m.lower() or "payment" in m.lower()] == [
+        "Your payment did not go through", "Your subscription has ended"]
