@@ -57,6 +57,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=12), server_default='incomplete', nullable=False),
     sa.Column('current_period_end', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancel_at_period_end', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('provider_event_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('incomplete', 'trialing', 'active', 'past_due', 'canceled', 'ended')", name='ck_subscriptions_status'),

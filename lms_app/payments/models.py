@@ -74,6 +74,8 @@ class Subscription(SQLModel, table=True):
     current_period_end: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     cancel_at_period_end: bool = Field(default=False, sa_column=Column(Boolean, nullable=False,
                                                                          server_default=text("false")))
+    # When the provider created the newest event applied: an older event arriving later is stale.
+    provider_event_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 

@@ -145,8 +145,11 @@ def _period_end(obj: dict) -> datetime | None:
     return _ts(obj.get("current_period_end")) or _ts(items[0].get("current_period_end"))
 
 
-def apply_stripe_event(session: Session, kind: str, obj: dict) -> str:
-    """Move a subscription on a verified Stripe event (the caller stored the event id once)."""
+def apply_stripe_event(session: Session, kind: str, obj: dict, created: int | None = None) -> str:
+    """Move a subscription on a verified Stripe event (the caller stored the event id once).
+    ``created`` is the event's creation time at Stripe: an event older than the newest one
+    applied to the subscription is stale and ignored (Stripe does not deliver in order)."""
+    at = _ts(created)
     if kind in ("checkout.session.completed",) and obj.get("mode") == "subscription":
         sub = session.exec(select(Subscription).where(Subscription.provider == "stripe",
                                                       Subscription.checkout_ref == str(obj.get("id")))).first()
@@ -158,7 +161,7 @@ def apply_stripe_event(session: Session, kind: str, obj: dict) -> str:
         return _save(session, sub)
     if kind.startswith("customer.subscription."):
         sub = _by_ref(session, obj.get("id"))
-        if sub is None or sub.status == "ended":  # ended is terminal: late events change nothing
+        if sub is None or sub.status == "ended" or _stale(sub, at):  # ended is terminal
             return "ignored"
         was = sub.status
         sub.status = "ended" if kind == "customer.subscription.deleted" else \
@@ -171,7 +174,7 @@ def apply_stripe_event(session: Session, kind: str, obj: dict) -> str:
     if kind in ("invoice.paid", "invoice.payment_failed"):
         sub = _by_ref(session, obj.get("subscription") or
                       ((obj.get("parent") or {}).get("subscription_details") or {}).get("subscription"))
-        if sub is None or sub.status == "ended":
+        if sub is None or sub.status == "ended" or _stale(sub, at):
             return "ignored"
         was = sub.status
         sub.status = "active" if kind == "invoice.paid" else "past_due"
@@ -213,6 +216,15 @@ def _by_ref(session: Session, ref) -> Subscription | None:
         return None
     return session.exec(select(Subscription).where(Subscription.provider == "stripe",
                                                    Subscription.provider_ref == ref)).first()
+
+
+def _stale(sub: Subscription, at: datetime | None) -> bool:
+    if at is None:
+        return False
+    if sub.provider_event_at is not None and at < sub.provider_event_at:
+        return True
+    sub.provider_event_at = at
+    return False
 
 
 def _save(session: Session, sub: Subscription) -> str:

@@ -61,7 +61,7 @@ def stripe_webhook(session: Session, settings: Settings, gateway, body: bytes, h
         return apply_payment(session, settings, "stripe", payment)
     if not _once(session, "stripe", event.id, event.type):
         return "duplicate"
-    return subscriptions.apply_stripe_event(session, event.type, obj)
+    return subscriptions.apply_stripe_event(session, event.type, obj, getattr(event, "created", None))
 
 
 def stripe_return(session: Session, settings: Settings, gateway, session_id: str) -> str:

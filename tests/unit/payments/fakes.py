@@ -35,9 +35,9 @@ def stripe_signature(body: bytes, secret: str = STRIPE_WEBHOOK_SECRET, timestamp
     return f"t={ts},v1={sig}"
 
 
-def stripe_event(kind: str, obj: dict, event_id: str | None = None) -> bytes:
+def stripe_event(kind: str, obj: dict, event_id: str | None = None, created: int | None = None) -> bytes:
     return json.dumps({"id": event_id or f"evt_{next(_ids)}", "object": "event", "type": kind,
-                       "api_version": "2025-01-01", "created": int(time.time()),
+                       "api_version": "2025-01-01", "created": created or int(time.time()),
                        "data": {"object": obj}}).encode()
 
 

@@ -198,3 +198,20 @@ def test_past_due_and_end_send_one_mail_each(world):
                        .order_by(MailMessage.id)).all()
     assert [m for m in mails if "subscription" in m.lower() or "payment" in m.lower()] == [
         "Your payment did not go through", "Your subscription has ended"]
+
+
+def test_an_older_event_delivered_late_is_stale(world):
+    fake, api, course, lesson_id, learner, actor, admin = world
+    _, sub = activate(fake, api, actor, plan(admin))
+    now = int(utcnow().timestamp())
+
+    def post(kind, obj, created):
+        body = stripe_event(kind, obj, created=created)
+        return api.post("/api/webhooks/stripe", content=body,
+                        headers={"Stripe-Signature": stripe_signature(body)}).json()
+
+    assert post("customer.subscription.updated", dict(sub, status="past_due"), now + 60) == {"result": "ok"}
+    assert post("customer.subscription.updated", dict(sub, status="active"), now + 30) == {"result": "ignored"}
+    assert sub_of(learner.id).status == "past_due"
+    assert post("customer.subscription.updated", dict(sub, status="active"), now + 90) == {"result": "ok"}
+    assert sub_of(learner.id).status == "active"
