@@ -90,8 +90,9 @@ class StripeGateway:
         }
         if email:
             params["customer_email"] = email
-        session = client().v1.checkout.sessions.create(params=params,
-                                                        options={"idempotency_key": f"order-{order_id}"})
+        # No idempotency key of ours: an order id can come back after a rollback on SQLite; the
+        # library adds one per request, reused on its own retries.
+        session = client().v1.checkout.sessions.create(params=params)
         return session.id, session.url
 
     def resume_url(self, reference: str) -> str:
