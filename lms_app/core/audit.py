@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "user.mfa_reset": "Reset two-factor sign-in",
     "user.export": "Exported personal data",
     "user.erase": "Deleted account (personal data erased)",
+    "plan.create": "Created subscription plan",
 }
 
 

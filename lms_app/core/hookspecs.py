@@ -262,3 +262,13 @@ def lms_api_routers() -> list[Any]:
     answered in one shape (``{"error", "code", "field"}``); declare them with
     ``lms_app.api.errors.responses(401, 403, ...)``. The request guard (body limits, JSON only)
     and the rate limits run in front of every endpoint."""
+
+
+@hookspec
+def lms_course_access(session: Session, user_id: int, course_id: int) -> bool | None:
+    """Say whether something other than an enrolment opens a course for a learner now (a live
+    subscription or all-access pass, a bundle...). Return True to open it; False or None says
+    nothing. The one course-access rule (``lms_app.learning.services.course_access``) asks this
+    only when the learner is not enrolled, and only for published or archived courses; it is
+    used by the lesson page, the lesson file route and the API alike. Answer with one query.
+    """

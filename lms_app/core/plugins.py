@@ -27,7 +27,8 @@ ENTRY_POINT_GROUP = "lms.plugins"
 # The built-in features, in the order their contributions appear (menus sort by their own order).
 BUILTIN = ("ui", "accounts", "catalog", "authoring", "learning", "quizzes", "assignments", "certificates",
            "commerce", "admin", "analytics", "jobs", "mail", "backups", "operations",
-           "notifications", "privacy", "api", "webhooks", "live")
+           "notifications", "privacy", "api", "webhooks", "live",
+           "payments")
 
 
 def disabled_plugins() -> tuple[str, ...]:

@@ -494,3 +494,50 @@ def oidc_provider():
     provider = LocalProvider(port=_OIDC_PORT).start()
     yield provider
     provider.stop()
+
+
+@pytest.fixture(scope="module")
+def stripe_lms_server(tmp_path_factory):
+    """A second production server whose gateway is Stripe, pointed at a local Stripe stand-in
+    (``tests/unit/payments/fakes.FakeStripe``); yields (Server, fake). Own data and web dirs."""
+    from tests.unit.payments.fakes import STRIPE_WEBHOOK_SECRET, FakeStripe
+
+    fake = FakeStripe()
+    data_dir = tmp_path_factory.mktemp("lms-e2e-stripe")
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = _server_env(data_dir)
+    env.update({"LMS_PAYMENT_GATEWAY": "stripe", "LMS_STRIPE_SECRET_KEY": "sk_test_fake",
+                "LMS_STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET, "LMS_STRIPE_API_BASE": fake.base,
+                "LMS_PUBLIC_URL": base_url, "LMS_ALLOWED_ORIGINS": base_url,
+                "REFLEX_WEB_WORKDIR": os.environ.get("LMS_E2E_STRIPE_WEB_DIR", str(ROOT / ".web-e2e-stripe"))})
+    fake.app_base = base_url
+    prepare = subprocess.run([sys.executable, "-m", "lms_app.manage", "prepare"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert prepare.returncode == 0, prepare.stdout + prepare.stderr
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_path = ARTIFACTS / "server-stripe.log"
+    log = log_path.open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
+                             "--frontend-port", str(port), "--loglevel", "info"], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    server = Server(base_url=base_url, log_path=log_path, data_dir=data_dir, proc=proc)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            assert proc.poll() is None, f"the Stripe e2e server exited:\n{_tail(log_path)}"
+            try:
+                if _get(base_url + "/ping").strip().strip('"') == "pong":
+                    _get(base_url + "/login", timeout=10)
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, f"the Stripe e2e server did not start:\n{_tail(log_path)}"
+            time.sleep(0.5)
+        yield server, fake
+    finally:
+        _stop(proc)
+        log.close()
+        fake.close()
+    errors = server.errors_since(0)
+    assert not errors, "The Stripe e2e server logged errors:\n" + "\n---\n".join(errors)

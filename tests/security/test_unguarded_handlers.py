@@ -38,6 +38,7 @@ from reflex.state import State
 
 ALLOW_LIST = {
     "HomeState.load": "public catalog: published courses and categories only",
+    "PlansState.load": "public plans page: active plans' names, prices and scope only",
     "CatalogState.load": "public catalog: published courses only, filters parsed and validated from the URL",
     "CatalogState.search": "only builds the next catalog URL (redirect); reads nothing private",
     "CatalogState.choose_option": "only builds the next catalog URL from a validated sort/language/size",

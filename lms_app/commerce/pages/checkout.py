@@ -52,10 +52,27 @@ def _summary(view: dict) -> SummaryView:
 def _pay(session, actor, slug, coupon, form):
     settings = get_settings()
     gateway = get_gateway(settings)
-    if hasattr(gateway, "charge"):
-        order = checkout.purchase(session, settings, actor, slug, coupon, checkout.card_from(form), gateway)
+    direct = hasattr(gateway, "charge")
+    if direct or checkout.price(session, actor, slug, coupon).quote.amount_minor == 0:  # a 100 % coupon: no provider
+        order = checkout.purchase(session, settings, actor, slug, coupon,
+                                  checkout.card_from(form) if direct else None, gateway)
         return f"/orders/{order.id}"
     return provider_checkout.start(session, actor, slug, coupon, gateway)[1]
+
+
+def _hosted_label() -> str:
+    """The redirect gateway's label ("" for a direct card form gateway or none configured)."""
+    from lms_app.commerce.gateways import registered
+
+    try:
+        settings = get_settings()
+        spec = registered().get(settings.payment_gateway)
+        gateway = get_gateway(settings) if spec else None
+    except Exception:  # misconfigured: the start-up check reports it; paying will say so
+        return ""
+    if gateway is None or hasattr(gateway, "charge"):
+        return ""
+    return spec.label or "our payment provider"
 
 
 class CheckoutState(rx.State):
@@ -66,11 +83,14 @@ class CheckoutState(rx.State):
     error: str = ""
     error_field: str = ""
     busy: bool = False
+    # Non-empty for a redirect gateway (Stripe Checkout, Paystack...): its label; no card form then.
+    hosted_label: str = ""
 
     @rx.event
     @guarded(LEARNER_AREA)
     async def load(self):
         self.loaded, self.error, self.error_field, self.coupon_error, self.busy = False, "", "", "", False
+        self.hosted_label = _hosted_label()
         try:
             self.summary = _summary(await run_db(checkout.quote_view, current_actor(), _slug(self.router.url.path)))
             self.found = True
@@ -190,7 +210,27 @@ def verify_first() -> rx.Component:
 
 
 def card_form() -> rx.Component:
-    return rx.cond(S["email_verified"], _card_form(), verify_first())
+    return rx.cond(S["email_verified"], rx.cond(CheckoutState.hosted_label != "", _hosted_form(), _card_form()),
+                   verify_first())
+
+
+def _hosted_form() -> rx.Component:
+    """Redirect gateways: the card is entered on the provider's page, never here."""
+    return rx.card(
+        rx.vstack(
+            rx.heading("Payment", size="4", as_="h2"),
+            form_error(CheckoutState.error),
+            rx.text("You will pay on the secure page of ", CheckoutState.hosted_label,
+                    ", then come back here with access to the course.", size="2"),
+            rx.button(rx.icon("lock", size=16), rx.cond(S["is_free_now"], "Enroll for free",
+                                                       rx.fragment("Continue to pay ", S["total_label"])),
+                      size="3", width="100%", loading=CheckoutState.busy, on_click=CheckoutState.pay({}),
+                      id="continue-to-payment"),
+            rx.text("Card details are never sent to or stored by this site.", size="1", color=rx.color("gray", 11)),
+            spacing="3", width="100%", align="start",
+        ),
+        width="100%",
+    )
 
 
 def _card_form() -> rx.Component:

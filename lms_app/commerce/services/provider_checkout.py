@@ -39,7 +39,8 @@ def start(session: Session, actor: Actor, slug: object, coupon_code: object, gat
                               .where(Order.user_id == actor.user_id, Order.course_id == course.id,
                                      Order.status == "pending")).first()
     if open_order is not None:
-        return open_order[0], f"{gateway.confirm_base}?reference={open_order[1]}"
+        resume = getattr(gateway, "resume_url", None)  # providers whose confirmation URL is theirs
+        return open_order[0], (resume(open_order[1]) if resume else f"{gateway.confirm_base}?reference={open_order[1]}")
     try:
         if p.coupon is not None and not coupons.take_one_use(session, p.coupon.id):
             raise ServiceError(coupons.USED_UP, "coupon")
@@ -51,7 +52,11 @@ def start(session: Session, actor: Actor, slug: object, coupon_code: object, gat
         session.flush()
         if p.coupon is not None:
             session.add(CouponRedemption(coupon_id=p.coupon.id, user_id=actor.user_id, order_id=order.id))
-        reference, url = gateway.create_payment(q.amount_minor, q.currency, order.id)
+        if getattr(gateway, "wants_details", False):  # Stripe/Paystack show the title and need the e-mail
+            reference, url = gateway.create_payment(q.amount_minor, q.currency, order.id, description=course.title,
+                                                    email=_email_of(session, actor.user_id))
+        else:
+            reference, url = gateway.create_payment(q.amount_minor, q.currency, order.id)
         session.add(Payment(order_id=order.id, gateway=gateway.name, reference=reference, status="pending",
                             amount_minor=q.amount_minor, currency=q.currency))
         session.flush()
@@ -61,19 +66,33 @@ def start(session: Session, actor: Actor, slug: object, coupon_code: object, gat
     return order.id, url
 
 
+def _email_of(session: Session, user_id: int) -> str:
+    from lms_app.core.users import User
+
+    user = session.get(User, user_id)
+    return user.email if user is not None else ""
+
+
 def handle_webhook(session: Session, settings: Settings, gateway, body: bytes, headers: dict[str, str]) -> str:
     """'ok', 'duplicate' or 'ignored'; raises BadSignature for an unsigned or forged body."""
-    event = gateway.parse_webhook(body, headers)
-    if session.exec(select(WebhookEvent.id).where(WebhookEvent.provider == gateway.name,
+    outcome = apply_event(session, settings, gateway.name, gateway.parse_webhook(body, headers))
+    return "ok" if outcome == "mismatch" else outcome
+
+
+def apply_event(session: Session, settings: Settings, provider: str, event) -> str:
+    """Apply one verified ``GatewayEvent`` of ``provider`` once: 'ok', 'duplicate', 'ignored', or
+    'mismatch' (the provider reported another amount or currency than the order's: the order
+    fails and is never fulfilled; the caller flags it)."""
+    if session.exec(select(WebhookEvent.id).where(WebhookEvent.provider == provider,
                                                   WebhookEvent.event_id == event.event_id)).first():
         return "duplicate"
     try:
-        session.add(WebhookEvent(provider=gateway.name, event_id=event.event_id, kind=event.kind))
+        session.add(WebhookEvent(provider=provider, event_id=event.event_id, kind=event.kind))
         session.flush()
     except IntegrityError:
         session.rollback()
         return "duplicate"
-    payment = session.exec(select(Payment).where(Payment.gateway == gateway.name,
+    payment = session.exec(select(Payment).where(Payment.gateway == provider,
                                                  Payment.reference == event.reference)).first()
     order = session.get(Order, payment.order_id) if payment else None
     if order is None or order.status != "pending" or payment.status != "pending":
@@ -95,5 +114,5 @@ def handle_webhook(session: Session, settings: Settings, gateway, body: bytes, h
         order.status, payment.status = "failed", "failed"
         session.add_all([order, payment])
         coupons.release(session, order.id)
-        return "ok"
+        return "mismatch" if event.kind == "payment.succeeded" else "ok"
     return "ignored"

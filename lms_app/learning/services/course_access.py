@@ -4,7 +4,9 @@ One rule, used by the lesson page handler and by ``/media/lessons/<id>``:
 
 - the course's teacher and admins may open every lesson of the course, in any status;
 - anyone (signed out too) may open a **preview** lesson of a **published** course;
-- a learner enrolled in a published or archived course may open all of its lessons;
+- a learner enrolled in a published or archived course may open all of its lessons, and so may
+  a learner whom a plugin's ``lms_course_access`` grants the course (a live subscription or
+  pass: ``granted``); the enrolment is asked first, the plugins only when there is none;
 - nobody else: drafts, pending and rejected courses exist only for their teacher and admins.
 
 Content (body, video address, file) is read only after the rule said yes.
@@ -68,9 +70,23 @@ def may_open(actor: Actor | None, course: Course, lesson: Lesson, enrolled: bool
     return enrolled
 
 
+def granted(session: Session, actor: Actor | None, course: Course) -> bool:
+    """Whether a plugin (subscriptions, passes) opens this course to this learner now."""
+    if actor is None or course.status not in ("published", "archived"):
+        return False
+    from lms_app.core import plugins
+
+    return any(plugins.hook().lms_course_access(session=session, user_id=actor.user_id, course_id=course.id))
+
+
+def has_access(session: Session, actor: Actor | None, course: Course) -> bool:
+    """Enrolled, or granted by a plugin: what ``may_open`` takes as ``enrolled``."""
+    return (actor is not None and progress.is_enrolled(session, actor.user_id, course.id)) \
+        or granted(session, actor, course)
+
+
 def may_open_lesson(session: Session, actor: Actor | None, course: Course, lesson: Lesson) -> bool:
-    enrolled = actor is not None and progress.is_enrolled(session, actor.user_id, course.id)
-    return may_open(actor, course, lesson, enrolled)
+    return may_open(actor, course, lesson, has_access(session, actor, course))
 
 
 def _id(raw: object) -> int | None:
@@ -181,6 +197,7 @@ def lesson_page(session: Session, actor: Actor | None, course_ref: object, lesso
     if found is None or not may_see_course(actor, found[0]):
         return LessonPage(state="missing")
     course, lesson, module_title, enrolled = found
+    enrolled = enrolled or (lesson is not None and not lesson.is_preview and granted(session, actor, course))
     if lesson is None:
         return LessonPage(state="missing", course_title=course.title, course_slug=course.slug)
     learner_view = as_learner is True and is_staff_for(actor, course)

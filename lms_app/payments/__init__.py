@@ -1,0 +1,1 @@
+"""Real payment providers (Stripe, Paystack) and subscriptions / all-access passes."""

@@ -1,0 +1,274 @@
+"""Plans and subscriptions (Stripe Billing): admins create plans, learners subscribe through a
+Stripe Checkout Session in ``subscription`` mode, webhooks move the status, learners cancel at
+period end. ``grants_access`` is what the one course-access rule asks (through the
+``lms_course_access`` hook).
+
+Access while: status ``active``/``trialing``/``past_due`` and now is before the period end,
+plus ``LMS_SUBSCRIPTION_GRACE_DAYS`` unless the learner cancelled at period end. ``ended`` is
+terminal: a late ``updated`` event never brings a subscription back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from lms_app.core import audit
+from lms_app.core.courses import Course
+from lms_app.core.errors import ServiceError
+from lms_app.core.money import format_amount
+from lms_app.core.permissions import ADMIN_AREA, LEARNER_AREA, require_role
+from lms_app.core.sessions import Actor
+from lms_app.core.types import utcnow
+from lms_app.payments import config
+from lms_app.payments.models import LIVE, Plan, PlanCourse, Subscription
+
+GRANTING = ("trialing", "active", "past_due")
+STRIPE_STATUS = {"active": "active", "trialing": "trialing", "past_due": "past_due", "incomplete": "incomplete",
+                 "unpaid": "ended", "canceled": "ended", "incomplete_expired": "ended", "paused": "ended"}
+
+
+def _id(raw: object) -> int:
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 18:
+        raw = int(raw.strip())
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw < 2**62:
+        raise ServiceError("That plan does not exist.")
+    return raw
+
+
+def create_plan(session: Session, actor: Actor, name: object, interval: object, price_minor: object,
+                currency: object = "USD", trial_days: object = 0, course_ids: object = None) -> Plan:
+    """An admin's plan; ``course_ids`` None or empty means every course."""
+    require_role(actor, ADMIN_AREA)
+    name = " ".join(name.split()) if isinstance(name, str) else ""
+    if not 1 <= len(name) <= 80:
+        raise ServiceError("Give the plan a name (up to 80 characters).", "name")
+    if interval not in ("month", "year"):
+        raise ServiceError("Choose monthly or yearly.", "interval")
+    if isinstance(price_minor, bool) or not isinstance(price_minor, int) or not 0 < price_minor < 10**9:
+        raise ServiceError("Enter a price above zero.", "price")
+    if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha():
+        raise ServiceError("Use a three-letter currency code.", "currency")
+    if isinstance(trial_days, bool) or not isinstance(trial_days, int) or not 0 <= trial_days <= 90:
+        raise ServiceError("Trial days are between 0 and 90.", "trial_days")
+    ids = sorted({_id(c) for c in course_ids}) if isinstance(course_ids, (list, tuple)) else []
+    if ids and len(session.exec(select(Course.id).where(Course.id.in_(ids))).all()) != len(ids):
+        raise ServiceError("One of the chosen courses does not exist.", "courses")
+    plan = Plan(name=name, interval=interval, price_minor=price_minor, currency=currency.upper(),
+                trial_days=trial_days, all_courses=not ids)
+    session.add(plan)
+    session.flush()
+    session.add_all([PlanCourse(plan_id=plan.id, course_id=cid) for cid in ids])
+    audit.record(session, actor, "plan.create", "plan", plan.id, name)
+    session.flush()
+    return plan
+
+
+def plans_view(session: Session) -> list[dict]:
+    rows = session.exec(select(Plan).where(Plan.active == True).order_by(Plan.price_minor)).all()  # noqa: E712
+    counts = dict(session.exec(select(PlanCourse.plan_id, func.count(PlanCourse.id))
+                               .where(PlanCourse.plan_id.in_([p.id for p in rows])).group_by(PlanCourse.plan_id)
+                               ).all()) if rows else {}
+    return [{"id": p.id, "name": p.name, "interval": p.interval,
+             "price_label": f"{format_amount(p.price_minor, p.currency)} / {p.interval}",
+             "scope": "Every course" if p.all_courses else _courses_label(counts.get(p.id, 0)),
+             "trial": f"{p.trial_days}-day free trial" if p.trial_days else ""} for p in rows]
+
+
+def _courses_label(n: int) -> str:
+    return "1 course" if n == 1 else f"{n} courses"
+
+
+def access_until(sub: Subscription, grace_days: int) -> datetime | None:
+    """Until when the subscription opens its courses (None: not at all)."""
+    if sub.status not in GRANTING:
+        return None
+    if sub.current_period_end is None:
+        return datetime.max.replace(tzinfo=timezone.utc) if sub.status in ("active", "trialing") else None
+    return sub.current_period_end + (timedelta() if sub.cancel_at_period_end else timedelta(days=grace_days))
+
+
+def grants_access(session: Session, user_id: int, course_id: int, now: datetime | None = None) -> bool:
+    """Whether a live subscription of this learner covers the course now (one query)."""
+    now = now or utcnow()
+    grace = timedelta(days=config.get("LMS_SUBSCRIPTION_GRACE_DAYS"))
+    covered = or_(Plan.all_courses == True,  # noqa: E712
+                  Plan.id.in_(select(PlanCourse.plan_id).where(PlanCourse.course_id == course_id)))
+    rows = session.exec(select(Subscription).join(Plan, Plan.id == Subscription.plan_id)
+                        .where(Subscription.user_id == user_id, Subscription.status.in_(GRANTING), covered)).all()
+    return any((until := access_until(s, grace.days)) is not None and now < until for s in rows)
+
+
+def subscribe(session: Session, actor: Actor, plan_id: object, gateway) -> str:
+    """Start a subscription checkout at Stripe; returns the hosted page URL."""
+    require_role(actor, LEARNER_AREA)
+    plan = session.get(Plan, _id(plan_id))
+    if plan is None or not plan.active:
+        raise ServiceError("That plan does not exist.")
+    live = session.exec(select(Subscription).where(Subscription.user_id == actor.user_id,
+                                                   Subscription.plan_id == plan.id,
+                                                   Subscription.status.in_(LIVE))).first()
+    if live is not None and live.status != "incomplete":
+        raise ServiceError("You already have this plan.")
+    ref, url = gateway.create_subscription(plan, actor.user_id, _email(session, actor.user_id))
+    if live is not None:  # an abandoned checkout: point it at the new one
+        live.provider_ref, live.checkout_ref, live.updated_at = ref, ref, utcnow()
+        session.add(live)
+    else:
+        try:
+            session.add(Subscription(user_id=actor.user_id, plan_id=plan.id, provider=gateway.name,
+                                     provider_ref=ref, checkout_ref=ref))
+            session.flush()
+        except IntegrityError:
+            session.rollback()
+            raise ServiceError("A subscription to this plan is already being set up.") from None
+    session.flush()
+    return url
+
+
+def _email(session: Session, user_id: int) -> str:
+    from lms_app.core.users import User
+
+    user = session.get(User, user_id)
+    return user.email if user else ""
+
+
+def _ts(value) -> datetime | None:
+    return datetime.fromtimestamp(int(value), tz=timezone.utc) if isinstance(value, (int, float)) and value else None
+
+
+def _period_end(obj: dict) -> datetime | None:
+    items = ((obj.get("items") or {}).get("data") or [{}])
+    return _ts(obj.get("current_period_end")) or _ts(items[0].get("current_period_end"))
+
+
+def apply_stripe_event(session: Session, kind: str, obj: dict, created: int | None = None) -> str:
+    """Move a subscription on a verified Stripe event (the caller stored the event id once).
+    ``created`` is the event's creation time at Stripe: an event older than the newest one
+    applied to the subscription is stale and ignored (Stripe does not deliver in order)."""
+    at = _ts(created)
+    if kind in ("checkout.session.completed",) and obj.get("mode") == "subscription":
+        sub = session.exec(select(Subscription).where(Subscription.provider == "stripe",
+                                                      Subscription.checkout_ref == str(obj.get("id")))).first()
+        if sub is None or sub.status == "ended" or not obj.get("subscription"):
+            return "ignored"
+        sub.provider_ref = str(obj["subscription"])[:100]
+        if sub.status == "incomplete":
+            sub.status = "active"
+        return _save(session, sub)
+    if kind.startswith("customer.subscription."):
+        sub = _by_ref(session, obj.get("id"))
+        if sub is None or sub.status == "ended" or _stale(sub, at):  # ended is terminal
+            return "ignored"
+        was = sub.status
+        sub.status = "ended" if kind == "customer.subscription.deleted" else \
+            STRIPE_STATUS.get(str(obj.get("status")), sub.status)
+        if sub.status in ("ended", "past_due") and was != sub.status:
+            _notify(session, sub, sub.status)
+        sub.current_period_end = _period_end(obj) or sub.current_period_end
+        sub.cancel_at_period_end = bool(obj.get("cancel_at_period_end"))
+        return _save(session, sub)
+    if kind in ("invoice.paid", "invoice.payment_failed"):
+        sub = _by_ref(session, obj.get("subscription") or
+                      ((obj.get("parent") or {}).get("subscription_details") or {}).get("subscription"))
+        if sub is None or sub.status == "ended" or _stale(sub, at):
+            return "ignored"
+        was = sub.status
+        sub.status = "active" if kind == "invoice.paid" else "past_due"
+        if sub.status == "past_due" and was != "past_due":
+            _notify(session, sub, "past_due")
+        lines = ((obj.get("lines") or {}).get("data") or [{}])
+        end = _ts(((lines[0].get("period") or {}).get("end")))
+        if kind == "invoice.paid" and end:
+            sub.current_period_end = max(end, sub.current_period_end or end)
+        return _save(session, sub)
+    return "ignored"
+
+
+NOTICES = {
+    "past_due": ("Your payment did not go through", "We could not take the renewal payment for your plan. "
+                 "Your courses stay open for a few days while the payment is retried: update your card to keep them.",
+                 "See your subscription"),
+    "ended": ("Your subscription has ended", "Your plan has ended and its courses are locked again. You keep every "
+              "course you bought and your progress.", "See the plans"),
+}
+
+
+def _notify(session: Session, sub: Subscription, what: str) -> None:
+    """Dunning and end-of-access mails, queued in the same transaction (sent after commit)."""
+    from lms_app.core.users import User
+    from lms_app.mail.services import link_base, queue_mail
+
+    user, plan = session.get(User, sub.user_id), session.get(Plan, sub.plan_id)
+    if user is None or plan is None or not user.is_active:
+        return
+    subject, message, action = NOTICES[what]
+    queue_mail(session, to=user.email, template="subscription_notice", subject=subject, user_id=user.id,
+               context={"name": user.name, "message": message, "plan": plan.name, "action": action,
+                        "link": f"{link_base()}{'/profile' if what == 'past_due' else '/plans'}"})
+
+
+def _by_ref(session: Session, ref) -> Subscription | None:
+    if not isinstance(ref, str) or not ref:
+        return None
+    return session.exec(select(Subscription).where(Subscription.provider == "stripe",
+                                                   Subscription.provider_ref == ref)).first()
+
+
+def _stale(sub: Subscription, at: datetime | None) -> bool:
+    if at is None:
+        return False
+    if sub.provider_event_at is not None and at < sub.provider_event_at:
+        return True
+    sub.provider_event_at = at
+    return False
+
+
+def _save(session: Session, sub: Subscription) -> str:
+    sub.updated_at = utcnow()
+    session.add(sub)
+    session.flush()
+    return "ok"
+
+
+def mine(session: Session, actor: Actor) -> list[dict]:
+    """The learner's subscriptions for the account page (labels only)."""
+    require_role(actor, LEARNER_AREA)
+    rows = session.exec(select(Subscription, Plan).join(Plan, Plan.id == Subscription.plan_id)
+                        .where(Subscription.user_id == actor.user_id, Subscription.status != "incomplete")
+                        .order_by(Subscription.created_at.desc()).limit(20)).all()
+    out = []
+    for sub, plan in rows:
+        end = sub.current_period_end.strftime("%d %b %Y") if sub.current_period_end else ""
+        note = ("Ends on " + end if sub.cancel_at_period_end else "Renews on " + end) if end else ""
+        out.append({"id": sub.id, "plan": plan.name, "status": sub.status, "note": note if sub.status in GRANTING else "",
+                    "price_label": f"{format_amount(plan.price_minor, plan.currency)} / {plan.interval}",
+                    "can_cancel": sub.status in GRANTING and not sub.cancel_at_period_end})
+    return out
+
+
+def cancel_at_period_end(session: Session, actor: Actor, sub_id: object, gateway) -> Subscription:
+    """The owner stops renewal; access continues to the end of the paid period."""
+    require_role(actor, LEARNER_AREA)
+    sub = session.get(Subscription, _id(sub_id))
+    if sub is None or sub.user_id != actor.user_id:
+        raise ServiceError("That subscription does not exist.")
+    if sub.status not in GRANTING or sub.cancel_at_period_end:
+        raise ServiceError("This subscription does not renew any more.")
+    gateway.cancel_subscription(sub.provider_ref)
+    sub.cancel_at_period_end = True
+    _save(session, sub)
+    return sub
+
+
+def flags_view(session: Session, actor: Actor, limit: int = 100) -> list[dict]:
+    """Provider reports that did not match their order, newest first (admins only)."""
+    from lms_app.payments.models import PaymentFlag
+
+    require_role(actor, ADMIN_AREA)
+    rows = session.exec(select(PaymentFlag).order_by(PaymentFlag.id.desc()).limit(limit)).all()
+    return [{"id": f.id, "when": f.created_at.strftime("%Y-%m-%d %H:%M"), "provider": f.provider,
+             "reference": f.reference, "detail": f.detail} for f in rows]

@@ -1,0 +1,218 @@
+"""Local stand-ins for Stripe's and Paystack's APIs (no network), plus signed webhook senders.
+
+``FakeStripe`` answers the calls the Stripe adapter makes through the official library
+(``LMS_STRIPE_API_BASE`` points the client here): create/retrieve Checkout Sessions, refunds,
+subscription updates. It also serves a hosted "payment page" (``/pay/<session id>``) for the
+browser test: its Pay button completes the session, POSTs a webhook signed with Stripe's own
+signing code to the app and redirects to the session's success URL.
+
+``FakePaystack`` answers ``/transaction/initialize``, ``/transaction/verify/<ref>``, ``/refund``
+and serves ``/pay/<reference>`` the same way (HMAC-SHA512 signed ``charge.success``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import stripe
+
+STRIPE_WEBHOOK_SECRET = "whsec_test_fake_0123456789abcdef"
+PAYSTACK_SECRET = "sk_test_paystack_0123456789abcdef"
+
+
+def stripe_signature(body: bytes, secret: str = STRIPE_WEBHOOK_SECRET, timestamp: int | None = None) -> str:
+    """A ``Stripe-Signature`` header made with the library's own signing code."""
+    ts = int(time.time()) if timestamp is None else timestamp
+    sig = stripe.WebhookSignature._compute_signature(f"{ts}.{body.decode()}", secret)
+    return f"t={ts},v1={sig}"
+
+
+def stripe_event(kind: str, obj: dict, event_id: str | None = None, created: int | None = None) -> bytes:
+    return json.dumps({"id": event_id or f"evt_{next(_ids)}", "object": "event", "type": kind,
+                       "api_version": "2025-01-01", "created": created or int(time.time()),
+                       "data": {"object": obj}}).encode()
+
+
+def paystack_signature(body: bytes, secret: str = PAYSTACK_SECRET) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha512).hexdigest()
+
+
+_ids = itertools.count(1000)
+
+
+class _Server:
+    def __init__(self):
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _send(self, status, payload, content_type="application/json", headers=None):
+                data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                outer.calls.append(("GET", self.path))
+                outer.handle(self, "GET", b"")
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                outer.calls.append(("POST", self.path))
+                outer.handle(self, "POST", body)
+
+        self.calls: list[tuple[str, str]] = []
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.app_base = ""  # where /pay sends the webhook (the browser test sets it)
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def post_webhook(self, path: str, body: bytes, headers: dict) -> int:
+        req = urllib.request.Request(self.app_base + path, data=body, method="POST",
+                                     headers={"Content-Type": "application/json", **headers})
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            return resp.status
+
+
+def _form(body: bytes) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(body.decode()).items()}
+
+
+_PAY_PAGE = """<!doctype html><html><head><title>Fake {name} checkout</title></head><body>
+<h1>Fake {name} checkout</h1><p id="amount">{amount} {currency}</p>
+<form method="post" action="/pay/{ref}"><button id="fake-pay" type="submit">Pay</button></form></body></html>"""
+
+
+class FakeStripe(_Server):
+    def __init__(self):
+        super().__init__()
+        self.sessions: dict[str, dict] = {}
+        self.refunds: list[dict] = []
+        self.subscription_updates: list[tuple[str, dict]] = []
+
+    def complete(self, session_id: str, amount_total: int | None = None, currency: str | None = None) -> dict:
+        """Mark a session paid (as the buyer would) and return the checkout.session object."""
+        s = self.sessions[session_id]
+        s.update(status="complete", payment_status="paid")
+        if s["mode"] == "subscription":
+            s["subscription"] = f"sub_{session_id[3:]}"
+        obj = dict(s)
+        if amount_total is not None:
+            obj["amount_total"] = amount_total
+        if currency is not None:
+            obj["currency"] = currency
+        return obj
+
+    def handle(self, h, method, body):
+        path = urlparse(h.path).path
+        if method == "POST" and path == "/v1/checkout/sessions":
+            f = _form(body)
+            sid = f"cs_test_{next(_ids)}"
+            mode = f.get("mode", "payment")
+            self.sessions[sid] = {
+                "id": sid, "object": "checkout.session", "mode": mode, "status": "open",
+                "payment_status": "unpaid", "amount_total": int(f.get("line_items[0][price_data][unit_amount]", 0)),
+                "currency": f.get("line_items[0][price_data][currency]", "usd"),
+                "payment_intent": f"pi_{sid[8:]}" if mode == "payment" else None,
+                "subscription": None, "url": f"{self.base}/pay/{sid}",
+                "success_url": f.get("success_url", "").replace("{CHECKOUT_SESSION_ID}", sid),
+                "client_reference_id": f.get("client_reference_id"),
+                "metadata": {k[9:-1]: v for k, v in f.items() if k.startswith("metadata[")},
+                "interval": f.get("line_items[0][price_data][recurring][interval]"),
+            }
+            return h._send(200, self.sessions[sid])
+        if method == "GET" and path.startswith("/v1/checkout/sessions/"):
+            s = self.sessions.get(path.rsplit("/", 1)[1])
+            return h._send(200, s) if s else h._send(404, {"error": {"type": "invalid_request_error",
+                                                                      "message": "No such session"}})
+        if method == "POST" and path == "/v1/refunds":
+            f = _form(body)
+            refund = {"id": f"re_{next(_ids)}", "object": "refund", "amount": int(f["amount"]),
+                      "payment_intent": f["payment_intent"], "status": "succeeded"}
+            self.refunds.append(refund)
+            return h._send(200, refund)
+        if method == "POST" and path.startswith("/v1/subscriptions/"):
+            sub_id = path.rsplit("/", 1)[1]
+            self.subscription_updates.append((sub_id, _form(body)))
+            return h._send(200, {"id": sub_id, "object": "subscription", "status": "active",
+                                 "cancel_at_period_end": True})
+        if path.startswith("/pay/"):
+            sid = path[5:]
+            s = self.sessions.get(sid)
+            if s is None:
+                return h._send(404, b"no such session", "text/plain")
+            if method == "GET":
+                page = _PAY_PAGE.format(name="Stripe", amount=s["amount_total"], currency=s["currency"], ref=sid)
+                return h._send(200, page.encode(), "text/html")
+            obj = self.complete(sid)
+            body = stripe_event("checkout.session.completed", obj)
+            self.post_webhook("/api/webhooks/stripe", body, {"Stripe-Signature": stripe_signature(body)})
+            return h._send(303, b"", "text/plain", {"Location": s["success_url"]})
+        return h._send(404, {"error": {"type": "invalid_request_error", "message": f"unknown {path}"}})
+
+
+class FakePaystack(_Server):
+    def __init__(self):
+        super().__init__()
+        self.transactions: dict[str, dict] = {}
+        self.refunds: list[dict] = []
+
+    def pay(self, reference: str) -> dict:
+        t = self.transactions[reference]
+        t["status"] = "success"
+        return dict(t)
+
+    def handle(self, h, method, body):
+        path = urlparse(h.path).path
+        if h.headers.get("Authorization") != f"Bearer {PAYSTACK_SECRET}" and not path.startswith("/pay/"):
+            return h._send(401, {"status": False, "message": "Invalid key"})
+        if method == "POST" and path == "/transaction/initialize":
+            f = json.loads(body)
+            ref = f["reference"]
+            self.transactions[ref] = {"id": next(_ids), "reference": ref, "amount": f["amount"],
+                                      "currency": f["currency"], "status": "abandoned",
+                                      "callback_url": f["callback_url"], "customer": {"email": f["email"]}}
+            return h._send(200, {"status": True, "message": "Authorization URL created",
+                                 "data": {"authorization_url": f"{self.base}/pay/{ref}", "access_code": "ac",
+                                          "reference": ref}})
+        if method == "GET" and path.startswith("/transaction/verify/"):
+            t = self.transactions.get(path.rsplit("/", 1)[1])
+            if t is None:
+                return h._send(400, {"status": False, "message": "Transaction reference not found"})
+            return h._send(200, {"status": True, "message": "Verification successful", "data": t})
+        if method == "POST" and path == "/refund":
+            f = json.loads(body)
+            self.refunds.append(f)
+            return h._send(200, {"status": True, "message": "Refund has been queued for processing",
+                                 "data": {"transaction": {"reference": f["transaction"]}, "amount": f["amount"]}})
+        if path.startswith("/pay/"):
+            ref = path[5:]
+            t = self.transactions.get(ref)
+            if t is None:
+                return h._send(404, b"no such transaction", "text/plain")
+            if method == "GET":
+                page = _PAY_PAGE.format(name="Paystack", amount=t["amount"], currency=t["currency"], ref=ref)
+                return h._send(200, page.encode(), "text/html")
+            body = json.dumps({"event": "charge.success", "data": self.pay(ref)}).encode()
+            self.post_webhook("/api/webhooks/paystack", body, {"x-paystack-signature": paystack_signature(body)})
+            return h._send(303, b"", "text/plain", {"Location": f"{t['callback_url']}?reference={ref}&trxref={ref}"})
+        return h._send(404, {"status": False, "message": "not found"})
