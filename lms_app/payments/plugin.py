@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lms_app.core.plugin_api import GatewaySpec, NavItem, Page, ProfileSection, ScheduledJob, hookimpl
+from lms_app.core.plugin_api import GatewaySpec, NavItem, Page, PersonalData, ProfileSection, ScheduledJob, hookimpl
 from lms_app.payments import models  # noqa: F401  (registers its tables on SQLModel.metadata)
 
 
@@ -72,3 +72,9 @@ def lms_scheduled_jobs():
 
     return [ScheduledJob("reconcile-payments", 15, webhooks.reconcile,
                          "ask Stripe/Paystack about payments pending for 15 minutes; apply and flag mismatches")]
+
+
+@hookimpl
+def lms_personal_data():
+    return [PersonalData("subscriptions", ("user_id",), "keep",
+                         why="Subscriptions are billing records, kept for accounting like orders.")]
