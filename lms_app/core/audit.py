@@ -40,6 +40,9 @@ ACTION_LABELS = {
     "coupon.deactivate": "Deactivated coupon",
     "review.hide": "Hid review",
     "review.show": "Showed review",
+    "certificate.issue": "Issued certificate",
+    "certificate.revoke": "Revoked certificate",
+    "certificate.reissue": "Reissued certificate",
 }
 
 

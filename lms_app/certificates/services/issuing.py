@@ -28,7 +28,7 @@ from lms_app.core.courses import Course, Enrollment
 from lms_app.core.users import User
 from lms_app.certificates.models import AdminCertificateView, Certificate, CertificateView, VerifyView
 from lms_app.core.types import utcnow
-from lms_app.core import events
+from lms_app.core import audit, events
 from lms_app.learning.services import progress
 from lms_app.core.sessions import Actor
 from lms_app.core.errors import ServiceError
@@ -162,6 +162,8 @@ def revoke(session: Session, actor: Actor, number: object, reason: object) -> Ce
     cert.revoked_at, cert.revoke_reason, cert.revoked_by_id = utcnow(), text, actor.user_id
     session.add(cert)
     session.flush()
+    audit.record(session, actor, "certificate.revoke", "certificate", cert.id,
+                 f"{cert.number} ({cert.learner_name}, {cert.course_title}): {text}")
     return cert
 
 
@@ -184,6 +186,8 @@ def reissue(session: Session, actor: Actor, number: object) -> Certificate:
         old.revoke_reason = f"Reissued as {new.number}"
         session.add(old)
         session.flush()
+    audit.record(session, actor, "certificate.reissue", "certificate", new.id,
+                 f"{old.number} reissued as {new.number} ({new.learner_name}, {new.course_title})")
     return new
 
 
@@ -204,7 +208,11 @@ def issue_manually(session: Session, actor: Actor, email: object, course_id: obj
         raise ServiceError("That learner is not enrolled in this course.", "course")
     if _live(session, enrollment.id) is not None:
         raise ServiceError("That learner already has a valid certificate for this course.", "course")
-    return _insert(session, enrollment, actor.user_id)
+    cert = _insert(session, enrollment, actor.user_id)
+    session.flush()
+    audit.record(session, actor, "certificate.issue", "certificate", cert.id,
+                 f"{cert.number} ({cert.learner_name}, {cert.course_title})")
+    return cert
 
 
 # --- reading -----------------------------------------------------------------------------
