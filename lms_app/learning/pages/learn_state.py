@@ -50,7 +50,7 @@ def _blank_lesson() -> LessonContentView:
     return LessonContentView(id=0, title="", lesson_type="", type_label="", body="", video_url="", embed_url="",
                              file_url="", file_name="", file_size_label="", is_preview=False, module_title="",
                              duration_label="", graded=False, has_panel=False, shows_body=True,
-                             tracks_video=False)
+                             tracks_video=False, review_md="")
 
 
 class LearnState(rx.State):
