@@ -160,3 +160,17 @@ def set_rule(session: Session, course_id: int, video_rule: str = "watch", video_
                                                                                 reading_rule, reading_seconds)
     session.add(row)
     session.flush()
+
+
+def player_notes(session: Session, course_slug: str) -> tuple[bool, str, str]:
+    """(videos complete only by watching, the note under a video, the note under a reading)."""
+    course_id = session.exec(select(Course.id).where(Course.slug == course_slug)).first()
+    rule = rule_for(session, course_id) if course_id else Rule()
+    if rule.verified_video:
+        video = (f"This video completes by itself once you have watched {rule.video_percent} % of it "
+                 "(skipping ahead does not count).")
+    else:
+        video = "Videos complete by themselves at 90 % watched."
+    reading = (f"This course asks for at least {minutes_label(rule.reading_seconds)} on each reading "
+               "before it can be marked complete." if rule.timed_reading else "")
+    return rule.verified_video, video, reading
