@@ -1,7 +1,8 @@
 """completion rules
 
 Per-course completion rules (learning: course_completion_rules) and the server-measured watched
-time of a video (lesson_progress.watched_seconds, position_saved_at). Existing courses get no row:
+time of a video (lesson_progress.watched_seconds, position_saved_at), and the rule a certificate was
+issued under (certificates.completion_rule). Existing courses get no row:
 their lessons keep completing as before (learner marks complete).
 
 Revision ID: 0019
@@ -42,9 +43,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('watched_seconds', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('position_saved_at', lms_app.core.types.UTCDateTime(timezone=True),
                                       nullable=True))
+    with op.batch_alter_table('certificates', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('completion_rule', sa.Text(), server_default='', nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('certificates', schema=None) as batch_op:
+        batch_op.drop_column('completion_rule')
     with op.batch_alter_table('lesson_progress', schema=None) as batch_op:
         batch_op.drop_column('position_saved_at')
         batch_op.drop_column('watched_seconds')

@@ -42,6 +42,8 @@ class Certificate(SQLModel, table=True):
         Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     revoke_reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # The course's completion rule when it was issued, in words (shown on the verify page).
+    completion_rule: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     revoked_by_id: int | None = Field(default=None, sa_column=Column(
         Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True))
     # The stored PDF (under LMS_DATA_DIR/media/certificates), set once it has been rendered.
@@ -82,3 +84,4 @@ class VerifyView(TypedDict):
     revoked_label: str
     credential_href: str
     linkedin_href: str
+    completion_rule: str

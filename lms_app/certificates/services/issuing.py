@@ -29,7 +29,7 @@ from lms_app.core.users import User
 from lms_app.certificates.models import AdminCertificateView, Certificate, CertificateView, VerifyView
 from lms_app.core.types import utcnow
 from lms_app.core import audit, events
-from lms_app.learning.services import progress
+from lms_app.learning.services import completion, progress
 from lms_app.core.sessions import Actor
 from lms_app.core.errors import ServiceError
 from lms_app.core.permissions import ADMIN_AREA, LEARNER_AREA, require_role
@@ -103,7 +103,8 @@ def _insert(session: Session, enrollment: Enrollment, issued_by_id: int | None,
     cert = Certificate(number=new_number(), user_id=enrollment.user_id, course_id=enrollment.course_id,
                        enrollment_id=enrollment.id, learner_name=learner.name, course_title=course.title,
                        teacher_name=teacher.name if teacher else "", completed_at=completed_at or now,
-                       issued_at=now, issued_by_id=issued_by_id)
+                       issued_at=now, issued_by_id=issued_by_id,
+                       completion_rule=completion.describe(completion.rule_for(session, course.id)))
     try:
         with session.begin_nested():
             session.add(cert)
@@ -259,13 +260,14 @@ def public_view(session: Session, raw_number: object, base_url: str, site_name: 
     if cert is None:
         return VerifyView(status="unknown", number=(raw_number if isinstance(raw_number, str) else "")[:40],
                           learner_name="", course_title="", teacher_name="", date_label="", issuer=site_name,
-                          revoked_label="", credential_href="", linkedin_href="")
+                          revoked_label="", credential_href="", linkedin_href="", completion_rule="")
     return VerifyView(status="revoked" if cert.revoked_at else "valid", number=cert.number,
                       learner_name=cert.learner_name, course_title=cert.course_title,
                       teacher_name=cert.teacher_name, date_label=date_label(cert.completed_at), issuer=site_name,
                       revoked_label=date_label(cert.revoked_at) if cert.revoked_at else "",
                       credential_href=f"/api/credentials/{cert.number}.json",
-                      linkedin_href="" if cert.revoked_at else linkedin_url(base_url, site_name, cert))
+                      linkedin_href="" if cert.revoked_at else linkedin_url(base_url, site_name, cert),
+                      completion_rule=cert.completion_rule)
 
 
 # --- files and credentials -----------------------------------------------------------------

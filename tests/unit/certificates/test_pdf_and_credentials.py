@@ -20,7 +20,7 @@ from tests.unit.certificates.cert_support import certified, only_certificate
 
 BASE = "https://learn.example.org"
 PUBLIC_FIELDS = {"status", "number", "learner_name", "course_title", "teacher_name", "date_label", "issuer",
-                 "revoked_label", "credential_href", "linkedin_href"}
+                 "revoked_label", "credential_href", "linkedin_href", "completion_rule"}
 
 
 def pdf_text(data: bytes) -> str:

@@ -148,3 +148,17 @@ def test_credit_is_bounded_by_wall_clock_time():
     assert completion.credit(0, 0, 100, now, now) == 0  # no time passed: nothing
     assert completion.credit(0, 0, 100, now - timedelta(hours=1), now) == completion.STEP_MAX
     assert completion.credit(7, 50, 10, now - timedelta(seconds=5), now) == 7  # backwards: nothing
+
+
+def test_the_certificate_says_which_rule_applied(make_course, make_user, enroll, sign_in):
+    from lms_app.certificates.services import issuing
+    course, (text, video, pdf), learner, actor, _ = setup(make_course, make_user, enroll, sign_in)
+    run(completion.set_rule, course.id, "manual", 90, "manual", 60)
+    for lesson in (text, video, pdf):
+        run(progress.mark_complete, actor, lesson.id)
+    with lms_app.core.db.session_scope() as s:
+        from sqlmodel import select
+        from lms_app.certificates.models import Certificate
+        number = s.exec(select(Certificate.number).where(Certificate.user_id == learner.id)).one()
+    view = run(issuing.public_view, number, "https://lumen.example", "Lumen")
+    assert view["completion_rule"].startswith("Completion rule: learners mark videos complete themselves")
