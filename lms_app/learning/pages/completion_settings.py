@@ -36,8 +36,11 @@ class CompletionSettingsState(rx.State):
 
     @rx.event
     @guarded(TEACHER_AREA)
-    async def load(self, course_id: int):
+    async def load(self, course_id: int = 0):
         self.error = ""
+        if not course_id:
+            self.course_id = 0
+            return
         try:
             self._apply(await run_db(completion.settings_view, current_actor(), course_id))
         except ServiceError:
