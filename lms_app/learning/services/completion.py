@@ -93,7 +93,8 @@ def video_length(lesson_seconds: int, reported: int | None) -> int:
 
 
 def needed_seconds(rule: Rule, length: int) -> int:
-    return -(-length * rule.video_percent // 100)
+    """Whole seconds (rounded down: saves come every few seconds and positions are whole seconds)."""
+    return length * rule.video_percent // 100
 
 
 # --- the teacher's setting ------------------------------------------------------------------
