@@ -64,8 +64,8 @@ def _gradient(size: tuple[int, int], dark, light) -> Image.Image:
 def _motif(draw: ImageDraw.ImageDraw, kind: str, w: int, h: int, colour) -> None:
     x0 = int(w * 0.62)
     if kind == "brackets":
-        f = _font(int(h * 0.55))
-        draw.text((x0, int(h * 0.12)), "{ }", font=f, fill=colour)
+        f = _font(int(h * 0.42))
+        draw.text((w - 60 - int(draw.textlength("{ }", font=f)), int(h * 0.2)), "{ }", font=f, fill=colour)
     elif kind == "grid":
         for i in range(5):
             for j in range(4):
