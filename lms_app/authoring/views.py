@@ -125,6 +125,9 @@ class LessonContentView(TypedDict):
     has_panel: bool
     shows_body: bool
     tracks_video: bool
+    # Only on the admin review screen: what the type shows the reviewer (quiz questions with
+    # answers marked, the rubric), Markdown; "" everywhere else.
+    review_md: str
 
 
 class OutlineRow(TypedDict):

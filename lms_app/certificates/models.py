@@ -42,6 +42,8 @@ class Certificate(SQLModel, table=True):
         Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     revoke_reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # The course's completion rule when it was issued, in words (shown on the verify page).
+    completion_rule: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     revoked_by_id: int | None = Field(default=None, sa_column=Column(
         Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True))
     # The stored PDF (under LMS_DATA_DIR/media/certificates), set once it has been rendered.
@@ -84,3 +86,4 @@ class VerifyView(TypedDict):
     linkedin_href: str
     # The holder deleted their account (privacy feature): the certificate stands as issued.
     holder_closed: bool
+    completion_rule: str

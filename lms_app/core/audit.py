@@ -44,6 +44,9 @@ ACTION_LABELS = {
     "user.export": "Exported personal data",
     "user.erase": "Deleted account (personal data erased)",
     "plan.create": "Created subscription plan",
+    "certificate.issue": "Issued certificate",
+    "certificate.revoke": "Revoked certificate",
+    "certificate.reissue": "Reissued certificate",
 }
 
 

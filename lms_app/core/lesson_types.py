@@ -76,6 +76,10 @@ class LessonType:
     shows_body: bool = True
     # The player reports video positions for lessons of this type (resume, 90 % completion).
     tracks_video: bool = False
+    # What an admin reviewing the course sees of lessons of this type beyond the body (a quiz's
+    # questions with the answers marked, an assignment's rubric), as Markdown per lesson id:
+    # ``review(session, lesson_ids) -> {lesson_id: markdown}``, one batch per type. Admin-only.
+    review: Callable[[object, list[int]], dict[int, str]] | None = None
     extra: dict = field(default_factory=dict)
 
     def editor_href(self, lesson_id: int) -> str:

@@ -83,17 +83,3 @@ COURSES = [
         ("Defence", [("Secure sessions", "video", 13, False), ("Threat modelling worksheet", "pdf", 6, False)]),
     ]),
 ]
-
-
-def lesson_body(course_title: str, lesson_title: str) -> str:
-    """Markdown for a demo text lesson."""
-    return (
-        f"## {lesson_title}\n\n"
-        f"This reading belongs to **{course_title}**. It shows how text lessons look: headings, "
-        "lists, code and links, rendered safely (no raw HTML).\n\n"
-        "### Key points\n\n"
-        "- Read the lesson once for the big picture.\n"
-        "- Try the example yourself.\n"
-        "- Mark the lesson complete when you are done.\n\n"
-        "```python\nprint(\"Hello, learner!\")\n```\n"
-    )

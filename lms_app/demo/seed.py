@@ -38,8 +38,7 @@ def seed_demo_data(session: Session, settings: Settings) -> dict[str, int]:
             slug=slug, title=title, subtitle=subtitle, category_id=categories[cat].id,
             teacher_id=teachers[teacher_ix].id, level=level, price_minor=price, currency=currency,
             status="published", published_at=now - timedelta(days=60 - index * 3),
-            description=f"{subtitle}.\n\nThis demo course shows how a published course looks: "
-                        "modules, lessons of each type, and a free preview of the first lesson.",
+            description=_description(title, subtitle, modules),
             outcomes=[f"Understand {m_title.lower()}" for m_title, _ in modules]
             + [f"Apply what you learn in {title}"],
         )
@@ -53,11 +52,12 @@ def seed_demo_data(session: Session, settings: Settings) -> dict[str, int]:
             for l_pos, (l_title, l_type, minutes, preview) in enumerate(lessons):
                 session.add(Lesson(module_id=module.id, course_id=course.id, title=l_title, lesson_type=l_type,
                                    position=l_pos, is_preview=preview, duration_seconds=minutes * 60,
-                                   body=demo.lesson_body(title, l_title) if l_type == "text" else ""))
+                                   body=""))
         session.flush()
         recount_duration(session, course.id)
         courses[slug] = course
         created["courses"] += 1
+    created["media"] = _ensure_media(session, settings, courses, categories)
     _ensure_enrollments(session, users, list(courses.values()), created)
     session.flush()
     # Every feature adds its own demo data (quizzes, an assignment, coupons...) through the hook.
@@ -66,6 +66,87 @@ def seed_demo_data(session: Session, settings: Settings) -> dict[str, int]:
             created[key] = created.get(key, 0) + value
     session.flush()
     return created
+
+
+def _description(title: str, subtitle: str, modules) -> str:
+    lessons = [lesson for _, rows in modules for lesson in rows]
+    videos = sum(1 for lesson in lessons if lesson[1] == "video")
+    parts = ", ".join(m_title.lower() for m_title, _ in modules)
+    return (f"{subtitle}. {title} takes you through {parts} in {len(lessons)} lessons: {videos} short videos, "
+            "readings you can come back to, and handouts to keep.\n\n"
+            "Every lesson ends with something to try yourself. Preview the first lesson for free before you "
+            "decide.")
+
+
+def _reading_seconds(markdown: str) -> int:
+    """Reading time at 200 words a minute, whole minutes, at least one."""
+    return max(1, round(len(markdown.split()) / 200)) * 60
+
+
+def _ensure_media(session: Session, settings: Settings, courses: dict[str, Course],
+                  categories: dict[str, Category]) -> int:
+    """Real demo content where it is missing: a cover per course, a reading per text lesson, a
+    playable video per video lesson, a PDF handout per PDF lesson; durations from the content; the
+    demo completion rule (videos complete by watching). Idempotent (only fills what is empty)."""
+    from lms_app.demo import media, readings
+    from lms_app.learning.services import completion
+
+    made = 0
+    thumbs, files = settings.media_dir / "thumbnails", settings.media_dir / "lessons"
+    thumbs.mkdir(parents=True, exist_ok=True)
+    files.mkdir(parents=True, exist_ok=True)
+    by_id = {c.id: c for c in categories.values()}
+    old_filler = "It shows how text lessons look"
+    for slug, title, subtitle, cat, _level, _price, _cur, _t, modules in demo.COURSES:
+        course = courses.get(slug)
+        if course is None:
+            continue
+        category = by_id.get(course.category_id)
+        cat_slug, cat_name = (category.slug, category.name) if category else (cat, cat)
+        if not course.thumbnail_file:
+            name = media.file_name("demo-cover", slug, suffix=".webp")
+            (thumbs / name).write_bytes(media.cover_image(course.title, cat_slug, cat_name))
+            course.thumbnail_file = name
+            session.add(course)
+            made += 1
+        if old_filler in (course.description or "") or "This demo course shows" in (course.description or ""):
+            course.description = _description(title, subtitle, modules)
+            session.add(course)
+        for lesson in session.exec(select(Lesson).where(Lesson.course_id == course.id)).all():
+            if lesson.lesson_type == "text" and (not lesson.body.strip() or old_filler in lesson.body):
+                text = readings.READINGS.get(lesson.title)
+                if text:
+                    lesson.body, lesson.duration_seconds = text, _reading_seconds(text)
+                    session.add(lesson)
+                    made += 1
+            elif lesson.lesson_type == "video" and not lesson.file_key and not lesson.video_url:
+                data = media.video_clip(lesson.title, course.title, cat_slug)
+                name = media.file_name("demo-video", slug, lesson.title, suffix=".webm")
+                (files / name).write_bytes(data)
+                lesson.file_key, lesson.file_name, lesson.file_size, lesson.file_mime = (
+                    name, f"{lesson.title}.webm", len(data), "video/webm")
+                lesson.duration_seconds = media.VIDEO_SECONDS
+                lesson.body = lesson.body or readings.video_note(lesson.title, course.title)
+                session.add(lesson)
+                made += 1
+            elif lesson.lesson_type == "pdf" and not lesson.file_key:
+                data = media.handout_pdf(lesson.title, course.title,
+                                         readings.handout_points(lesson.title, course.title,
+                                                                 list(course.outcomes or [])))
+                name = media.file_name("demo-handout", slug, lesson.title, suffix=".pdf")
+                (files / name).write_bytes(data)
+                lesson.file_key, lesson.file_name, lesson.file_size, lesson.file_mime = (
+                    name, f"{lesson.title}.pdf", len(data), "application/pdf")
+                lesson.duration_seconds = 120
+                lesson.body = lesson.body or f"A one-page handout for {course.title}: open it, download it, keep it."
+                session.add(lesson)
+                made += 1
+        session.flush()
+        if not completion.rule_for(session, course.id).configured:
+            completion.set_rule(session, course.id, video_rule="watch", video_percent=90, reading_rule="manual",
+                                reading_seconds=60)
+        recount_duration(session, course.id)
+    return made
 
 
 def _ensure_users(session: Session, settings: Settings, created: dict[str, int]) -> dict[str, User]:

@@ -55,7 +55,7 @@ class _Media(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def video_lesson(lms_server):
-    """Point the demo course's video lesson at a local clip (the demo catalog has no media)."""
+    """Point the demo course's video lesson at a local 60 s clip (longer than the demo's generated one)."""
     if lms_server.data_dir is None:
         pytest.skip("needs the test server's own database")
     _Media.body = _clip()
@@ -64,7 +64,7 @@ def video_lesson(lms_server):
     url = f"http://127.0.0.1:{http.server_address[1]}/clip.ogg"
     db = sqlite3.connect(lms_server.data_dir / "data" / "lms.db", timeout=10)
     with db:
-        db.execute("UPDATE lessons SET video_url = ?, duration_seconds = 60 WHERE title = ? AND course_id = "
+        db.execute("UPDATE lessons SET video_url = ?, file_key = NULL, duration_seconds = 60 WHERE title = ? AND course_id = "
                    "(SELECT id FROM courses WHERE slug = ?)", (url, VIDEO_TITLE, COURSE))
         lesson_id = db.execute("SELECT id FROM lessons WHERE title = ?", (VIDEO_TITLE,)).fetchone()[0]
     yield lesson_id, db

@@ -69,7 +69,8 @@ def test_verify_page_and_credential_leak_nothing_beyond_the_listed_fields(client
     view = states.sub(root, VerifyState).view
     assert set(view) == {"status", "number", "learner_name", "course_title", "teacher_name", "date_label",
                          "issuer", "revoked_label", "credential_href", "linkedin_href",
-                         "holder_closed"}  # a yes/no: the holder deleted their account (privacy feature)
+                         "holder_closed",  # a yes/no: the holder deleted their account (privacy feature)
+                         "completion_rule"}
 
 
 def test_revoked_shows_as_revoked_everywhere(client, states, make_course, make_user, enroll, sign_in):

@@ -12,6 +12,12 @@ def _validate(fields: dict) -> dict:
     return {"body": body, "_neutralised": changed}
 
 
+def _review(session, lesson_ids: list[int]) -> dict[int, str]:
+    from lms_app.assignments.services.review import review_markdown
+
+    return review_markdown(session, lesson_ids)
+
+
 def _player():
     from lms_app.assignments.pages.player import assignment_panel
 
@@ -21,5 +27,6 @@ def _player():
 ASSIGNMENT = LessonType(
     assignment_setup.KEY, "Assignment", "clipboard-check", ("body",), _validate, graded=True,
     editor_label="Set up the assignment", missing=assignment_setup.missing, player=_player, shows_body=False,
+    review=_review,
     help="Write the instructions in Markdown; set the due date, grading and rubric on the assignment page.",
 )

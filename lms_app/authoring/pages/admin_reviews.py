@@ -207,8 +207,12 @@ def _lesson(lesson: rx.Var[LessonContentView]) -> rx.Component:
                                       align="center", spacing="1"),
                             href=lesson["file_url"], is_external=True, size="2")),
             rx.cond(lesson["body"] != "", safe_markdown(lesson["body"])),
+            rx.cond(lesson["review_md"] != "",
+                    rx.box(safe_markdown(lesson["review_md"]), width="100%", padding="0.75rem",
+                           border_radius="8px", background=rx.color("gray", 2),
+                           border=f"1px solid {rx.color('gray', 5)}")),
             rx.cond((lesson["body"] == "") & (lesson["file_url"] == "") & (lesson["video_url"] == "")
-                    & (lesson["embed_url"] == ""),
+                    & (lesson["embed_url"] == "") & (lesson["review_md"] == ""),
                     rx.text("This lesson has no content yet.", size="2", color=rx.color("amber", 11))),
             spacing="2", width="100%", align="start",
         ),

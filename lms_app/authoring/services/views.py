@@ -122,6 +122,20 @@ def lesson_edit_view(session: Session, actor: Actor, lesson_id: object) -> Lesso
     )
 
 
+def _add_review_content(session: Session, contents: list[LessonContentView]) -> None:
+    """Fill ``review_md`` from each lesson type's ``review`` (one batch per type that has one)."""
+    by_type: dict[str, list[int]] = {}
+    for view in contents:
+        by_type.setdefault(view["lesson_type"], []).append(view["id"])
+    extra: dict[int, str] = {}
+    for key, ids in by_type.items():
+        kind = lesson_types.find(key)
+        if kind is not None and kind.review is not None:
+            extra.update(kind.review(session, ids))
+    for view in contents:
+        view["review_md"] = extra.get(view["id"], "")
+
+
 def review_preview(session: Session, actor: Actor, course_id: object) -> dict:
     """Everything an admin needs to judge a course: details, outline and every lesson's content."""
     require_role(actor, ADMIN_AREA)
@@ -134,6 +148,7 @@ def review_preview(session: Session, actor: Actor, course_id: object) -> dict:
     contents: list[LessonContentView] = [content_view(lesson, titles.get(lesson.module_id, ""))
                                          for lesson in sorted(rows, key=lambda r: (order.get(r.module_id, 0),
                                                                                    r.position, r.id))]
+    _add_review_content(session, contents)
     category = session.get(Category, course.category_id) if course.category_id else None
     details = details_view(course)
     return {"details": details, "category": category.name if category else "—",

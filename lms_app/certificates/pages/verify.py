@@ -21,7 +21,7 @@ from lms_app.core.guard import public
 ROUTE_PREFIX = "/verify/"
 EMPTY = VerifyView(status="", number="", learner_name="", course_title="", teacher_name="", date_label="",
                    issuer="", revoked_label="", credential_href="", linkedin_href="",
-                   holder_closed=False)
+                   holder_closed=False, completion_rule="")
 
 
 def number_from_path(path: object) -> str:
@@ -82,6 +82,8 @@ def _details() -> rx.Component:
                 _fact("Certificate number", rx.code(V["number"], size="2", style={"wordBreak": "break-all"})),
                 columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%", margin_top="0.5rem",
             ),
+            rx.cond(V["completion_rule"] != "",
+                    rx.text(V["completion_rule"], size="2", color=rx.color("gray", 11), id="completion-rule")),
             rx.hstack(
                 anchor_button(rx.icon("file-json", size=16), "Signed credential (JSON)", href=V["credential_href"],
                               variant="soft", size="2", new_tab=True),

@@ -28,8 +28,8 @@ from lms_app.core.courses import Course, Enrollment
 from lms_app.core.users import User
 from lms_app.certificates.models import AdminCertificateView, Certificate, CertificateView, VerifyView
 from lms_app.core.types import utcnow
-from lms_app.core import events
-from lms_app.learning.services import progress
+from lms_app.core import audit, events
+from lms_app.learning.services import completion, progress
 from lms_app.core.sessions import Actor
 from lms_app.core.errors import ServiceError
 from lms_app.core.permissions import ADMIN_AREA, LEARNER_AREA, require_role
@@ -103,7 +103,8 @@ def _insert(session: Session, enrollment: Enrollment, issued_by_id: int | None,
     cert = Certificate(number=new_number(), user_id=enrollment.user_id, course_id=enrollment.course_id,
                        enrollment_id=enrollment.id, learner_name=learner.name, course_title=course.title,
                        teacher_name=teacher.name if teacher else "", completed_at=completed_at or now,
-                       issued_at=now, issued_by_id=issued_by_id)
+                       issued_at=now, issued_by_id=issued_by_id,
+                       completion_rule=completion.describe(completion.rule_for(session, course.id)))
     try:
         with session.begin_nested():
             session.add(cert)
@@ -162,6 +163,8 @@ def revoke(session: Session, actor: Actor, number: object, reason: object) -> Ce
     cert.revoked_at, cert.revoke_reason, cert.revoked_by_id = utcnow(), text, actor.user_id
     session.add(cert)
     session.flush()
+    audit.record(session, actor, "certificate.revoke", "certificate", cert.id,
+                 f"{cert.number} ({cert.learner_name}, {cert.course_title}): {text}")
     return cert
 
 
@@ -184,6 +187,8 @@ def reissue(session: Session, actor: Actor, number: object) -> Certificate:
         old.revoke_reason = f"Reissued as {new.number}"
         session.add(old)
         session.flush()
+    audit.record(session, actor, "certificate.reissue", "certificate", new.id,
+                 f"{old.number} reissued as {new.number} ({new.learner_name}, {new.course_title})")
     return new
 
 
@@ -204,7 +209,11 @@ def issue_manually(session: Session, actor: Actor, email: object, course_id: obj
         raise ServiceError("That learner is not enrolled in this course.", "course")
     if _live(session, enrollment.id) is not None:
         raise ServiceError("That learner already has a valid certificate for this course.", "course")
-    return _insert(session, enrollment, actor.user_id)
+    cert = _insert(session, enrollment, actor.user_id)
+    session.flush()
+    audit.record(session, actor, "certificate.issue", "certificate", cert.id,
+                 f"{cert.number} ({cert.learner_name}, {cert.course_title})")
+    return cert
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -251,7 +260,8 @@ def public_view(session: Session, raw_number: object, base_url: str, site_name: 
     if cert is None:
         return VerifyView(status="unknown", number=(raw_number if isinstance(raw_number, str) else "")[:40],
                           learner_name="", course_title="", teacher_name="", date_label="", issuer=site_name,
-                          revoked_label="", credential_href="", linkedin_href="", holder_closed=False)
+                          revoked_label="", credential_href="", linkedin_href="", holder_closed=False,
+                          completion_rule="")
     erased_at = session.exec(select(User.erased_at).where(User.id == cert.user_id)).first()
     return VerifyView(status="revoked" if cert.revoked_at else "valid", number=cert.number,
                       learner_name=cert.learner_name, course_title=cert.course_title,
@@ -259,7 +269,7 @@ def public_view(session: Session, raw_number: object, base_url: str, site_name: 
                       revoked_label=date_label(cert.revoked_at) if cert.revoked_at else "",
                       credential_href=f"/api/credentials/{cert.number}.json",
                       linkedin_href="" if cert.revoked_at else linkedin_url(base_url, site_name, cert),
-                      holder_closed=erased_at is not None)
+                      holder_closed=erased_at is not None, completion_rule=cert.completion_rule)
 
 
 # --- files and credentials -----------------------------------------------------------------

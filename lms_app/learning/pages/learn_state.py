@@ -15,7 +15,7 @@ import reflex as rx
 from lms_app.core.db import run_db
 from lms_app.authoring.views import LessonContentView, OutlineRow
 from lms_app.learning.services import course_access
-from lms_app.learning.services import progress
+from lms_app.learning.services import completion, progress
 from lms_app.core.errors import ServiceError
 from lms_app.core.permissions import LEARNER_AREA
 from lms_app.core.guard import current_actor, guarded, public, resolve
@@ -50,7 +50,7 @@ def _blank_lesson() -> LessonContentView:
     return LessonContentView(id=0, title="", lesson_type="", type_label="", body="", video_url="", embed_url="",
                              file_url="", file_name="", file_size_label="", is_preview=False, module_title="",
                              duration_label="", graded=False, has_panel=False, shows_body=True,
-                             tracks_video=False)
+                             tracks_video=False, review_md="")
 
 
 class LearnState(rx.State):
@@ -83,6 +83,10 @@ class LearnState(rx.State):
     video_src: str = ""
     embed_src: str = ""
     sidebar_open: bool = False
+    # The course's completion rule (learning.services.completion), for the notes under the lesson.
+    video_by_watching: bool = False
+    video_note: str = ""
+    reading_note: str = ""
     _last_saved: int = -1
     _duration: int = 0
     _sequential: bool = False
@@ -114,6 +118,9 @@ class LearnState(rx.State):
             self.locked_title, self.outline = result.locked_title, result.outline or []
         self.done_mask = "".join("1" if row["done"] else "0" for row in self.outline)
         self._relock()
+        if result.tracking and result.state == "ok":
+            self.video_by_watching, self.video_note, self.reading_note = await run_db(
+                completion.player_notes, result.course_slug)
         self.view = result.state
 
     def _lesson_id(self) -> int:

@@ -140,7 +140,7 @@ def content_view(lesson: Lesson, module_title: str) -> LessonContentView:
         file_size_label=size_label(lesson.file_size), is_preview=lesson.is_preview, module_title=module_title,
         duration_label=duration_label(lesson.duration_seconds), graded=bool(kind and kind.graded),
         has_panel=bool(kind and kind.player), shows_body=kind.shows_body if kind else True,
-        tracks_video=bool(kind and kind.tracks_video),
+        tracks_video=bool(kind and kind.tracks_video), review_md="",
     )
 
 

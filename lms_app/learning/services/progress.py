@@ -31,6 +31,7 @@ from lms_app.core import events, lesson_types
 from lms_app.core.sessions import Actor
 from lms_app.core.errors import PermissionDenied, ServiceError
 from lms_app.core.permissions import LEARNER_AREA, require_role
+from lms_app.learning.services import completion
 
 AUTO_COMPLETE_RATIO = 0.9
 BEAT_MIN_SECONDS = 20  # beats closer together than this are ignored
@@ -211,10 +212,12 @@ def open_lesson(session: Session, actor: Actor, lesson_ref: object) -> LessonPro
 def mark_complete(session: Session, actor: Actor, lesson_ref: object, complete: bool = True) -> CourseProgress:
     """Mark (or unmark) the lesson complete; completing twice counts once."""
     target = learner_lesson(session, actor, lesson_ref)
-    if lesson_types.get(target.lesson.lesson_type).graded:
+    kind = lesson_types.get(target.lesson.lesson_type)
+    if kind.graded:
         raise ServiceError("This lesson completes when you pass it.")
     row = _row(session, actor.user_id, target)
     if complete and row.completed_at is None:
+        _check_rule(session, target, kind, row)
         row.completed_at = utcnow()
         session.add(row)
         session.flush()
@@ -226,6 +229,19 @@ def mark_complete(session: Session, actor: Actor, lesson_ref: object, complete: 
     done = set(target.done)
     (done.add if complete else done.discard)(target.lesson.id)
     return course_progress(target.order, done)
+
+
+def _check_rule(session: Session, target: Target, kind, row: LessonProgress) -> None:
+    """The course's completion rule, checked against what the server measured (not the client)."""
+    rule = completion.rule_for(session, target.course.id)
+    if kind.tracks_video and rule.verified_video:
+        needed = completion.needed_seconds(rule, completion.video_length(target.lesson.duration_seconds, None))
+        if row.watched_seconds < needed:
+            raise ServiceError(f"This video completes by itself once you have watched {rule.video_percent} % of it "
+                               f"(watched so far: {completion.minutes_label(row.watched_seconds)}).")
+    elif not kind.tracks_video and rule.timed_reading and row.seconds_spent < rule.reading_seconds:
+        raise ServiceError(f"Spend at least {completion.minutes_label(rule.reading_seconds)} on this lesson before "
+                           f"marking it complete (so far: {completion.minutes_label(row.seconds_spent)}).")
 
 
 def record_pass(session: Session, user_id: int, lesson_id: int) -> CourseProgress:
@@ -251,7 +267,10 @@ def record_pass(session: Session, user_id: int, lesson_id: int) -> CourseProgres
 
 def save_position(session: Session, actor: Actor, lesson_ref: object, position: object,
                   duration: object = None) -> tuple[bool, CourseProgress]:
-    """Store the video position; at ≥ 90 % watched the lesson completes. Returns (completed, progress)."""
+    """Store the video position; at ≥ 90 % watched the lesson completes. Returns (completed, progress).
+
+    Under a "watch" completion rule the lesson completes on the server-measured watched time
+    (``completion.credit``), not on the position the client reports."""
     seconds = _seconds(position)
     if seconds is None:
         raise ServiceError("That position is not a number of seconds.")
@@ -263,8 +282,17 @@ def save_position(session: Session, actor: Actor, lesson_ref: object, position: 
     if known:
         seconds = min(seconds, known)
     row = _row(session, actor.user_id, target)
-    row.video_position_seconds = seconds
-    finishing = bool(known and row.completed_at is None and seconds >= AUTO_COMPLETE_RATIO * known)
+    now = utcnow()
+    watched = completion.credit(row.watched_seconds, row.video_position_seconds, seconds, row.position_saved_at, now)
+    row.watched_seconds = min(watched, known) if known else watched
+    row.video_position_seconds, row.position_saved_at = seconds, now
+    rule = completion.rule_for(session, target.course.id)
+    if rule.verified_video:
+        needed = completion.needed_seconds(rule, completion.video_length(target.lesson.duration_seconds,
+                                                                         _seconds(duration)))
+        finishing = row.completed_at is None and row.watched_seconds >= needed
+    else:
+        finishing = bool(known and row.completed_at is None and seconds >= AUTO_COMPLETE_RATIO * known)
     if finishing:
         row.completed_at = utcnow()
     session.add(row)

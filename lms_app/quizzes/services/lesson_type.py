@@ -18,6 +18,12 @@ def _missing(session, course_id: int) -> list[str]:
     return missing(session, course_id)
 
 
+def _review(session, lesson_ids: list[int]) -> dict[int, str]:
+    from lms_app.quizzes.services.review import review_markdown
+
+    return review_markdown(session, lesson_ids)
+
+
 def _player():
     from lms_app.quizzes.pages.player import quiz_panel
 
@@ -27,5 +33,5 @@ def _player():
 QUIZ = LessonType(
     "quiz", "Quiz", "list-checks", ("body",), _validate, graded=True, editor_label="Build the quiz",
     help="Write an optional introduction here; add the questions and settings in the quiz builder.",
-    missing=_missing, player=_player, shows_body=False,
+    missing=_missing, player=_player, shows_body=False, review=_review,
 )

@@ -108,3 +108,25 @@ def test_hiding_a_review_is_audited(make_course, make_user, sign_in, enroll):
     run(reviews.set_hidden, admin, row.id, True)
     run(reviews.set_hidden, admin, row.id, False)
     assert audited() == [("review.hide", row.id), ("review.show", row.id)]
+
+
+def test_certificate_issue_revoke_and_reissue_are_audited_and_filterable(make_course, make_user, enroll, sign_in):
+    from lms_app.core import audit
+    from lms_app.certificates.services import issuing
+    from tests.unit.learning.learning_support import add_lessons
+    course = make_course(title="Audit Course")
+    add_lessons(course, ("text",))
+    learner = make_user(email="audited@example.test", name="Audited Learner")
+    enroll(learner, course)
+    _, boss = sign_in(make_user(role="admin"))
+    first = run(issuing.issue_manually, boss, "audited@example.test", course.id)
+    run(issuing.revoke, boss, first.number, "Shared account")
+    with pytest.raises(ServiceError):
+        run(issuing.revoke, boss, first.number, "Twice")  # refused: nothing logged
+    second = run(issuing.reissue, boss, first.number)
+    assert audited() == [("certificate.issue", first.id), ("certificate.revoke", first.id),
+                         ("certificate.reissue", second.id)]
+    page = run(audit.search, boss, "", "certificate.revoke")
+    assert [r["action"] for r in page["rows"]] == ["Revoked certificate"]
+    assert first.number in page["rows"][0]["summary"] and "Shared account" in page["rows"][0]["summary"]
+    assert {"certificate.issue", "certificate.revoke", "certificate.reissue"} <= set(audit.ACTION_LABELS)

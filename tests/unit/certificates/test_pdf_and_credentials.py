@@ -21,7 +21,8 @@ from tests.unit.certificates.cert_support import certified, only_certificate
 BASE = "https://learn.example.org"
 PUBLIC_FIELDS = {"status", "number", "learner_name", "course_title", "teacher_name", "date_label", "issuer",
                  "revoked_label", "credential_href", "linkedin_href",
-                 "holder_closed"}  # whether the holder deleted their account (privacy feature)
+                 "holder_closed",  # whether the holder deleted their account (privacy feature)
+                 "completion_rule"}
 
 
 def pdf_text(data: bytes) -> str:

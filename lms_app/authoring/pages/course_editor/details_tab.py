@@ -10,6 +10,7 @@ from lms_app.authoring.pages.course_editor.defaults import THUMB_TYPES
 from lms_app.authoring.pages.course_editor.state import LOCKED, S
 from lms_app.authoring.pages.course_editor.widgets import _error, _label, _select
 from lms_app.authoring.services import courses as authoring, checks as authoring_checks
+from lms_app.learning.pages.completion_settings import completion_card
 
 
 def _thumbnail_preview() -> rx.Component:
@@ -117,5 +118,6 @@ def _details_tab() -> rx.Component:
         ),
         width="100%",
     )
-    return rx.grid(rx.card(form, size="3", width="100%"), thumb,
+    side = rx.vstack(thumb, rx.cond(d["id"] != 0, completion_card(d["id"])), spacing="5", width="100%")
+    return rx.grid(rx.card(form, size="3", width="100%"), side,
                    columns=rx.breakpoints(initial="1", lg="3fr 1fr"), spacing="5", width="100%", align_items="start")
