@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 _DOMAIN_NAME = {"paid": "order_paid", "refunded": "order_refunded"}
 # Every domain event a plugin can receive (the learning events under their domain names, and more).
 DOMAIN_EVENTS = tuple(_DOMAIN_NAME.get(kind, kind) for kind in EVENT_KINDS) + ("review_posted",)
+# Community (lms_app.community): Q&A, announcements and messages to the teacher.
+DOMAIN_EVENTS += ("question_posted", "question_answered", "announcement_posted", "message_received")
 
 _PENDING = "lms_after_commit"
 _MARKS = "lms_domain_event_marks"

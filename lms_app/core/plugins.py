@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "lms.plugins"
 # The built-in features, in the order their contributions appear (menus sort by their own order).
 BUILTIN = ("ui", "accounts", "catalog", "authoring", "learning", "quizzes", "assignments", "certificates",
-           "commerce", "admin", "analytics", "jobs", "mail")
+           "commerce", "admin", "analytics", "jobs", "mail", "community")
 
 
 def disabled_plugins() -> tuple[str, ...]:
