@@ -77,6 +77,7 @@ class QnAState(rx.State):
     question: PostRow = _blank_post()
     answers: list[PostRow] = []
     new_answers: list[PostRow] = []
+    answers_next: str = ""
     accepted_id: int = 0
     can_answer: bool = False
     busy: str = ""
@@ -129,7 +130,7 @@ class QnAState(rx.State):
 
     @rx.event
     @guarded(LEARNER_AREA)
-    async def set_sort(self, sort: str):
+    async def choose_sort(self, sort: str):
         if sort in services.SORTS and self._course_id:
             self.sort = sort
             await self._list()
@@ -176,7 +177,18 @@ class QnAState(rx.State):
         self.open_id, self.open_title = data["thread"]["id"], data["thread"]["title"]
         self.open_locked, self.question = data["thread"]["locked"], data["question"] or _blank_post()
         self.answers, self.new_answers, self.can_answer = data["answers"], [], data["can_answer"]
-        self.accepted_id = next((a["id"] for a in data["answers"] if a["accepted"]), 0)
+        self.accepted_id = data["accepted_id"]
+        self.answers_next = data["next"]
+
+    @rx.event
+    @guarded(LEARNER_AREA)
+    async def more_answers(self):
+        """The next page of answers of the open thread."""
+        if not self.open_id or not self.answers_next:
+            return
+        data = await run_db(services.thread_detail, current_actor(), self.open_id, self.answers_next)
+        self.answers = self.answers + data["answers"]
+        self.answers_next = data["next"]
 
     @rx.event
     @guarded(LEARNER_AREA)
@@ -551,6 +563,7 @@ def _open_thread() -> rx.Component:
         _post(Q.question, answer=False),
         rx.text(Q.answers.length() + Q.new_answers.length(), " answers", weight="medium"),
         rx.foreach(Q.answers, _post),
+        rx.cond(Q.answers_next != "", rx.button("More answers", variant="soft", on_click=Q.more_answers)),
         rx.foreach(Q.new_answers, _post),
         rx.cond(
             Q.can_answer & ~Q.open_locked | Q.staff,
@@ -598,7 +611,7 @@ def _list(course_wide: bool) -> rx.Component:
                 rx.el.select(
                     rx.el.option("Newest", value="newest"), rx.el.option("Most upvoted", value="votes"),
                     rx.el.option("Unanswered", value="unanswered"),
-                    value=Q.sort, on_change=Q.set_sort, class_name="lms-native-select", aria_label="Sort questions",
+                    value=Q.sort, on_change=Q.choose_sort, class_name="lms-native-select", aria_label="Sort questions",
                 ),
                 spacing="2", align="center",
             ),

@@ -269,6 +269,7 @@ def thread_detail(session: Session, actor: Actor, thread_ref: object, after: obj
     return {"thread": _thread_row(thread, question["author"] if question else "", ""),
             "question": question, "answers": [p for p in posts if p["id"] != thread.question_post_id],
             "next": f"0.{rows[-1][0].id}" if more else "", "staff": member.staff,
+            "accepted_id": thread.accepted_post_id or 0,
             "can_answer": not thread.locked or member.staff, "asker": thread.author_id == actor.user_id}
 
 
