@@ -644,8 +644,12 @@ def lesson_widget() -> rx.Component:
         # Keyed by the open lesson: a new lesson remounts the box, and its on_mount loads that lesson's Q&A.
         rx.box(rx.cond(Q.error == "", rx.card(
             rx.vstack(
-                rx.hstack(rx.icon("messages-square", size=20, color=rx.color("accent", 11)),
-                          rx.heading("Questions about this lesson", size="4", as_="h2"), align="center"),
+                rx.flex(
+                    rx.hstack(rx.icon("messages-square", size=20, color=rx.color("accent", 11)),
+                              rx.heading("Questions about this lesson", size="4", as_="h2"), align="center"),
+                    rx.link("All questions and announcements", href=PREFIX + learn.course_slug, size="2"),
+                    justify="between", align="center", wrap="wrap", width="100%", style={"gap": "0.5rem"},
+                ),
                 qna_panel(),
                 spacing="3", width="100%",
             ),
