@@ -344,6 +344,21 @@ class CourseCommunityState(rx.State):
         yield [rx.toast.success("Message sent to the teacher."), rx.set_value("message-body", "")]
 
 
+class DashboardAnnouncementsState(rx.State):
+    """The newest announcements of the learner's courses, on /dashboard."""
+
+    items: list[dict[str, str]] = []
+    unread: int = 0
+
+    @rx.event
+    @guarded(LEARNER_AREA)
+    async def load(self):
+        actor = current_actor()
+        rows = await run_db(services.my_announcements, actor)
+        self.items = [{k: str(v) for k, v in r.items()} for r in rows]
+        self.unread = await run_db(services.unread_count, actor)
+
+
 class InboxState(rx.State):
     conversations: list[dict[str, str]] = []
     next_cursor: str = ""
@@ -730,6 +745,33 @@ def course_page() -> rx.Component:
                     loading_block()),
         ),
         width="900px",
+    )
+
+
+D = DashboardAnnouncementsState
+
+
+def dashboard_section() -> rx.Component:
+    """Registered with ``lms_dashboard_sections``: announcements and unread messages."""
+    return rx.box(
+        rx.cond(
+            (D.items.length() > 0) | (D.unread > 0),
+            rx.vstack(
+                rx.hstack(
+                    rx.heading("Announcements", size="5", as_="h2"),
+                    rx.cond(D.unread > 0, rx.link(rx.badge(rx.icon("mail", size=12), D.unread.to_string(), " unread",
+                                                           color_scheme="red", variant="soft"), href="/messages")),
+                    spacing="3", align="center",
+                ),
+                rx.foreach(D.items, lambda a: rx.card(rx.vstack(
+                    rx.link(a["title"], href=a["href"], weight="bold"),
+                    rx.text(a["course"], " · ", a["when"], size="1", color=MUTED),
+                    _md(a["body"]),
+                    spacing="1", width="100%"), width="100%")),
+                spacing="3", width="100%", align="start",
+            ),
+        ),
+        on_mount=D.load, width="100%",
     )
 
 

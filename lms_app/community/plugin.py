@@ -4,7 +4,7 @@ announcements and private messages to a course's teacher."""
 from __future__ import annotations
 
 from lms_app.community import models  # noqa: F401  (registers its tables on SQLModel.metadata)
-from lms_app.core.plugin_api import LessonWidget, NavItem, ScheduledJob, hookimpl
+from lms_app.core.plugin_api import DashboardSection, LessonWidget, NavItem, ScheduledJob, hookimpl
 
 
 @hookimpl
@@ -42,3 +42,10 @@ def lms_lesson_widgets():
     from lms_app.community.pages import lesson_widget
 
     return [LessonWidget("community_qna", lesson_widget, order=80)]
+
+
+@hookimpl
+def lms_dashboard_sections():
+    from lms_app.community.pages import dashboard_section
+
+    return [DashboardSection("community_announcements", dashboard_section, order=50)]

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # only for the annotations; plugins import the classes from l
         Page,
         PluginSetting,
         ScheduledJob,
+        DashboardSection,
     )
     from lms_app.core.settings import Settings
 
@@ -192,4 +193,15 @@ def lms_migrations() -> list[MigrationsSpec]:
     ``branch_labels = ("<branch>",)`` and ``depends_on`` a built-in revision it needs (for
     foreign keys); ``manage migrate`` upgrades every branch (``heads``). Built-in features share
     the app's one linear history and do not implement this hook.
+    """
+
+
+@hookspec
+def lms_dashboard_sections() -> list[DashboardSection]:
+    """Add a section to the learner's dashboard (``/dashboard``), after the courses in progress:
+    course announcements, upcoming live sessions...
+
+    Return ``DashboardSection(name, component, order)``; ``component`` returns a Reflex component.
+    Load its state with an ``on_mount`` inside it, guard every handler, and show nothing (not an
+    empty box) when there is nothing to show.
     """

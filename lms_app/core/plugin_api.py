@@ -87,6 +87,16 @@ class ProfileSection:
 
 
 @dataclass(frozen=True)
+class DashboardSection:
+    """A section of the learner's dashboard (``/dashboard``), after the courses in progress.
+    ``component`` returns the section (load its state with an ``on_mount`` inside it)."""
+
+    name: str
+    component: Callable[[], Any]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class GatewaySpec:
     """``factory(settings)`` builds the gateway; test-only gateways are refused in production."""
 
@@ -125,4 +135,5 @@ class MigrationsSpec:
 
 
 __all__ = ["GatewaySpec", "LessonType", "LessonWidget", "MigrationsSpec", "NavItem", "NavbarWidget", "Page",
-           "PluginSetting", "ProfileSection", "ROLES_ANY", "ScheduledJob", "UploadRule", "hookimpl", "pages_of", "route_policy"]
+           "PluginSetting", "ProfileSection", "ROLES_ANY", "ScheduledJob", "UploadRule", "hookimpl", "pages_of", "route_policy",
+           "DashboardSection"]

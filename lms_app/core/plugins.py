@@ -85,7 +85,8 @@ def collected(hook_name: str) -> tuple:
 
 # The hooks that take no arguments and return lists: collected once at start-up by ``collect_all``.
 LIST_HOOKS = ("lms_settings", "lms_lesson_types", "lms_pages", "lms_nav_items", "lms_navbar_widgets",
-              "lms_lesson_widgets", "lms_profile_sections", "lms_payment_gateways", "lms_http_routes", "lms_scheduled_jobs", "lms_migrations")
+              "lms_lesson_widgets", "lms_profile_sections", "lms_payment_gateways", "lms_http_routes", "lms_scheduled_jobs", "lms_migrations",
+              "lms_dashboard_sections")
 
 
 def collect_all() -> None:

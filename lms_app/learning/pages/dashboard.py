@@ -19,6 +19,7 @@ from lms_app.core.permissions import LEARNER_AREA
 from lms_app.core.settings import get_settings
 from lms_app.core.auth_state import AuthState
 from lms_app.core.guard import current_actor, guarded
+from lms_app.core import plugins
 
 
 class DashboardState(rx.State):
@@ -104,6 +105,8 @@ def _content() -> rx.Component:
                         "with one click.",
                         link_button("Explore courses", href="/courses")),
         ),
+        # Sections other feature packages and plugins add (lms_dashboard_sections).
+        *[section.component() for section in sorted(plugins.collected("lms_dashboard_sections"), key=lambda s: s.order)],
         rx.cond(S.certificates.length() > 0,
                 _section("Certificates", rx.vstack(rx.foreach(S.certificates, certificate_card), spacing="3",
                                                     width="100%"))),

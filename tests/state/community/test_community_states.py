@@ -183,3 +183,21 @@ def test_the_teachers_queue_shows_unanswered_and_reports_and_hides(states, world
     learner_token, _ = sign_in(world["helper"])
     _, _, qna = on_course_page(states, learner_token, world["course"])
     assert qna.threads == []
+
+
+def test_the_dashboard_shows_announcements_of_the_learners_courses_and_unread_messages(states, world, sign_in):
+    from lms_app.community.pages import DashboardAnnouncementsState
+
+    with session_scope() as s:
+        services.post_announcement(s, actor(world["teacher"]), world["course"].id, "Exam next week", "Revise **all**")
+        services.send_to_teacher(s, actor(world["asker"]), world["course"].id, "question")
+        convo = s.exec(select(Conversation.id)).one()
+        services.reply(s, actor(world["teacher"]), convo, "answer")
+    token, _ = sign_in(world["asker"])
+    section = states.sub(states.root(token, path="/dashboard"), DashboardAnnouncementsState)
+    states.call(section, "load")
+    assert [a["title"] for a in section.items] == ["Exam next week"] and section.unread == 1
+    outsider_token, _ = sign_in(world["outsider"])
+    other = states.sub(states.root(outsider_token, path="/dashboard"), DashboardAnnouncementsState)
+    states.call(other, "load")
+    assert other.items == [] and other.unread == 0
