@@ -564,6 +564,10 @@ def _post(p, answer: bool = True) -> rx.Component:
     )
 
 
+def _answer(p) -> rx.Component:
+    return _post(p, True)
+
+
 def _open_thread() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -577,9 +581,9 @@ def _open_thread() -> rx.Component:
         rx.heading(Q.open_title, size="5", as_="h3"),
         _post(Q.question, answer=False),
         rx.text("Answers (", (Q.answers.length() + Q.new_answers.length()).to_string(), ")", weight="medium"),
-        rx.foreach(Q.answers, _post),
+        rx.foreach(Q.answers, _answer),
         rx.cond(Q.answers_next != "", rx.button("More answers", variant="soft", on_click=Q.more_answers)),
-        rx.foreach(Q.new_answers, _post),
+        rx.foreach(Q.new_answers, _answer),
         rx.cond(
             Q.can_answer & ~Q.open_locked | Q.staff,
             rx.form(
