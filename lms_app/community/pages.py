@@ -730,7 +730,8 @@ def course_page() -> rx.Component:
                 rx.tabs.root(
                     rx.tabs.list(rx.tabs.trigger("Questions", value="questions"),
                                  rx.tabs.trigger("Announcements", value="announcements"),
-                                 rx.cond(~C.staff, rx.tabs.trigger("Message the teacher", value="message"))),
+                                 rx.cond(~C.staff, rx.tabs.trigger("Message the teacher", value="message")),
+                                 style={"flexWrap": "wrap"}),
                     rx.tabs.content(rx.box(qna_panel(True), padding_top="1rem"), value="questions"),
                     rx.tabs.content(rx.vstack(
                         rx.cond(C.staff, rx.card(_announce_form(), width="100%")),
