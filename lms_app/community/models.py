@@ -83,6 +83,18 @@ class Vote(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class Follow(SQLModel, table=True):
+    """A user follows a thread (the asker and everyone who answers follow it automatically)."""
+
+    __tablename__ = "community_follows"
+    __table_args__ = (UniqueConstraint("thread_id", "user_id", name="uq_community_follows_thread_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: int = Field(sa_column=_fk("community_threads.id"))
+    user_id: int = Field(sa_column=_fk("users.id"))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
 class Report(SQLModel, table=True):
     __tablename__ = "community_reports"
     __table_args__ = (

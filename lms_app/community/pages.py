@@ -78,6 +78,7 @@ class QnAState(rx.State):
     answers: list[PostRow] = []
     new_answers: list[PostRow] = []
     answers_next: str = ""
+    following: bool = False
     accepted_id: int = 0
     can_answer: bool = False
     busy: str = ""
@@ -177,8 +178,19 @@ class QnAState(rx.State):
         self.open_id, self.open_title = data["thread"]["id"], data["thread"]["title"]
         self.open_locked, self.question = data["thread"]["locked"], data["question"] or _blank_post()
         self.answers, self.new_answers, self.can_answer = data["answers"], [], data["can_answer"]
-        self.accepted_id = data["accepted_id"]
+        self.accepted_id, self.following = data["accepted_id"], data["following"]
         self.answers_next = data["next"]
+
+    @rx.event
+    @guarded(LEARNER_AREA)
+    async def toggle_follow(self):
+        """Follow or stop following the open thread (new answers notify followers)."""
+        if not self.open_id:
+            return
+        try:
+            self.following = await run_db(services.follow, current_actor(), self.open_id, not self.following)
+        except ServiceError as exc:
+            yield rx.toast.error(exc.message)
 
     @rx.event
     @guarded(LEARNER_AREA)
@@ -572,6 +584,10 @@ def _open_thread() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.button(rx.icon("arrow-left", size=16), "All questions", variant="ghost", on_click=Q.close_thread),
+            rx.spacer(),
+            rx.button(rx.icon(rx.cond(Q.following, "bell-off", "bell"), size=14),
+                      rx.cond(Q.following, "Unfollow", "Follow"), size="1", variant="soft",
+                      aria_pressed=rx.cond(Q.following, "true", "false"), on_click=Q.toggle_follow),
             rx.cond(Q.staff, rx.button(rx.cond(Q.open_locked, "Unlock thread", "Lock thread"), size="1",
                                        variant="soft", color_scheme="gray",
                                        on_click=Q.moderate(Q.question["id"],

@@ -27,8 +27,8 @@ from sqlalchemy import and_, case, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from lms_app.community.models import (Announcement, AnnouncementDelivery, Conversation, Message, ModerationAction,
-                                      Mute, Post, Report, Thread, Vote)
+from lms_app.community.models import (Announcement, AnnouncementDelivery, Conversation, Follow, Message,
+                                      ModerationAction, Mute, Post, Report, Thread, Vote)
 from lms_app.core import events
 from lms_app.core.courses import Course, Enrollment, Lesson
 from lms_app.core.errors import PermissionDenied, ServiceError
@@ -250,7 +250,7 @@ def _post_row(post: Post, author: str, thread: Thread, mine: set[int], viewer: i
 
 def thread_detail(session: Session, actor: Actor, thread_ref: object, after: object = "") -> dict:
     """The thread, its question and a page of answers (oldest first, accepted answer included):
-    four statements (thread, access, posts with authors, the viewer's votes)."""
+    five statements (thread, access, posts with authors, the viewer's votes, following)."""
     thread, member = _thread_for(session, actor, thread_ref)
     query = (select(Post, User.name).join(User, User.id == Post.author_id).where(Post.thread_id == thread.id))
     if not member.staff:
@@ -265,11 +265,13 @@ def thread_detail(session: Session, actor: Actor, thread_ref: object, after: obj
     mine = set(session.exec(select(Vote.post_id).where(Vote.user_id == actor.user_id, Vote.post_id.in_(ids))).all()) \
         if ids else set()
     posts = [_post_row(p, name, thread, mine, actor.user_id) for p, name in rows]
+    following = session.exec(select(Follow.id).where(Follow.thread_id == thread.id,
+                                                     Follow.user_id == actor.user_id)).first() is not None
     question = next((p for p in posts if p["id"] == thread.question_post_id), None)
     return {"thread": _thread_row(thread, question["author"] if question else "", ""),
             "question": question, "answers": [p for p in posts if p["id"] != thread.question_post_id],
             "next": f"0.{rows[-1][0].id}" if more else "", "staff": member.staff,
-            "accepted_id": thread.accepted_post_id or 0,
+            "accepted_id": thread.accepted_post_id or 0, "following": following,
             "can_answer": not thread.locked or member.staff, "asker": thread.author_id == actor.user_id}
 
 
@@ -304,6 +306,7 @@ def ask(session: Session, actor: Actor, course_ref: object, lesson_ref: object, 
     session.add(post)
     session.flush()
     thread.question_post_id = post.id
+    _follow(session, thread.id, actor.user_id)
     events.emit(session, "question_posted", user_id=actor.user_id, course_id=member.course.id,
                 lesson_id=lesson_id, thread_id=thread.id, teacher_id=member.course.teacher_id)
     author = session.exec(select(User.name).where(User.id == actor.user_id)).one()
@@ -325,7 +328,11 @@ def answer(session: Session, actor: Actor, thread_ref: object, body: object) -> 
         values["teacher_answered"] = True
     session.execute(update(Thread).where(Thread.id == thread.id).values(**values))
     session.flush()
+    followers = [uid for uid in session.exec(select(Follow.user_id).where(Follow.thread_id == thread.id)).all()
+                 if uid != actor.user_id]
+    _follow(session, thread.id, actor.user_id)
     events.emit(session, "question_answered", user_id=actor.user_id, asker_id=thread.author_id,
+                follower_ids=followers,
                 course_id=thread.course_id, lesson_id=thread.lesson_id, thread_id=thread.id, post_id=post.id,
                 by_staff=member.staff)
     author = session.exec(select(User.name).where(User.id == actor.user_id)).one()
@@ -358,6 +365,33 @@ def vote(session: Session, actor: Actor, post_ref: object, up: object = True) ->
             session.execute(update(Thread).where(Thread.id == thread.id).values(upvotes=Thread.upvotes + changed))
     count = session.exec(select(Post.upvotes).where(Post.id == post.id).execution_options(populate_existing=True)).one()
     return {"id": post.id, "upvotes": count, "voted": up is True}
+
+
+def _follow(session: Session, thread_id: int, user_id: int) -> None:
+    """Follow a thread; a second follow (a double click) finds the row (unique constraint)."""
+    try:
+        with session.begin_nested():
+            session.add(Follow(thread_id=thread_id, user_id=user_id))
+    except IntegrityError:
+        pass
+
+
+def follow(session: Session, actor: Actor, thread_ref: object, on: object = True) -> bool:
+    """Follow (``on=True``) or stop following a thread the actor can read; returns the new state."""
+    thread, _ = _thread_for(session, actor, thread_ref)
+    if on is True:
+        _follow(session, thread.id, actor.user_id)
+        return True
+    if on is False:
+        session.execute(Follow.__table__.delete().where(Follow.__table__.c.thread_id == thread.id,
+                                                        Follow.__table__.c.user_id == actor.user_id))
+        return False
+    raise ServiceError("Choose follow or unfollow.")
+
+
+def followers(session: Session, thread_id: int) -> list[int]:
+    """Who follows a thread (for notifications)."""
+    return list(session.exec(select(Follow.user_id).where(Follow.thread_id == thread_id).order_by(Follow.user_id)).all())
 
 
 def accept(session: Session, actor: Actor, post_ref: object) -> dict:

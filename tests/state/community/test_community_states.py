@@ -201,3 +201,17 @@ def test_the_dashboard_shows_announcements_of_the_learners_courses_and_unread_me
     other = states.sub(states.root(outsider_token, path="/dashboard"), DashboardAnnouncementsState)
     states.call(other, "load")
     assert other.items == [] and other.unread == 0
+
+
+def test_follow_toggles_on_the_open_thread(states, world, sign_in):
+    with session_scope() as s:
+        row = services.ask(s, actor(world["asker"]), world["course"].id, None, "Follow me please", "body")
+    token, _ = sign_in(world["helper"])
+    _, _, qna = on_course_page(states, token, world["course"], query={"thread": str(row["id"])})
+    assert qna.open_id == row["id"] and qna.following is False
+    states.call(qna, "toggle_follow")
+    assert qna.following is True
+    with session_scope() as s:
+        assert world["helper"].id in services.followers(s, row["id"])
+    states.call(qna, "toggle_follow")
+    assert qna.following is False

@@ -290,3 +290,34 @@ def test_a_page_of_threads_costs_a_fixed_number_of_statements(world, count_queri
     with count_queries() as detail:
         call(services.thread_detail, helper, thread_id)
     assert detail.count <= 5
+
+
+def test_askers_and_answerers_follow_threads_and_followers_are_in_the_answered_event(world, add_plugin):
+    from lms_app.core.plugin_api import hookimpl
+
+    seen = []
+
+    class Listener:
+        @hookimpl
+        def lms_event(self, event):
+            if event.name == "question_answered":
+                seen.append(sorted(event.data["follower_ids"]))
+
+    add_plugin(Listener(), "follow-listener")
+    row = ask(world)
+    assert call(services.followers, row["id"]) == [world["asker"].id]
+    call(services.answer, actor(world["helper"]), row["id"], "first")
+    call(services.answer, actor(world["helper"]), row["id"], "again")  # following already: one row
+    assert call(services.follow, actor(world["teacher"]), row["id"], True) is True
+    assert call(services.follow, actor(world["teacher"]), row["id"], True) is True  # a double click
+    call(services.answer, actor(world["asker"]), row["id"], "thanks")
+    # The answerer is never among the followers told about their own answer.
+    assert seen == [[world["asker"].id], [world["asker"].id],
+                    sorted([world["helper"].id, world["teacher"].id])]
+    assert call(services.thread_detail, actor(world["teacher"]), row["id"])["following"] is True
+    assert call(services.follow, actor(world["helper"]), row["id"], False) is False
+    assert world["helper"].id not in call(services.followers, row["id"])
+    with pytest.raises(PermissionDenied):
+        call(services.follow, actor(world["outsider"]), row["id"], True)
+    with pytest.raises(ServiceError):
+        call(services.follow, actor(world["asker"]), row["id"], "yes")
