@@ -1,0 +1,1 @@
+"""Community: lesson Q&A, moderation, course announcements and messages to the teacher."""
