@@ -4,7 +4,7 @@ announcements and private messages to a course's teacher."""
 from __future__ import annotations
 
 from lms_app.community import models  # noqa: F401  (registers its tables on SQLModel.metadata)
-from lms_app.core.plugin_api import DashboardCard, LessonWidget, NavItem, ScheduledJob, hookimpl
+from lms_app.core.plugin_api import DashboardCard, LessonWidget, NavItem, PersonalData, ScheduledJob, hookimpl
 
 
 @hookimpl
@@ -49,3 +49,48 @@ def lms_dashboard_cards():
     from lms_app.community.pages import dashboard_section
 
     return [DashboardCard("community_announcements", dashboard_section, order=50)]
+
+
+@hookimpl
+def lms_personal_data():
+    kept_post = ("Questions and answers stay in the course's discussion (other people's answers and votes "
+                 "hang on them), shown as by 'Deleted account': the user row itself is anonymised.")
+    return [PersonalData("community_threads", ("author_id",), "keep", why=kept_post),
+            PersonalData("community_posts", ("author_id",), "keep", why=kept_post),
+            PersonalData("community_votes", ("user_id",), "delete", why="The person's upvotes."),
+            PersonalData("community_follows", ("user_id",), "delete", why="Threads the person followed."),
+            PersonalData("community_reports", ("reporter_id",), "delete", why="Posts the person reported."),
+            PersonalData("community_mutes", ("user_id",), "delete", export=False,
+                         why="A course's moderators muted the person: moot once the account is gone."),
+            PersonalData("community_moderation_log", ("actor_id",), "detach", export=False,
+                         why="Moderation by a teacher or admin: the action stays, no longer naming them."),
+            PersonalData("community_announcements", ("author_id",), "detach", export=False,
+                         why="Announcements belong to the course; the author is removed."),
+            PersonalData("community_announcement_deliveries", ("user_id",), "delete", export=False,
+                         why="Which announcement mails went to the person (bookkeeping)."),
+            PersonalData("community_conversations", ("learner_id",), "delete",
+                         why="The person's private threads with teachers (their messages go with them)."),
+            PersonalData("community_conversations", ("teacher_id",), "keep", export=False,
+                         why="A teacher's side of learners' threads (teachers with courses cannot delete their "
+                             "account)."),
+            PersonalData("community_messages", ("sender_id",), "delete", why="Private messages the person sent.")]
+
+
+@hookimpl
+def lms_notification_kinds():
+    from lms_app.community import notices
+
+    return notices.KINDS
+
+
+@hookimpl
+def lms_event(event):
+    from lms_app.community import notices
+
+    handler = notices.HANDLERS.get(event.name)
+    if handler is None:
+        return
+    from lms_app.core.db import session_scope
+
+    with session_scope() as session:
+        handler(session, event.data)

@@ -258,7 +258,7 @@ def test_account_mails_carry_no_unsubscribe_link_and_always_go(db, make_user):
 class QaPlugin:
     @hookimpl
     def lms_notification_kinds(self):
-        return [NotificationKind("qa_answer", "Someone answered your question", ("in_app", "email"), "Community")]
+        return [NotificationKind("plugin_test_answer", "Someone answered your question", ("in_app", "email"), "Community")]
 
 
 def test_a_plugin_registers_a_kind_and_sends_through_notify(db, make_user, add_plugin):
@@ -267,8 +267,8 @@ def test_a_plugin_registers_a_kind_and_sends_through_notify(db, make_user, add_p
     try:
         user = make_user()
         with session_scope() as s:
-            notify(s, user.id, "qa_answer", "Your question has an answer", "/courses/x")
-        assert [n.kind for n in rows(db, user.id)] == ["qa_answer"]
+            notify(s, user.id, "plugin_test_answer", "Your question has an answer", "/courses/x")
+        assert [n.kind for n in rows(db, user.id)] == ["plugin_test_answer"]
         assert len(mails(db, "notification")) == 1
     finally:
         kinds.all_kinds.cache_clear()
