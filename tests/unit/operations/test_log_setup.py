@@ -21,6 +21,12 @@ log = logging.getLogger("lms.test.requests")
 
 @pytest.fixture
 def handler_for():
+    """Our own root handler on a StringIO (the app's, if an earlier test imported the app, is set
+    aside meanwhile: configure() returns an existing one instead of adding a second)."""
+    root = logging.getLogger()
+    existing = [h for h in root.handlers if getattr(h, "lms_handler", False)]
+    for handler in existing:
+        root.removeHandler(handler)
     installed = []
 
     def make(settings):
@@ -31,7 +37,9 @@ def handler_for():
 
     yield make
     for handler in installed:
-        logging.getLogger().removeHandler(handler)
+        root.removeHandler(handler)
+    for handler in existing:
+        root.addHandler(handler)
 
 
 @pytest.fixture
