@@ -1,7 +1,7 @@
 """Community events in the notification bell and inbox (``lms_app.notifications.notify``):
 the teacher hears of new questions, askers and followers of answers, either side of a private
-message. Announcements are not here: their mails go out in batches (``services``) and the
-dashboard shows them. Called from ``lms_event`` after the causing commit; ``dedupe_key`` makes a
+message. Announcements have a kind here (so each learner can turn their e-mail off) but no
+subscriber: their mails go out in batches (``services``) and the dashboard shows them. Called from ``lms_event`` after the causing commit; ``dedupe_key`` makes a
 redelivered event a no-op."""
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ KINDS = [
     NotificationKind("qa_question", "A question in your course", ("in_app", "digest"), "Teaching"),
     NotificationKind("qa_answer", "An answer to a question you asked or follow", ("in_app", "email"), "Community"),
     NotificationKind("community_message", "A private message", ("in_app", "email"), "Community"),
+    # E-mail only: announcements are mailed in batches by services.send_announcement_batch, which
+    # asks this kind's e-mail choice (and links its one-click unsubscribe); the dashboard shows them.
+    NotificationKind("course_announcement", "Announcements from your teachers", ("email",), "Community"),
 ]
 
 

@@ -587,6 +587,9 @@ def my_announcements(session: Session, actor: Actor, limit: int = 5) -> list[dic
     return [{**_announcement_row(a, title), "href": f"/community/{slug}"} for a, title, slug in rows]
 
 
+ANNOUNCEMENT_KIND = "course_announcement"  # registered in community/notices.py
+
+
 def send_announcement_batch(session: Session, announcement_id: int, batch: int = MAIL_BATCH) -> int:
     """Mail the next ``batch`` enrolled learners who have not had this announcement (a job).
 
@@ -606,11 +609,18 @@ def send_announcement_batch(session: Session, announcement_id: int, batch: int =
                                    User.id.not_in(done))
                             .order_by(User.id).limit(batch)).all()
     link = f"{link_base()}/community/{course.slug}"
+    from lms_app.notifications.services import email_wanted, one_click_url, unsubscribe_url
+
+    wanted = email_wanted(session, [user_id for user_id, _, _ in learners], ANNOUNCEMENT_KIND)
     for user_id, email, name in learners:
+        # The delivery row also for those who opted out: it records that their turn has passed.
         session.add(AnnouncementDelivery(announcement_id=row.id, user_id=user_id))
+        if user_id not in wanted:
+            continue
         queue_mail(session, to=email, template="announcement", subject=f"{course.title}: {row.title}",
                    context={"name": name, "course_title": course.title, "title": row.title, "body": row.body,
-                            "link": link}, user_id=user_id)
+                            "link": link, "unsubscribe_url": unsubscribe_url(user_id, ANNOUNCEMENT_KIND)},
+                   user_id=user_id, one_click_url=one_click_url(user_id, ANNOUNCEMENT_KIND))
     if len(learners) < batch:
         row.mail_done = True
         session.add(row)

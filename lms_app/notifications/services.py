@@ -46,6 +46,18 @@ def channels_for(session: Session, user_id: int, kind: str) -> dict[str, bool]:
     return {channel: channel in spec.channels for channel in CHANNELS}
 
 
+def email_wanted(session: Session, user_ids: list[int], kind: str) -> set[int]:
+    """Which of ``user_ids`` want ``kind`` by e-mail (one query; for senders of bulk mail such as
+    course announcements, which mail many people in one job)."""
+    spec = kind_registry.get(kind)
+    if spec is None:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    chosen = dict(session.exec(select(NotificationPreference.user_id, NotificationPreference.email).where(
+        NotificationPreference.kind == kind, NotificationPreference.user_id.in_(user_ids))).all()) if user_ids else {}
+    default = "email" in spec.channels
+    return {uid for uid in user_ids if chosen.get(uid, default)}
+
+
 def preferences(session: Session, actor: Actor) -> list[dict[str, str]]:
     """Every kind with the actor's channels, for the profile card (flat string dicts)."""
     saved = {p.kind: p for p in session.exec(select(NotificationPreference)

@@ -37,3 +37,19 @@ def test_questions_answers_and_messages_reach_the_right_bells(world):
         link = s.exec(select(Notification.link).where(Notification.user_id == world["teacher"].id,
                                                       Notification.kind == "community_message")).one()
     assert link == "/messages"
+
+
+def test_announcement_mail_respects_the_learners_choice_and_carries_an_unsubscribe_link(world, jobs_queue):
+    from lms_app.jobs import queue
+    from lms_app.mail.models import MailMessage
+    from lms_app.notifications import services as notification_services
+
+    with session_scope() as s:  # the asker turns announcement e-mails off on the profile card
+        notification_services.set_preference(s, actor(world["asker"]), "course_announcement", "email", False)
+    call(services.post_announcement, actor(world["teacher"]), world["course"].id, "Exam moved", "It is on Friday.",
+         send_email=True)
+    queue.drain(jobs_queue)
+    with session_scope() as s:
+        mails = s.exec(select(MailMessage).where(MailMessage.kind == "announcement")).all()
+        assert [m.to_address for m in mails] == [world["helper"].email]
+        assert "/unsubscribe/" in mails[0].text_body and mails[0].unsubscribe_url
