@@ -43,10 +43,13 @@ def lms_dashboard_cards():
 
 @hookimpl
 def lms_scheduled_jobs():
-    from lms_app.live import services
+    from lms_app.live import notices, services
 
     return [ScheduledJob("live-reminders", 15, lambda session, settings: services.send_reminders(session),
                          help="E-mail booked learners once, within 24 hours of a live session's start."),
+            ScheduledJob("live-hour-reminders", 5, lambda session, settings: notices.remind_hour_before(session),
+                         help="Tell booked learners (bell and e-mail) once when their live session starts within "
+                              "the hour."),
             ScheduledJob("live-waitlist-offers", 15, lambda session, settings: services.expire_offers(session),
                          help="Lapse unpaid waitlist offers and hand their seat to the next in line.")]
 

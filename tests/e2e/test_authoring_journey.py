@@ -127,6 +127,9 @@ def test_teacher_builds_submits_and_admin_reviews(ui, page: Page, new_context, D
     admin.get_by_role("button", name=f"Review {title}").click()
     admin.get_by_role("button", name="Approve and publish").click()
     expect(admin.get_by_text("is published.")).to_be_visible()
+    # The teacher is told by e-mail (issue 13): the mail is in the outbox.
+    ui.goto(admin, "/admin/mail")
+    expect(admin.get_by_role("row").filter(has_text=f"{title} was approved and is published").first).to_be_visible()
 
     # A signed-out visitor finds it by search and by filter, opens the free preview, and is
     # asked to sign in for a locked lesson (whose file stays closed too).

@@ -53,6 +53,18 @@ def test_buy_with_coupon_receipt_lesson_decline_and_refund(ui, page: Page, new_c
         assert pdf.read(5) == b"%PDF-"
     assert download.value.suggested_filename.endswith(".pdf")
 
+    # The bell has it too, and the receipt mail is in the outbox (issue 13).
+    ui.goto(page, "/notifications")
+    expect(page.locator(".lms-notification").filter(has_text="Payment received:").first).to_be_visible()
+    outbox = new_context().new_page()
+    ui.login(outbox, *DEMO["admin"], lands_on="/admin")
+    ui.goto(outbox, "/admin/mail")
+    expect(outbox.get_by_role("row").filter(has_text=new_learner[1]).filter(has_text="Your receipt:").first
+           ).to_be_visible()
+    outbox.context.close()
+    page.go_back()
+    ui.ready(page)
+
     # The first lesson opens.
     page.get_by_role("link", name="Start learning").click()
     ui.path_is(page, f"/courses/{FIRST}")

@@ -46,3 +46,28 @@ def test_booking_and_cancellation_reach_the_bell_once(make_user, sign_in):
 def _count_mail() -> int:
     with lms_app.core.db.session_scope() as s:
         return len(s.exec(select(MailMessage.id)).all())
+
+
+def test_the_hour_before_reminder_goes_once_to_booked_learners_only(make_user, sign_in):
+    from datetime import timedelta
+
+    from lms_app.live import notices
+    from lms_app.live.models import LiveSlot
+
+    teacher = sign_in(make_user(role="teacher"))[1]
+    offering = make_offering(teacher, price="0", capacity="3")
+    slot = make_slots(teacher, offering.id)[0]
+    booked_user, other_user = make_user(), make_user()
+    book(sign_in(booked_user)[1], slot.id)
+    with lms_app.core.db.session_scope() as s:
+        starts = s.get(LiveSlot, slot.id).starts_at
+        assert notices.remind_hour_before(s, now=starts - timedelta(hours=2)) == 0  # too early
+    with lms_app.core.db.session_scope() as s:
+        assert notices.remind_hour_before(s, now=starts - timedelta(minutes=50)) == 1
+    with lms_app.core.db.session_scope() as s:  # a rerun (or a second worker) reminds nobody twice
+        assert notices.remind_hour_before(s, now=starts - timedelta(minutes=45)) == 0
+    assert ("live_starting", f"{offering.title} starts in 50 min") in _bell(booked_user.id)
+    assert _bell(other_user.id) == []
+    with lms_app.core.db.session_scope() as s:
+        assert s.exec(select(MailMessage).where(MailMessage.to_address == booked_user.email,
+                                                MailMessage.kind == "notification")).first() is not None
