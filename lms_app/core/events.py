@@ -112,6 +112,11 @@ def _drop_rolled_back(session, previous_transaction) -> None:
 
 @sa_event.listens_for(Session, "after_commit")
 def _run_committed(session) -> None:
+    # SQLAlchemy also reports the release of a savepoint (``begin_nested``) as a commit: nothing
+    # is committed then, and a subscriber writing on its own connection would wait for the outer
+    # transaction's lock (on SQLite, for the busy timeout, while this thread holds the lock).
+    if session.in_nested_transaction():
+        return
     pending = session.info.pop(_PENDING, None)
     session.info.pop(_MARKS, None)
     for fn, args in pending or ():

@@ -81,6 +81,9 @@ def _server_env(data_dir: Path) -> dict[str, str]:
         "LMS_DEMO_DATA": "true",
         "LMS_COOKIE_SECURE": "false",
         "LMS_LOGIN_MAX_FAILURES": "50",
+        # Every browser test registers its own learners from 127.0.0.1: far more than the default
+        # 20 new accounts per address and window.
+        "LMS_REGISTER_IP_MAX": "1000",
         # Same offline settings as scripts/env.sh, so `pytest tests/e2e` works on its own.
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), str(venv_bin), str(bun_bin),
                                  env.get("PATH", "")]),

@@ -67,6 +67,19 @@ def test_a_rolled_back_savepoint_drops_only_its_own_events(recorder, make_user, 
     assert [(e.name, e.data["course_id"]) for e in recorder.events] == [("enrolled", course.id)]
 
 
+def test_a_released_savepoint_delivers_nothing_before_the_outer_commit(recorder, make_user, make_course):
+    """SQLAlchemy reports a savepoint's release as a commit; delivering then would run subscribers
+    while the outer transaction still holds its locks (on SQLite they waited out the busy timeout:
+    found when issuing a certificate inside a savepoint during a peer review)."""
+    learner, course, other = make_user(), make_course(), make_course()
+    with session_scope() as session:
+        enrollment.add(session, learner.id, course.id)
+        with session.begin_nested():
+            enrollment.add(session, learner.id, other.id)
+        assert recorder.events == []  # the savepoint is released, the transaction is not committed
+    assert sorted(e.data["course_id"] for e in recorder.events) == sorted([course.id, other.id])
+
+
 def test_a_failing_plugin_is_logged_and_does_not_undo_the_action(add_plugin, recorder, make_user, make_course,
                                                                  caplog):
     class Broken:
