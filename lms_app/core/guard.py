@@ -61,12 +61,16 @@ def login_redirect(state: rx.State):
 
 
 def _refusal(state: rx.State, actor: Actor | None, roles: tuple[str, ...]):
-    """Anonymous → sign in and come back; wrong role → say so and go to the role's own home."""
+    """Anonymous → sign in and come back; wrong role → say so and go to the role's own home.
+
+    Each toast has an id: a page whose sections load themselves (dashboard cards, the bell) is
+    refused once per section, and the person should read the reason once."""
     if actor is None:
         if session_token(state):  # a cookie that no longer opens a session: expired, revoked or forged
-            return [rx.toast.warning("Your session has ended. Please sign in again."), login_redirect(state)]
-        return [rx.toast.info("Please sign in to continue."), login_redirect(state)]
-    return [rx.toast.error("Your account does not have access to that page or action."),
+            return [rx.toast.warning("Your session has ended. Please sign in again.", id="guard-session-ended"),
+                    login_redirect(state)]
+        return [rx.toast.info("Please sign in to continue.", id="guard-sign-in"), login_redirect(state)]
+    return [rx.toast.error("Your account does not have access to that page or action.", id="guard-no-access"),
             rx.redirect(home_for(actor.role), replace=True)]
 
 
