@@ -26,6 +26,7 @@ _DOMAIN_NAME = {"paid": "order_paid", "refunded": "order_refunded"}
 # Every domain event a plugin can receive (the learning events under their domain names, and more).
 DOMAIN_EVENTS = tuple(_DOMAIN_NAME.get(kind, kind) for kind in EVENT_KINDS) + ("review_posted",)
 DOMAIN_EVENTS += ("course_submitted", "course_approved", "course_rejected", "teacher_application_decided")
+DOMAIN_EVENTS += ("assignment_submitted", "certificate_revoked")  # no learning-event row: activity is elsewhere
 DOMAIN_EVENTS += ("live_booked", "live_cancelled", "live_slot_cancelled")  # live sessions (issue 15)
 # Community (lms_app.community): Q&A, announcements and messages to the teacher.
 DOMAIN_EVENTS += ("question_posted", "question_answered", "announcement_posted", "message_received")

@@ -26,7 +26,7 @@ from lms_app.core.courses import Course
 from lms_app.assignments.models import AssignmentSettings, PeerReview, Submission, SubmissionFile
 from lms_app.core.types import utcnow
 from lms_app.assignments.services import setup as assignment_setup, peer_review
-from lms_app.core import images
+from lms_app.core import events, images
 from lms_app.learning.services import progress
 from lms_app.core.sessions import Actor
 from lms_app.authoring.services.courses import settle
@@ -116,6 +116,9 @@ def _open(session: Session, actor: Actor, lesson_ref: object) -> tuple[Submissio
 
 
 def _after_create(session: Session, sub: Submission, cfg: AssignmentSettings, created: bool) -> None:
+    if created:
+        events.emit(session, "assignment_submitted", user_id=sub.user_id, course_id=sub.course_id,
+                    lesson_id=sub.lesson_id, submission_id=sub.id, grading=cfg.grading_mode)
     if created and cfg.grading_mode == "peer":
         peer_review.assign(session, sub.lesson_id, cfg.reviews_required, sub.user_id)
 

@@ -165,6 +165,7 @@ def revoke(session: Session, actor: Actor, number: object, reason: object) -> Ce
     session.flush()
     audit.record(session, actor, "certificate.revoke", "certificate", cert.id,
                  f"{cert.number} ({cert.learner_name}, {cert.course_title}): {text}")
+    events.emit(session, "certificate_revoked", user_id=cert.user_id, course_id=cert.course_id, number=cert.number)
     return cert
 
 
