@@ -489,7 +489,9 @@ def _thread_item(t) -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.vstack(
-                rx.link(t["title"], on_click=Q.open_thread(t["id"]), weight="medium", href="#",
+                # prevent_default: following href="#" is a navigation, which re-ran the page's
+                # on_load and closed the thread again on /community/<slug>.
+                rx.link(t["title"], on_click=[rx.prevent_default, Q.open_thread(t["id"])], weight="medium", href="#",
                         aria_label="Open question: " + t["title"]),
                 rx.text(t["excerpt"], size="2", color=MUTED, trim="both"),
                 rx.hstack(

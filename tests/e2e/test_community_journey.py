@@ -98,3 +98,64 @@ def test_screenshots(ui, new_context, DEMO):
                 page.wait_for_timeout(800)
                 page.screenshot(path=str(SHOTS / f"{name}-{who}-{scheme}-{width}.png"), full_page=True)
                 page.context.close()
+
+
+def test_another_learner_upvotes_and_reports_the_asker_is_told_and_an_admin_hides_it(ui, page: Page, new_context,
+                                                                                     new_learner, DEMO):
+    """Issue 19's journey, the parts the first test leaves out: a second learner upvotes, the
+    asker hears of the teacher's answer in the bell and by e-mail, a learner reports the question
+    and an admin hides it, after which learners no longer see it."""
+    title = f"Why does print need brackets? {time.time_ns() % 10**9}"
+    asker = new_context().new_page()
+    ui.login(asker, *DEMO["learner"])
+    _open_first_lesson(ui, asker)
+    qna = asker.locator("#lesson-qna")
+    qna.get_by_role("button", name="Ask a question").click()
+    qna.get_by_label("Title").fill(title)
+    qna.get_by_label("Details").fill("In Python 2 it did not.")
+    qna.get_by_role("button", name="Post question").click()
+    expect(qna.get_by_role("link", name=f"Open question: {title}")).to_be_visible()
+
+    # The new learner (page) enrols, finds the question and upvotes it.
+    ui.goto(page, f"/courses/{COURSE}")
+    page.get_by_role("button", name="Enroll for free").first.click()
+    page.get_by_role("link", name="Continue learning").first.wait_for()
+    ui.goto(page, f"/community/{COURSE}")  # the course-wide Questions tab
+    mine = page.get_by_role("main")
+    mine.get_by_role("link", name=f"Open question: {title}").click()
+    expect(mine.get_by_role("heading", name=title)).to_be_visible()
+    upvote = mine.get_by_role("button", name="Upvote").first
+    expect(upvote).to_have_text("0")
+    upvote.click()
+    expect(upvote).to_have_text("1")
+
+    # The teacher answers; the asker is told in the bell and by e-mail.
+    teacher = new_context().new_page()
+    ui.login(teacher, *DEMO["teacher"])
+    ui.goto(teacher, "/teach/community")
+    teacher.get_by_role("link", name=title).click()
+    expect(teacher.get_by_role("heading", name=title)).to_be_visible()
+    teacher.get_by_label("Your answer").fill("Since Python 3 print is a function.")
+    teacher.get_by_role("button", name="Post answer").click()
+    expect(teacher.get_by_text("print is a function", exact=False)).to_be_visible()
+    ui.goto(asker, "/notifications")
+    expect(asker.locator(".lms-notification").filter(has_text="answered a question in").first).to_be_visible()
+
+    # The new learner reports the question; an admin hides it from the report queue.
+    mine.get_by_role("button", name="Report").first.click()
+    page.get_by_placeholder("Reason").fill("Off topic for this lesson")
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("button", name="Send report")).to_have_count(0)  # the popover closed
+    admin = new_context().new_page()
+    ui.login(admin, *DEMO["admin"])
+    ui.goto(admin, "/admin/mail")  # the asker's e-mail (on by default for answers)
+    expect(admin.get_by_role("row").filter(has_text=DEMO["learner"][0]).filter(has_text="answered a question in")
+           .first).to_be_visible()
+    ui.goto(admin, "/teach/community")
+    report = admin.locator(".rt-Card").filter(has_text="Off topic for this lesson").first
+    expect(report).to_be_visible()
+    report.get_by_role("button", name="Hide post").click()
+    expect(report.get_by_role("button", name="Hide post")).to_have_count(0)
+    _open_first_lesson(ui, page)
+    expect(page.locator("#lesson-qna").get_by_role("heading", name="Questions about this lesson")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Open question: {title}")).to_have_count(0)
