@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lms_app.core.permissions import TEACHER_AREA
-from lms_app.core.plugin_api import LessonWidget, MigrationsSpec, NavItem, Page, hookimpl
+from lms_app.core.plugin_api import LessonWidget, MigrationsSpec, NavItem, Page, PersonalData, hookimpl
 from lms_lesson_feedback import models  # noqa: F401  (registers the lesson_feedback table)
 
 BRANCH = "lesson_feedback"
@@ -42,3 +42,9 @@ def lms_lesson_widgets():
 @hookimpl
 def lms_migrations():
     return [MigrationsSpec(BRANCH, str(MIGRATIONS))]
+
+
+@hookimpl
+def lms_personal_data():
+    """A learner's votes are theirs: in their data download, gone with their account."""
+    return [PersonalData("lesson_feedback", ("user_id",), "delete", why="The person's 'was this clear?' votes.")]

@@ -15,7 +15,7 @@ from lms_app.core import plugins
 from lms_app.core.schema_extras import include_object
 from lms_lesson_feedback.models import LessonFeedback
 
-HOOKS = ["lms_lesson_widgets", "lms_migrations", "lms_nav_items", "lms_pages"]
+HOOKS = ["lms_lesson_widgets", "lms_migrations", "lms_nav_items", "lms_pages", "lms_personal_data"]
 
 
 def test_the_installed_plugin_is_registered_with_its_hooks():
