@@ -122,6 +122,8 @@ class EventMetrics:
         self._started = {}
 
     async def preprocess(self, app, state, event):
+        if len(self._started) > 10_000:  # handlers that raised never reached postprocess: forget them
+            self._started.clear()
         self._started[id(event)] = time.perf_counter()
         EVENTS.inc()
         return None
