@@ -17,7 +17,7 @@ from lms_app.community import services
 from lms_app.core.auth_state import AuthState
 from lms_app.core.db import run_db
 from lms_app.core.errors import ServiceError
-from lms_app.core.guard import current_actor, guarded
+from lms_app.core.guard import current_actor, guarded, public, session_token
 from lms_app.core.permissions import LEARNER_AREA, TEACHER_AREA
 from lms_app.learning.pages.learn_state import LearnState
 from lms_app.ui.layout import empty_state, loading_block, page_heading, page_shell
@@ -369,6 +369,24 @@ class DashboardAnnouncementsState(rx.State):
         rows = await run_db(services.my_announcements, actor)
         self.items = [{k: str(v) for k, v in r.items()} for r in rows]
         self.unread = await run_db(services.unread_count, actor)
+
+
+class CoursePageAnnouncementsState(rx.State):
+    """The newest announcements on the public course page, for the course's members only."""
+
+    items: list[dict[str, str]] = []
+    slug: str = ""
+
+    @rx.event
+    @public
+    async def load(self):
+        """Public by design (the course page is): the service answers members of the course only
+        and nothing to anyone else; the user comes from the HttpOnly session cookie."""
+        path = self.router.url.path or ""
+        slug = path.strip("/").split("/")[1] if path.startswith("/courses/") and path.count("/") >= 2 else ""
+        found = await run_db(services.course_page_announcements, session_token(self), slug)
+        self.items = [{k: str(v) for k, v in r.items()} for r in found["items"]]
+        self.slug = found["slug"]
 
 
 class InboxState(rx.State):
@@ -795,6 +813,35 @@ def dashboard_section() -> rx.Component:
             ),
         ),
         on_mount=D.load, width="100%",
+    )
+
+
+P = CoursePageAnnouncementsState
+
+
+def course_page_section() -> rx.Component:
+    """Registered with ``lms_course_page_sections``: the course's newest announcements and the way
+    to its questions and messages, for the people in the course; nothing for anyone else."""
+    return rx.box(
+        rx.cond(
+            P.slug != "",
+            rx.vstack(
+                rx.hstack(
+                    rx.heading("Announcements", size="5", as_="h2"),
+                    rx.link("Questions, announcements and messages", href="/community/" + P.slug, size="2"),
+                    justify="between", align="baseline", width="100%", wrap="wrap",
+                ),
+                rx.cond(P.items.length() > 0,
+                        rx.foreach(P.items, lambda a: rx.card(rx.vstack(
+                            rx.text(a["title"], weight="bold"),
+                            rx.text(a["when"], size="1", color=MUTED),
+                            _md(a["body"]),
+                            spacing="1", width="100%"), width="100%")),
+                        rx.text("No announcements yet.", size="2", color=MUTED)),
+                spacing="3", width="100%", align="start",
+            ),
+        ),
+        on_mount=P.load, width="100%",
     )
 
 

@@ -4,7 +4,7 @@ announcements and private messages to a course's teacher."""
 from __future__ import annotations
 
 from lms_app.community import models  # noqa: F401  (registers its tables on SQLModel.metadata)
-from lms_app.core.plugin_api import DashboardCard, LessonWidget, NavItem, PersonalData, ScheduledJob, hookimpl
+from lms_app.core.plugin_api import CoursePageSection, DashboardCard, LessonWidget, NavItem, PersonalData, ScheduledJob, hookimpl
 
 
 @hookimpl
@@ -94,3 +94,10 @@ def lms_event(event):
 
     with session_scope() as session:
         handler(session, event.data)
+
+
+@hookimpl
+def lms_course_page_sections():
+    from lms_app.community.pages import course_page_section
+
+    return [CoursePageSection("community_announcements", course_page_section, order=50)]

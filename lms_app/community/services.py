@@ -577,6 +577,26 @@ def announcements(session: Session, actor: Actor, course_ref: object, limit: int
     return [_announcement_row(r, member.course.title) for r in rows]
 
 
+def course_page_announcements(session: Session, token: str | None, slug: object, limit: int = 3) -> dict:
+    """For the public course page: the newest announcements and the community link, for the
+    course's members only (its learners, its teacher, admins); ``{"slug": "", "items": []}`` for
+    everyone else, so a visitor learns nothing, not even that announcements exist."""
+    from lms_app.core.sessions import actor_or_none
+
+    nothing = {"slug": "", "items": []}
+    actor = actor_or_none(session, token) if token else None
+    if actor is None or not isinstance(slug, str) or not slug or len(slug) > 200:
+        return nothing
+    course_id = session.exec(select(Course.id).where(Course.slug == slug)).first()
+    if course_id is None:
+        return nothing
+    try:
+        items = announcements(session, actor, course_id, limit)
+    except (PermissionDenied, ServiceError):
+        return nothing
+    return {"slug": slug, "items": items}
+
+
 def my_announcements(session: Session, actor: Actor, limit: int = 5) -> list[dict]:
     """The newest announcements of the courses the learner is enrolled in (the dashboard)."""
     require_role(actor, LEARNER_AREA)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # only for the annotations; plugins import the classes from l
     from lms_app.core.events import DomainEvent
     from lms_app.core.lesson_types import LessonType
     from lms_app.core.plugin_api import (
+        CoursePageSection,
         GatewaySpec,
         LessonWidget,
         MigrationsSpec,
@@ -138,6 +139,18 @@ def lms_dashboard_cards() -> list[DashboardCard]:
     Return ``DashboardCard(name, component, order)``; ``component`` returns a Reflex component.
     Load its state with an ``on_mount`` inside it and guard every handler (``LEARNER_AREA``): the
     dashboard is for the signed-in user only, and a public var must hold only their own data.
+    """
+
+
+@hookspec
+def lms_course_page_sections() -> list[CoursePageSection]:
+    """Add a section to the course page (``/courses/<slug>``), after the reviews.
+
+    Return ``CoursePageSection(name, component, order)``; ``component`` returns a Reflex component
+    that loads itself with ``on_mount`` (the slug is in ``self.router.url.path``). The page is
+    public: a handler that answers anonymous visitors is public by design, so list it in the
+    handler inventory's allow-list with the reason, show other people's data to no one, and show
+    nothing (not an empty box) to a visitor the section is not for.
     """
 
 

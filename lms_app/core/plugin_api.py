@@ -182,6 +182,15 @@ class DashboardCard:
     order: int = 100
 
 
-__all__ = ["DashboardCard", "GatewaySpec", "LessonType", "LessonWidget", "MetricGauge", "MigrationsSpec", "NavItem",
+@dataclass(frozen=True)
+class CoursePageSection:
+    """A section of the public course page (``lms_course_page_sections``)."""
+
+    name: str
+    component: Callable[[], Any]
+    order: int = 100
+
+
+__all__ = ["CoursePageSection", "DashboardCard", "GatewaySpec", "LessonType", "LessonWidget", "MetricGauge", "MigrationsSpec", "NavItem",
            "NavbarWidget", "NotificationKind", "Page", "PersonalData", "PluginSetting", "ProfileSection", "ROLES_ANY",
            "ScheduledJob", "UploadRule", "hookimpl", "pages_of", "route_policy"]

@@ -89,7 +89,7 @@ def collected(hook_name: str) -> tuple:
 LIST_HOOKS = ("lms_settings", "lms_lesson_types", "lms_pages", "lms_nav_items", "lms_navbar_widgets",
               "lms_lesson_widgets", "lms_profile_sections", "lms_payment_gateways", "lms_http_routes", "lms_scheduled_jobs", "lms_migrations",
               "lms_metrics", "lms_notification_kinds",
-              "lms_dashboard_cards")
+              "lms_dashboard_cards", "lms_course_page_sections")
 
 
 def collect_all() -> None:

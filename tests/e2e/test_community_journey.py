@@ -66,6 +66,16 @@ def test_learner_asks_teacher_answers_and_learner_sees_it(ui, new_context, DEMO)
     expect(qna.get_by_text("Accepted answer")).to_be_visible()
     expect(qna.get_by_text("Save the file first", exact=False)).to_be_visible()
 
+    # ... the announcement on the course page itself, with the way to the community page ...
+    ui.goto(learner, f"/courses/{COURSE}")
+    expect(learner.get_by_text("Office hours on Friday").first).to_be_visible()
+    expect(learner.get_by_role("link", name="Questions, announcements and messages")).to_be_visible()
+    visitor = new_context().new_page()  # ... and a signed-out visitor sees none of it
+    ui.goto(visitor, f"/courses/{COURSE}")
+    expect(visitor.get_by_role("heading", name="Python from Zero").first).to_be_visible()
+    expect(visitor.get_by_text("Office hours on Friday")).to_have_count(0)
+    visitor.context.close()
+
     # ... the announcement on the course's community page, and writes to the teacher.
     ui.goto(learner, f"/community/{COURSE}")
     learner.get_by_role("tab", name="Announcements").click()
@@ -85,7 +95,7 @@ def test_screenshots(ui, new_context, DEMO):
     for scheme in ("light", "dark"):
         for width in (1280, 390):
             for who, path in (("learner", None), ("learner", f"/community/{COURSE}"), ("teacher", "/teach/community"),
-                              ("teacher", "/messages")):
+                              ("teacher", "/messages"), ("learner", f"/courses/{COURSE}")):
                 page = new_context(viewport={"width": width, "height": 900}, color_scheme=scheme).new_page()
                 ui.login(page, *DEMO[who])
                 if path is None:

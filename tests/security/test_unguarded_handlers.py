@@ -75,6 +75,8 @@ ALLOW_LIST = {
                        "before any content is put in state (tests/security/test_lesson_access.py)",
     "VerifyState.load": "public certificate verification: certificates.public_view returns only the listed "
                         "fields (name, course, teacher, date, issuer, status) for a random, unguessable number",
+    "CoursePageAnnouncementsState.load": "the course page's announcements: the service answers the course's members "
+                                         "only (user from the HttpOnly cookie) and nothing to anyone else",
     "NotificationBellState.load": "counts only the caller's own unread notifications; the user is resolved from the "
                                   "HttpOnly cookie inside the one query (0 when signed out)",
     "UnsubscribeState.load": "one-click unsubscribe: the HMAC-signed token in the page's own URL names one user and "

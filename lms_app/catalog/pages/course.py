@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_app.core import plugins
+
 from lms_app.ui.layout import page_shell
 from lms_app.ui.links import link_button
 from lms_app.core import lesson_types
@@ -330,6 +332,9 @@ def page() -> rx.Component:
                 CoursePageState.found,
                 rx.flex(
                     rx.vstack(hero(), mobile_cta(), outcomes(), curriculum(), about(), teacher(), reviews_section(),
+                              # what other features add (lms_course_page_sections): announcements...
+                              *[section.component() for section in sorted(
+                                  plugins.collected("lms_course_page_sections"), key=lambda s: s.order)],
                               spacing="6", flex="1", min_width="0", width="100%"),
                     rx.box(buy_box(), width="340px", flex_shrink="0", position="sticky", top="80px",
                            display=rx.breakpoints(initial="none", md="block")),
