@@ -302,6 +302,8 @@ class CourseCommunityState(rx.State):
     slug: str = ""
     staff: bool = False
     announcements: list[dict[str, str]] = []
+    # The course's moderation log, for its staff only (services.moderation_log checks it too).
+    moderation: list[dict[str, str]] = []
     conversation_id: int = 0
     busy: str = ""
     _course_id: int = 0
@@ -310,6 +312,7 @@ class CourseCommunityState(rx.State):
     @guarded(LEARNER_AREA)
     async def load(self):
         self.course_title, self.announcements, self.conversation_id, self._course_id = "", [], 0, 0
+        self.moderation = []
         try:
             member = await run_db(services.course_by_slug, current_actor(), _slug(self.router.url.path))
         except ServiceError:
@@ -320,6 +323,9 @@ class CourseCommunityState(rx.State):
         self.announcements = [{k: str(v) for k, v in r.items()} for r in rows]
         if not member.staff:
             self.conversation_id = await run_db(services.my_conversation_id, current_actor(), member.course.id)
+        else:
+            log = await run_db(services.moderation_log, current_actor(), member.course.id)
+            self.moderation = [{k: str(v) for k, v in r.items()} for r in log]
 
     @rx.event
     @guarded(TEACHER_AREA)
@@ -757,6 +763,19 @@ def _message_box() -> rx.Component:
     ), width="100%")
 
 
+def _moderation_log() -> rx.Component:
+    """Who hid, locked, deleted, muted or dismissed what in this course (newest 50)."""
+    return rx.cond(
+        C.moderation.length() > 0,
+        rx.vstack(rx.foreach(C.moderation, lambda m: rx.hstack(
+            rx.badge(m["action"], variant="soft", color_scheme="gray"),
+            rx.vstack(rx.text(m["summary"], size="2"),
+                      rx.text(m["who"], " · ", m["when"], size="1", color=MUTED), spacing="0"),
+            spacing="3", align="start", width="100%")), spacing="3", width="100%"),
+        rx.text("No moderation in this course yet.", color=MUTED),
+    )
+
+
 def course_page() -> rx.Component:
     return page_shell(
         rx.cond(
@@ -767,6 +786,7 @@ def course_page() -> rx.Component:
                     rx.tabs.list(rx.tabs.trigger("Questions", value="questions"),
                                  rx.tabs.trigger("Announcements", value="announcements"),
                                  rx.cond(~C.staff, rx.tabs.trigger("Message the teacher", value="message")),
+                                 rx.cond(C.staff, rx.tabs.trigger("Moderation log", value="moderation")),
                                  style={"flexWrap": "wrap"}),
                     rx.tabs.content(rx.box(qna_panel(True), padding_top="1rem"), value="questions"),
                     rx.tabs.content(rx.vstack(
@@ -775,6 +795,7 @@ def course_page() -> rx.Component:
                                 rx.text("No announcements yet.", color=MUTED)),
                         spacing="3", padding_top="1rem", width="100%"), value="announcements"),
                     rx.tabs.content(rx.box(_message_box(), padding_top="1rem"), value="message"),
+                    rx.tabs.content(rx.box(_moderation_log(), padding_top="1rem"), value="moderation"),
                     default_value="questions", width="100%",
                 ),
                 rx.link("Back to the course", href="/courses/" + C.slug, size="2"),

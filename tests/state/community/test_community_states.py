@@ -215,3 +215,16 @@ def test_follow_toggles_on_the_open_thread(states, world, sign_in):
         assert world["helper"].id in services.followers(s, row["id"])
     states.call(qna, "toggle_follow")
     assert qna.following is False
+
+
+def test_the_moderation_log_tab_is_for_the_courses_staff_only(states, world, sign_in):
+    with session_scope() as s:
+        row = services.ask(s, actor(world["asker"]), world["course"].id, None, "Spam here?", "Buy now")
+    with session_scope() as s:
+        post_id = s.exec(select(Post.id).where(Post.thread_id == row["id"])).first()
+        services.moderate(s, actor(world["teacher"]), post_id, "hide")
+    _, page, _ = on_course_page(states, sign_in(world["teacher"])[0], world["course"])
+    assert [m["action"] for m in page.moderation] == ["hide"]
+    assert page.moderation[0]["who"] == world["teacher"].name
+    _, page, _ = on_course_page(states, sign_in(world["helper"])[0], world["course"])
+    assert page.moderation == [] and not page.staff
