@@ -77,6 +77,9 @@ class LiveSlot(SQLModel, table=True):
     seats_taken: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     status: str = Field(default="scheduled", sa_column=Column(String(12), nullable=False, server_default="scheduled"))
     reminder_sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # When the teacher last moved this time: bookings made before it may cancel with a refund
+    # until the (new) start, whatever the offering's cut-off.
+    rescheduled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

@@ -67,6 +67,7 @@ class BookingView(TypedDict):
     join_open: bool
     can_cancel: bool
     cancel_note: str
+    moved_note: str
     amount_label: str
     offer_label: str
 
@@ -103,6 +104,8 @@ class TeachSlotView(TypedDict):
     learners: str
     started: bool
     attendees: list[AttendeeView]
+    local_date: str
+    local_time: str
 
 
 class RevenueView(TypedDict):
@@ -456,6 +459,8 @@ def _booking_card(b) -> rx.Component:
                   rx.link(rx.text(b["title"], weight="bold"), href="/live/" + b["offering_id"].to_string()),
                   spacing="2", align="center"),
         rx.text(b["when"], size="2"),
+        rx.cond(b["moved_note"] != "", rx.callout(b["moved_note"], icon="calendar-clock", size="1", color_scheme="amber",
+                                                  width="100%")),
         rx.cond(b["offer_label"] != "", rx.link(b["offer_label"], href="/live/" + b["offering_id"].to_string(),
                                                 size="2", weight="bold")),
         rx.text(rx.moment(b["starts_at"], from_now=True, interval=30000), size="2", color=rx.color("gray", 11)),
@@ -519,6 +524,9 @@ class LiveTeachState(rx.State):
     tz: str = "UTC"
     error: str = ""
     schedule_error: str = ""
+    # The time whose "Move" dialog is open (0: none) and that dialog's error.
+    moving: int = 0
+    move_error: str = ""
     loaded: bool = False
     busy: bool = False
 
@@ -575,6 +583,34 @@ class LiveTeachState(rx.State):
             return rx.toast.error(exc.message)
         await self._reload()
         return rx.toast.success(f"Time cancelled; {n} learner(s) refunded and told.")
+
+    @rx.event
+    @guarded(TEACHER_AREA)
+    async def reschedule(self, form: dict):
+        """Move one of the caller's upcoming times (checked in the service); booked learners are told."""
+        self.move_error = ""
+        form = form if isinstance(form, dict) else {}
+        try:
+            told = await run_db(services.reschedule_slot, current_actor(), form.get("slot_id"), form.get("date"),
+                                form.get("time"))
+        except ServiceError as exc:
+            self.move_error = exc.message
+            return
+        self.moving = 0
+        await self._reload()
+        return rx.toast.success(f"Time moved; {told} learner(s) told, with a new invite.")
+
+    @rx.event
+    @guarded(TEACHER_AREA)
+    def open_move(self, slot_id: int):
+        self.moving, self.move_error = slot_id if isinstance(slot_id, int) else 0, ""
+
+    @rx.event
+    @guarded(TEACHER_AREA)
+    def close_move(self, open_: bool = False):
+        """The dialog's open/close callback: only closing matters (opening is ``open_move``)."""
+        if open_ is not True:
+            self.moving, self.move_error = 0, ""
 
     @rx.event
     @guarded(TEACHER_AREA)
@@ -671,6 +707,7 @@ def _teach_slot(slot) -> rx.Component:
                     width="100%", align="center")), spacing="1", width="100%"),
                 rx.hstack(rx.icon("users", size=14), rx.text(slot["learners"], size="2", color=rx.color("gray", 11)),
                           spacing="1", align="center")),
+        rx.cond((slot["status"] == "scheduled") & ~slot["started"], _move_dialog(slot)),
         rx.cond(slot["status"] == "scheduled", rx.alert_dialog.root(
             rx.alert_dialog.trigger(rx.button("Cancel this time", size="1", variant="soft", color_scheme="red")),
             rx.alert_dialog.content(
@@ -682,6 +719,37 @@ def _teach_slot(slot) -> rx.Component:
                           spacing="2", justify="end", margin_top="1rem"))),
             rx.badge("Cancelled", color_scheme="gray")),
         spacing="2", align="start", width="100%"), width="100%")
+
+
+def _move_dialog(slot) -> rx.Component:
+    """"Move this time": a new date and time in the session's own zone; booked learners keep their
+    seats, get a new invite and may cancel with a refund until the new start."""
+    S = LiveTeachState
+    return rx.dialog.root(
+        rx.dialog.trigger(rx.button(rx.icon("calendar-clock", size=14), "Move", size="1", variant="soft",
+                                    on_click=S.open_move(slot["id"]))),
+        rx.dialog.content(
+            rx.dialog.title("Move this time"),
+            rx.dialog.description("Everyone booked keeps their seat, gets the new time with a new calendar invite, "
+                                  "and may cancel with a full refund until it starts.", size="2"),
+            rx.form(rx.vstack(
+                rx.input(type="hidden", name="slot_id", value=slot["id"].to_string()),
+                rx.hstack(
+                    rx.vstack(rx.text("New date", as_="label", size="2", weight="medium", html_for="move-date"),
+                              rx.input(type="date", name="date", id="move-date", default_value=slot["local_date"],
+                                       required=True), spacing="1"),
+                    rx.vstack(rx.text("New time", as_="label", size="2", weight="medium", html_for="move-time"),
+                              rx.input(type="time", name="time", id="move-time", default_value=slot["local_time"],
+                                       required=True), spacing="1"),
+                    spacing="3", wrap="wrap"),
+                rx.text("In the session's time zone.", size="1", color=rx.color("gray", 11)),
+                rx.cond(S.move_error != "", rx.callout(S.move_error, icon="triangle-alert", color_scheme="red",
+                                                       size="1", width="100%")),
+                rx.hstack(rx.dialog.close(rx.button("Keep the time", variant="soft", type="button")),
+                          rx.button("Move and tell learners", type="submit"), spacing="2", justify="end", width="100%"),
+                spacing="3", width="100%"), on_submit=S.reschedule, reset_on_submit=False),
+        ),
+        open=S.moving == slot["id"], on_open_change=S.close_move)
 
 
 def _teach_offering(o) -> rx.Component:

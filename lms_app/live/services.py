@@ -228,6 +228,46 @@ def schedule(session: Session, actor: Actor, raw_id: object, raw_date: object, r
     return slots
 
 
+def reschedule_slot(session: Session, actor: Actor, raw_slot_id: object, raw_date: object, raw_time: object,
+                    now: datetime | None = None) -> int:
+    """The teacher (or an admin) moves one upcoming occurrence to another date and time (in the
+    offering's zone). Bookings keep their seats; every booked learner is told with a new invite
+    and may cancel with a refund until the new start, whatever the cut-off (they did not choose
+    the new time). Returns how many learners were told."""
+    require_role(actor, TEACHER_AREA)
+    now = now or utcnow()
+    slot = session.get(LiveSlot, object_id(raw_slot_id, SLOT_NOT_FOUND))
+    if slot is None or (slot.teacher_id != actor.user_id and actor.role != "admin") or slot.status != "scheduled":
+        raise ServiceError(SLOT_NOT_FOUND)
+    if _as_utc(slot.starts_at) <= now:
+        raise ServiceError("This time has already started: it can no longer be moved.")
+    offering = session.get(LiveOffering, slot.offering_id)
+    tz = zone(offering.timezone)
+    start = local_to_utc(_local_date(raw_date), _local_time(raw_time), tz)
+    if start <= now:
+        raise ServiceError("That time is in the past: pick a future date.", "date")
+    if start == _as_utc(slot.starts_at):
+        raise ServiceError("That is the time it already has.", "time")
+    end = start + (_as_utc(slot.ends_at) - _as_utc(slot.starts_at))
+    clash = session.exec(select(LiveSlot).where(LiveSlot.teacher_id == slot.teacher_id, LiveSlot.id != slot.id,
+                                                LiveSlot.status == "scheduled", LiveSlot.starts_at < end,
+                                                LiveSlot.ends_at > start).limit(1)).first()
+    if clash is not None:
+        raise ServiceError(OVERLAP.format(when=_label(clash.starts_at, tz)), "time")
+    previous = _as_utc(slot.starts_at)
+    slot.starts_at, slot.ends_at, slot.rescheduled_at, slot.reminder_sent_at = start, end, now, None
+    session.add(slot)
+    session.flush()
+    bookings = session.exec(select(LiveBooking).where(LiveBooking.slot_id == slot.id,
+                                                      LiveBooking.status == "confirmed")).all()
+    for booking in bookings:
+        _mail_booking(session, booking, slot, offering, "live_rescheduled", f"New time: {offering.title}",
+                      reason=_label(previous, tz))
+    events.emit(session, "live_slot_rescheduled", slot_id=slot.id, offering_id=offering.id,
+                teacher_id=slot.teacher_id, bookings=len(bookings))
+    return len(bookings)
+
+
 # --- booking -------------------------------------------------------------------------------
 
 def _bookable_slot(session: Session, raw_slot_id: object, now: datetime) -> tuple[LiveSlot, LiveOffering]:
@@ -424,8 +464,16 @@ def release_refunded(session: Session, order) -> None:
     _promote(session, booking.slot_id, utcnow())
 
 
-def cancellable_until(slot: LiveSlot, offering: LiveOffering) -> datetime:
+def cancellable_until(slot: LiveSlot, offering: LiveOffering, booking: LiveBooking | None = None) -> datetime:
+    """The last moment the learner may cancel with a refund: the offering's cut-off before the
+    start, or the start itself when the teacher moved the time after this booking was made."""
+    if booking is not None and moved_after_booking(slot, booking):
+        return _as_utc(slot.starts_at)
     return _as_utc(slot.starts_at) - timedelta(hours=offering.cutoff_hours)
+
+
+def moved_after_booking(slot: LiveSlot, booking: LiveBooking) -> bool:
+    return slot.rescheduled_at is not None and _as_utc(slot.rescheduled_at) >= _as_utc(booking.created_at)
 
 
 def cancel_booking(session: Session, actor: Actor, raw_booking_id: object, gateway=None,
@@ -440,7 +488,7 @@ def cancel_booking(session: Session, actor: Actor, raw_booking_id: object, gatew
     offering = session.get(LiveOffering, slot.offering_id)
     if booking.status != "confirmed":
         raise ServiceError("This booking is already cancelled.")
-    if now >= cancellable_until(slot, offering):
+    if now >= cancellable_until(slot, offering, booking):
         raise ServiceError(f"Cancellation closed {offering.cutoff_hours} h before the start.")
     if not _flip_cancelled(session, booking.id, now):
         raise ServiceError("This booking is already cancelled.")
@@ -574,13 +622,16 @@ def offering_page(session: Session, actor: Actor | None, raw_id: object, viewer_
 
 def _booking_row(booking: LiveBooking, slot: LiveSlot, offering: LiveOffering, tz: ZoneInfo, now: datetime) -> dict:
     start = _as_utc(slot.starts_at)
-    until = cancellable_until(slot, offering)
+    until = cancellable_until(slot, offering, booking)
     can_cancel = booking.status == "confirmed" and slot.status == "scheduled" and now < until
+    moved = moved_after_booking(slot, booking)
     return {"id": booking.id, "title": offering.title, "offering_id": offering.id, "when": _label(start, tz),
             "starts_at": start.isoformat(), "status": booking.status if slot.status == "scheduled" else "cancelled",
             "join_open": booking.status == "confirmed" and slot.status == "scheduled"
             and start - JOIN_OPENS_BEFORE <= now < _as_utc(slot.ends_at),
             "can_cancel": can_cancel,
+            "moved_note": "The teacher moved this time: you can cancel with a full refund until it starts."
+            if moved and can_cancel else "",
             "cancel_note": "" if can_cancel else f"Cancellation closed {offering.cutoff_hours} h before the start.",
             "amount_label": _price_label(booking.amount_minor, booking.currency),
             "offer_label": f"Seat held for you: pay by {_label(booking.offer_expires_at, tz)}"
@@ -673,6 +724,7 @@ def teacher_sessions(session: Session, actor: Actor, viewer_tz: object = "UTC", 
             names.setdefault(slot_id, []).append(name)
             people.setdefault(slot_id, []).append({"id": booking_id, "name": name, "attended": seen is not None})
     titles = {o.id: o.title for o in offerings}
+    titles_tz = {o.id: o.timezone for o in offerings}
     return {
         "offerings": [{"id": o.id, "title": o.title, "status": o.status,
                        "price_label": _price_label(o.price_minor, o.currency), "capacity": o.capacity,
@@ -680,7 +732,11 @@ def teacher_sessions(session: Session, actor: Actor, viewer_tz: object = "UTC", 
         "slots": [{"id": s.id, "offering_id": s.offering_id, "title": titles.get(s.offering_id, ""),
                    "when": _label(s.starts_at, tz), "status": s.status, "seats_taken": s.seats_taken,
                    "capacity": s.capacity, "learners": ", ".join(names.get(s.id, [])) or "No bookings yet",
-                   "started": _as_utc(s.starts_at) <= now, "attendees": people.get(s.id, [])}
+                   "started": _as_utc(s.starts_at) <= now, "attendees": people.get(s.id, []),
+                   "local_date": _as_utc(s.starts_at).astimezone(zone(titles_tz.get(s.offering_id, "UTC")))
+                   .date().isoformat(),
+                   "local_time": _as_utc(s.starts_at).astimezone(zone(titles_tz.get(s.offering_id, "UTC")))
+                   .strftime("%H:%M")}
                   for s in slots],
     }
 
