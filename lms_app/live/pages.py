@@ -108,6 +108,21 @@ class TeachSlotView(TypedDict):
     local_time: str
 
 
+class WeekItemView(TypedDict):
+    id: int
+    title: str
+    time: str
+    seats: str
+    cancelled: bool
+
+
+class WeekDayView(TypedDict):
+    label: str
+    date: str
+    today: bool
+    items: list[WeekItemView]
+
+
 class RevenueView(TypedDict):
     title: str
     net_label: str
@@ -524,6 +539,9 @@ class LiveTeachState(rx.State):
     tz: str = "UTC"
     error: str = ""
     schedule_error: str = ""
+    week_label: str = ""
+    week_days: list[WeekDayView] = []
+    week_offset: int = 0
     # The time whose "Move" dialog is open (0: none) and that dialog's error.
     moving: int = 0
     move_error: str = ""
@@ -542,11 +560,27 @@ class LiveTeachState(rx.State):
         data = await run_db(services.teacher_sessions, current_actor(), self.tz)
         self.offerings, self.slots = data["offerings"], data["slots"]
         self.revenue = await run_db(services.revenue, current_actor())
+        await self._load_week()
         self.loaded = True
 
     async def _reload(self):
         data = await run_db(services.teacher_sessions, current_actor(), self.tz)
         self.offerings, self.slots = data["offerings"], data["slots"]
+        await self._load_week()
+
+    async def _load_week(self):
+        from lms_app.live import week
+
+        data = await run_db(week.week, current_actor(), self.tz, self.week_offset)
+        self.week_label, self.week_days, self.week_offset = data["label"], data["days"], data["offset"]
+
+    @rx.event
+    @guarded(TEACHER_AREA)
+    async def shift_week(self, delta: int):
+        """Previous (-1) / next (+1) week, or back to this week (0)."""
+        step = delta if isinstance(delta, int) and not isinstance(delta, bool) and -1 <= delta <= 1 else 0
+        self.week_offset = self.week_offset + step if step else 0
+        await self._load_week()
 
     @rx.event
     @guarded(TEACHER_AREA)
@@ -752,6 +786,42 @@ def _move_dialog(slot) -> rx.Component:
         open=S.moving == slot["id"], on_open_change=S.close_move)
 
 
+def _week_day(day) -> rx.Component:
+    return rx.box(
+        rx.text(day["label"], size="2", weight="bold",
+                color=rx.cond(day["today"], rx.color("accent", 11), rx.color("gray", 12))),
+        rx.vstack(rx.foreach(day["items"], lambda i: rx.box(
+            rx.text(i["time"], size="1", weight="medium"),
+            rx.text(i["title"], size="2", weight="bold", style={"overflowWrap": "anywhere"}),
+            rx.text(rx.cond(i["cancelled"], "Cancelled", i["seats"]), size="1", color=rx.color("gray", 11)),
+            padding="0.4rem 0.5rem", border_radius="var(--radius-2)", width="100%",
+            background=rx.cond(i["cancelled"], rx.color("gray", 3), rx.color("accent", 3)),
+            text_decoration=rx.cond(i["cancelled"], "line-through", "none"))),
+            rx.cond(day["items"].length() == 0, rx.text("—", size="1", color=rx.color("gray", 10),
+                                                        aria_label="Nothing scheduled")),
+            spacing="1", width="100%", margin_top="0.35rem"),
+        padding="0.5rem", border_radius="var(--radius-3)", min_height="4.5rem",
+        border=rx.cond(day["today"], f"2px solid {rx.color('accent', 8)}", f"1px solid {rx.color('gray', 5)}"),
+        width="100%")
+
+
+def _week_view() -> rx.Component:
+    S = LiveTeachState
+    return rx.vstack(
+        rx.hstack(
+            rx.heading("Week of ", S.week_label, size="5", as_="h2"), rx.spacer(),
+            rx.button(rx.icon("chevron-left", size=16), variant="soft", size="2", on_click=S.shift_week(-1),
+                      aria_label="Previous week"),
+            rx.button("This week", variant="soft", size="2", on_click=S.shift_week(0),
+                      disabled=S.week_offset == 0),
+            rx.button(rx.icon("chevron-right", size=16), variant="soft", size="2", on_click=S.shift_week(1),
+                      aria_label="Next week"),
+            width="100%", align="center", spacing="2", wrap="wrap"),
+        rx.grid(rx.foreach(S.week_days, _week_day), columns=rx.breakpoints(initial="1", sm="4", lg="7"),
+                spacing="2", width="100%"),
+        spacing="3", width="100%")
+
+
 def _teach_offering(o) -> rx.Component:
     S = LiveTeachState
     return rx.table.row(
@@ -783,6 +853,7 @@ def teach_page() -> rx.Component:
     return page_shell(
         page_heading("My live sessions", "Create sessions, schedule times, see who booked."),
         rx.cond(S.loaded, rx.vstack(
+            _week_view(),
             rx.heading("Upcoming times", size="5", as_="h2"),
             rx.text("Shown in your time zone: ", S.tz, size="2", color=rx.color("gray", 11)),
             rx.cond(S.slots.length() > 0,

@@ -158,3 +158,45 @@ def test_calendar_feed_url_is_shown_once_and_can_be_switched_off(states, make_us
     assert card.has_feed and card.feed_url == ""  # not loaded back: only its hash is stored
     states.call(card, "revoke_feed")
     assert not card.has_feed
+
+
+def test_teacher_moves_a_booked_time_and_walks_the_week(states, make_user, sign_in):
+    teacher = make_user(role="teacher")
+    t_token, _ = sign_in(teacher)
+    state = teach(states, t_token)
+    states.call(state, "create", form(price="0", capacity="2", title="Office hour"))
+    states.call(state, "schedule", {"offering_id": str(state.offerings[0]["id"]), "date": "2030-05-02",
+                                    "time": "18:00", "weeks": "1"})
+    slot = state.slots[0]
+    assert (slot["local_date"], slot["local_time"]) == ("2030-05-02", "18:00")
+    learner = make_user()
+    token, _ = sign_in(learner)
+    _, page = offering_page(states, token, state.offerings[0]["id"])
+    states.call(page, "book_free", page.slots[0]["id"])
+
+    states.call(state, "open_move", slot["id"])
+    assert state.moving == slot["id"]
+    states.call(state, "close_move", True)  # the dialog reporting it opened keeps it open
+    assert state.moving == slot["id"]
+    states.call(state, "reschedule", {"slot_id": str(slot["id"]), "date": "2020-05-02", "time": "18:00"})
+    assert "past" in state.move_error and state.moving == slot["id"]
+    events = states.call(state, "reschedule", {"slot_id": str(slot["id"]), "date": "2030-05-03", "time": "09:30"})
+    assert state.move_error == "" and state.moving == 0 and "1 learner(s) told" in str(states.toasts(events))
+    assert "09:30" in state.slots[0]["when"] and state.slots[0]["local_date"] == "2030-05-03"
+
+    card = states.sub(states.root(token, path="/dashboard"), LiveDashboardState)
+    states.call(card, "with_tz", "Europe/Berlin")
+    assert "moved this time" in card.bookings[0]["moved_note"] and card.bookings[0]["can_cancel"]
+
+    # The week view: this week (relative to today) by default; steps of one week, back with 0.
+    assert len(state.week_days) == 7 and state.week_offset == 0
+    states.call(state, "shift_week", 1)
+    states.call(state, "shift_week", 1)
+    assert state.week_offset == 2
+    states.call(state, "shift_week", 99)  # not a step: back to this week
+    assert state.week_offset == 0
+
+    other = sign_in(make_user(role="teacher"))[0]
+    intruder = teach(states, other)
+    states.call(intruder, "reschedule", {"slot_id": str(slot["id"]), "date": "2030-05-04", "time": "10:00"})
+    assert "does not exist" in intruder.move_error
