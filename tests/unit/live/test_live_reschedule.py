@@ -118,3 +118,20 @@ def test_moves_that_clash_are_past_or_not_yours_are_refused(teacher, make_user, 
         assert s.exec(select(func.count(LiveSlot.id)).where(LiveSlot.rescheduled_at.is_not(None))).one() == 0
     # Moving onto its own old time range (shifting by an hour) is not a clash with itself.
     assert move(teacher, slot.id, "2030-01-10", "19:00") == 0
+
+
+def test_live_sales_show_per_session_in_the_teachers_revenue_and_refunds_net_out(teacher, make_user, sign_in):
+    from lms_app.commerce.services import revenue
+
+    offering = make_offering(teacher, title="Python Masterclass", capacity="3", price="99.99")
+    slot = make_slots(teacher, offering.id)[0]
+    kept, refunded = (sign_in(make_user())[1] for _ in range(2))
+    book(kept, slot.id)
+    gone = book(refunded, slot.id)
+    with lms_app.core.db.session_scope() as s:
+        services.cancel_booking(s, refunded, gone.id)
+    with lms_app.core.db.session_scope() as s:
+        rows = revenue.teacher_revenue(s, teacher)["courses"]
+    assert [(r["label"], r["sales"], r["gross"]) for r in rows] == [("Live session: Python Masterclass", 2, "$99.99")]
+    with lms_app.core.db.session_scope() as s:
+        assert revenue.teacher_revenue(s, sign_in(make_user(role="teacher"))[1])["courses"] == []
