@@ -172,30 +172,43 @@ def _offering_id(path: str) -> str:
 class LiveListState(rx.State):
     cards: list[CardView] = []
     search: str = ""
+    category: str = ""
+    price: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = "soon"
+    categories: list[str] = []
     loaded: bool = False
 
     @rx.event
     @public
     def load(self):
-        """Asks this tab's browser for its time zone; ``with_tz`` loads the list."""
-        self.search = services.search_text(self.router.url.query_parameters.get("q", ""))
+        """Reads the filters from the URL, then asks this tab's browser for its time zone;
+        ``with_tz`` loads the list."""
+        f = services.catalog_filters(dict(self.router.url.query_parameters))
+        self.search, self.category, self.price = f["q"], f["category"], f["price"]
+        self.date_from, self.date_to, self.sort = f["from"], f["to"], f["sort"]
         return rx.call_script(READ_TZ, callback=LiveListState.with_tz)
 
     @rx.event
     @public
     async def with_tz(self, tz: str):
         """Active offerings with upcoming times only (services.catalog), in the given (validated) zone."""
-        self.cards = await run_db(services.catalog, tz, self.search)
+        filters = {"q": self.search, "category": self.category, "price": self.price, "from": self.date_from,
+                   "to": self.date_to, "sort": self.sort}
+        self.cards = await run_db(services.catalog, tz, "", filters=filters)
+        self.categories = await run_db(services.catalog_categories)
         self.loaded = True
 
     @rx.event
     @public
     def find(self, form: dict):
-        """Only builds the next list URL from the typed words."""
-        from urllib.parse import quote
+        """Only builds the next list URL from the form's (validated) filters."""
+        from urllib.parse import urlencode
 
-        words = services.search_text(form.get("q", "") if isinstance(form, dict) else "")
-        return rx.redirect("/live" + (f"?q={quote(words)}" if words else ""))
+        f = services.catalog_filters(form if isinstance(form, dict) else {})
+        params = {k: v for k, v in f.items() if v and not (k == "sort" and v == "soon")}
+        return rx.redirect("/live" + (f"?{urlencode(params)}" if params else ""))
 
 
 def _offering_card(card) -> rx.Component:
@@ -212,6 +225,48 @@ def _offering_card(card) -> rx.Component:
         href=card["href"], underline="none", color=rx.color("gray", 12), width="100%")
 
 
+def _select(name: str, label: str, value, options) -> rx.Component:
+    """A native select (works before hydration, labelled, keyboard-friendly)."""
+    return rx.vstack(
+        rx.text(label, as_="label", html_for=f"live-{name}", size="1", weight="medium", color=rx.color("gray", 11)),
+        rx.el.select(*options, id=f"live-{name}", name=name, default_value=value,
+                     style={"height": "var(--space-6)", "padding": "0 0.5rem", "borderRadius": "var(--radius-2)",
+                            "border": f"1px solid {rx.color('gray', 7)}", "background": rx.color("gray", 1),
+                            "color": rx.color("gray", 12), "minWidth": "9rem"}),
+        spacing="1")
+
+
+def _date(name: str, label: str, value) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, as_="label", html_for=f"live-{name}", size="1", weight="medium", color=rx.color("gray", 11)),
+        rx.input(type="date", id=f"live-{name}", name=name, default_value=value), spacing="1")
+
+
+def _filters() -> rx.Component:
+    S = LiveListState
+    return rx.form(rx.vstack(
+        rx.hstack(rx.input(name="q", placeholder="Search live sessions", default_value=S.search,
+                           aria_label="Search live sessions", flex="1"),
+                  rx.button(rx.icon("search", size=16), "Search", type="submit"), width="100%", spacing="2"),
+        rx.hstack(
+            _select("category", "Category", S.category,
+                    [rx.el.option("All categories", value="")]
+                    + [rx.foreach(S.categories, lambda c: rx.el.option(c, value=c))]),
+            _select("price", "Price", S.price,
+                    [rx.el.option(label, value=key) for key, label in services.PRICES.items()]),
+            _date("from", "From", S.date_from),
+            _date("to", "To", S.date_to),
+            _select("sort", "Sort", S.sort, [rx.el.option(label, value=key) for key, label in services.SORTS.items()]),
+            rx.button("Apply", type="submit", variant="soft", align_self="end"),
+            rx.cond((S.category != "") | (S.price != "") | (S.date_from != "") | (S.date_to != "") | (S.search != ""),
+                    link_button("Clear", href="/live", variant="ghost", align_self="end")),
+            spacing="3", wrap="wrap", align="end", width="100%"),
+        spacing="3", width="100%"), on_submit=S.find, width="100%", margin_bottom="1rem",
+        # Re-mounted when the URL's filters or the loaded categories change, so the uncontrolled
+        # fields show them (a select's default only applies when it mounts).
+        key=S.search + S.category + S.price + S.date_from + S.date_to + S.sort + S.categories.length().to_string())
+
+
 def list_page() -> rx.Component:
     S = LiveListState
     return page_shell(
@@ -220,16 +275,17 @@ def list_page() -> rx.Component:
         rx.hstack(link_button("Courses", href="/courses", variant="soft"),
                   link_button("Live sessions", href="/live", variant="solid"), spacing="2",
                   margin_bottom="1rem", aria_label="Catalog sections"),
-        rx.form(rx.hstack(rx.input(name="q", placeholder="Search live sessions", default_value=S.search,
-                                   aria_label="Search live sessions", flex="1"),
-                          rx.button(rx.icon("search", size=16), "Search", type="submit"), width="100%", spacing="2"),
-                on_submit=S.find, width="100%", margin_bottom="1rem"),
+        _filters(),
         rx.cond(S.loaded,
                 rx.cond(S.cards.length() > 0,
                         rx.grid(rx.foreach(S.cards, _offering_card), columns=rx.breakpoints(initial="1", sm="2", md="3"),
                                 spacing="4", width="100%"),
-                        empty_state("calendar-x", "No live sessions scheduled",
-                                    "When teachers schedule live sessions they appear here.")),
+                        rx.cond((S.category != "") | (S.price != "") | (S.date_from != "") | (S.date_to != "")
+                                | (S.search != ""),
+                                empty_state("search-x", "No live sessions match",
+                                            "Try other words, another category or a wider date range."),
+                                empty_state("calendar-x", "No live sessions scheduled",
+                                            "When teachers schedule live sessions they appear here."))),
                 loading_block()),
     )
 

@@ -561,21 +561,69 @@ def _card(offering: LiveOffering, teacher: str, next_start: datetime | None, tz:
             "href": f"/live/{offering.id}"}
 
 
+SORTS = {"soon": "Starts soon", "price": "Price: low to high", "price_desc": "Price: high to low",
+         "newest": "Newest"}
+PRICES = {"": "Any price", "free": "Free", "paid": "Paid"}
+
+
+def catalog_filters(raw: object) -> dict:
+    """The list's filters from untrusted query parameters: unknown values fall back to "any"."""
+    raw = raw if isinstance(raw, dict) else {}
+
+    def day(key: str) -> str:
+        value = raw.get(key)
+        try:
+            return date.fromisoformat(value).isoformat() if isinstance(value, str) and len(value) == 10 else ""
+        except ValueError:
+            return ""
+
+    sort, price = raw.get("sort"), raw.get("price")
+    return {"q": search_text(raw.get("q", "")), "category": search_text(raw.get("category", ""), 80),
+            "price": price if price in PRICES else "", "from": day("from"), "to": day("to"),
+            "sort": sort if sort in SORTS else "soon"}
+
+
 def catalog(session: Session, viewer_tz: object = "UTC", search: object = "", now: datetime | None = None,
-            limit: int = 48) -> list[dict]:
-    """Active offerings with an upcoming time, soonest first (one query)."""
+            limit: int = 48, filters: object = None) -> list[dict]:
+    """Active offerings with an upcoming time (within the date range, if one is given, read as days
+    in the viewer's zone), filtered by words, category and price, sorted (one query)."""
     now, tz = now or utcnow(), zone(viewer_tz)
+    f = catalog_filters({**(filters if isinstance(filters, dict) else {}), **({"q": search} if search else {})})
+    after, before = now, None
+    if f["from"]:
+        after = max(now, local_to_utc(date.fromisoformat(f["from"]), time(0), tz))
+    if f["to"]:
+        before = local_to_utc(date.fromisoformat(f["to"]) + timedelta(days=1), time(0), tz)
+    window = (LiveSlot.offering_id == LiveOffering.id) & (LiveSlot.status == "scheduled") & (LiveSlot.starts_at > after)
+    if before is not None:
+        window = window & (LiveSlot.starts_at < before)
     next_start = func.min(LiveSlot.starts_at).label("next_start")
     query = (select(LiveOffering, User.name, next_start)
              .join(User, User.id == LiveOffering.teacher_id)
-             .join(LiveSlot, (LiveSlot.offering_id == LiveOffering.id) & (LiveSlot.status == "scheduled")
-                   & (LiveSlot.starts_at > now))
+             .join(LiveSlot, window)
              .where(LiveOffering.status == "active").group_by(LiveOffering.id, User.name))
-    text = search_text(search)
-    if text:
-        query = query.where(func.lower(LiveOffering.title).contains(text.lower()))
-    rows = session.exec(query.order_by(next_start, LiveOffering.id).limit(limit)).all()
+    if f["q"]:
+        query = query.where(func.lower(LiveOffering.title).contains(f["q"].lower()))
+    if f["category"]:
+        query = query.where(func.lower(LiveOffering.category) == f["category"].lower())
+    if f["price"] == "free":
+        query = query.where(LiveOffering.price_minor == 0)
+    elif f["price"] == "paid":
+        query = query.where(LiveOffering.price_minor > 0)
+    order = {"soon": (next_start, LiveOffering.id),
+             "price": (LiveOffering.price_minor, next_start, LiveOffering.id),
+             "price_desc": (LiveOffering.price_minor.desc(), next_start, LiveOffering.id),
+             "newest": (LiveOffering.created_at.desc(), LiveOffering.id.desc())}[f["sort"]]
+    rows = session.exec(query.order_by(*order).limit(limit)).all()
     return [_card(o, name, _as_utc(start) if start else None, tz) for o, name, start in rows]
+
+
+def catalog_categories(session: Session) -> list[str]:
+    """Categories of active offerings, for the list's filter (one query)."""
+    rows = session.exec(select(LiveOffering.category).where(LiveOffering.status == "active",
+                                                            LiveOffering.category != "")
+                        .distinct().order_by(LiveOffering.category).limit(100)).all()
+    return list(rows)
 
 
 def offering_page(session: Session, actor: Actor | None, raw_id: object, viewer_tz: object = "UTC",

@@ -200,3 +200,18 @@ def test_teacher_moves_a_booked_time_and_walks_the_week(states, make_user, sign_
     intruder = teach(states, other)
     states.call(intruder, "reschedule", {"slot_id": str(slot["id"]), "date": "2030-05-04", "time": "10:00"})
     assert "does not exist" in intruder.move_error
+
+
+def test_live_list_filters_come_from_the_url_and_the_form_builds_a_clean_one(states):
+    root = states.root(path="/live", query={"category": "Art", "price": "free", "from": "2030-01-01",
+                                            "sort": "bogus", "to": "not a date"})
+    state = states.sub(root, LiveListState)
+    states.call(state, "load")
+    assert (state.category, state.price, state.date_from, state.date_to, state.sort) == (
+        "Art", "free", "2030-01-01", "", "soon")
+    states.call(state, "with_tz", "Europe/Berlin")
+    assert state.loaded and state.cards == []
+    events = states.call(state, "find", {"q": " python  ", "category": "", "price": "paid", "from": "",
+                                         "to": "2030-02-01", "sort": "price"})
+    assert states.redirects(events) == ["/live?q=python&price=paid&to=2030-02-01&sort=price"]
+    assert states.redirects(states.call(state, "find", {"sort": "soon"})) == ["/live"]

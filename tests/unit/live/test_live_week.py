@@ -56,3 +56,34 @@ def test_navigation_is_bounded_and_learners_are_refused(teacher, make_user, sign
     learner = sign_in(make_user())[1]
     with pytest.raises(ServiceError):
         view(learner)
+
+
+def test_catalog_filters_by_category_price_dates_and_sorts(teacher, make_user, sign_in, count_queries):
+    from lms_app.live import services
+
+    cheap = make_offering(teacher, title="Python Clinic", price="10", category="Programming")
+    dear = make_offering(teacher, title="Python Masterclass", price="99.99", category="Programming")
+    free = make_offering(teacher, title="Drawing Hour", price="0", category="Art")
+    make_slots(teacher, dear.id, day="2030-01-10", at="09:00")
+    make_slots(teacher, cheap.id, day="2030-01-12", at="09:00")
+    make_slots(teacher, free.id, day="2030-02-01", at="09:00")
+
+    def titles(**filters):
+        with lms_app.core.db.session_scope() as s:
+            return [c["title"] for c in services.catalog(s, "Europe/Berlin", now=NOW, filters=filters)]
+
+    assert titles() == ["Python Masterclass", "Python Clinic", "Drawing Hour"]  # starts soon
+    assert titles(category="programming") == ["Python Masterclass", "Python Clinic"]
+    assert titles(price="free") == ["Drawing Hour"]
+    assert titles(price="paid", sort="price") == ["Python Clinic", "Python Masterclass"]
+    assert titles(sort="price_desc") == ["Python Masterclass", "Python Clinic", "Drawing Hour"]
+    assert titles(**{"from": "2030-01-11", "to": "2030-01-31"}) == ["Python Clinic"]
+    # 2030-01-10 09:00 Berlin is 08:00 UTC: a range ending that day (in Berlin) includes it.
+    assert titles(**{"to": "2030-01-10"}) == ["Python Masterclass"]
+    assert titles(q="python", price="nonsense", sort="'; drop table", **{"from": "2030-13-45"}) == [
+        "Python Masterclass", "Python Clinic"]
+    with count_queries() as counted:
+        titles(category="Art", price="free", sort="newest", **{"from": "2030-01-01", "to": "2030-12-31"})
+    assert counted.count == 1
+    with lms_app.core.db.session_scope() as s:
+        assert services.catalog_categories(s) == ["Art", "Programming"]
