@@ -19,7 +19,7 @@ from lms_app.core.errors import ServiceError
 from lms_app.core.guard import current_actor, guarded, public, resolve
 from lms_app.core.permissions import ADMIN_AREA, LEARNER_AREA, TEACHER_AREA
 from lms_app.core.settings import get_settings
-from lms_app.live import services
+from lms_app.live import services, windows
 from lms_app.ui.layout import empty_state, loading_block, page_heading, page_shell
 from lms_app.ui.links import link_button
 
@@ -106,6 +106,23 @@ class TeachSlotView(TypedDict):
     attendees: list[AttendeeView]
     local_date: str
     local_time: str
+
+
+class PickTimeView(TypedDict):
+    start: str
+    label: str
+    seats_left: int
+
+
+class PickDayView(TypedDict):
+    day: str
+    times: list[PickTimeView]
+
+
+class WindowView(TypedDict):
+    id: int
+    title: str
+    label: str
 
 
 class WeekItemView(TypedDict):
@@ -295,6 +312,10 @@ def list_page() -> rx.Component:
 class LiveOfferingState(rx.State):
     offering: OfferingView = EMPTY_OFFERING
     slots: list[SlotView] = []
+    # Free start times from the teacher's availability windows, by day in the viewer's zone.
+    picks: list[PickDayView] = []
+    # A picked window time waiting for payment (ISO start; 0/"" when none).
+    chosen_start: str = ""
     found: bool = False
     loaded: bool = False
     chosen: int = 0
@@ -325,7 +346,29 @@ class LiveOfferingState(rx.State):
         self.found = page is not None
         self.offering = OfferingView(**{k: v for k, v in page.items() if k != "slots"}) if page else EMPTY_OFFERING
         self.slots = (page or {}).get("slots", [])
+        self.picks = await run_db(windows.picks_for, self.offering["id"], tz) if page else []
         self.loaded = True
+
+    @rx.event
+    @guarded(LEARNER_AREA)
+    async def pick(self, start: str):
+        """A time from the availability windows: free → booked at once; priced → the payment panel.
+        The service checks the time is really offered and free (the label is only for display)."""
+        label = next((f"{d['day']}, {t['label']}" for d in self.picks for t in d["times"] if t["start"] == start), "")
+        if not label:
+            return rx.toast.error("That time is no longer offered: pick another one.")
+        if self.offering["is_free"]:
+            self.busy = True
+            try:
+                await run_db(windows.book_time, get_settings(), current_actor(), self.offering["id"], start)
+                self.busy = False
+                await self._load(self.tz)
+                return rx.toast.success("Booked. The calendar invite is in your e-mail.")
+            except ServiceError as exc:
+                self.busy = False
+                await self._load(self.tz)
+                return rx.toast.error(exc.message)
+        self.chosen, self.chosen_start, self.chosen_label, self.error = -1, start, label, ""
 
     @rx.event
     @guarded(LEARNER_AREA)
@@ -359,6 +402,7 @@ class LiveOfferingState(rx.State):
         """Open the payment panel for one of the listed times (the price is read again when paying)."""
         row = next((s for s in self.slots if s["id"] == slot_id), None)
         self.chosen, self.chosen_label, self.error = (row["id"], row["label"], "") if row else (0, "", "")
+        self.chosen_start = ""
 
     @rx.event
     @guarded(LEARNER_AREA)
@@ -370,9 +414,13 @@ class LiveOfferingState(rx.State):
         yield
         form = form if isinstance(form, dict) else {}
         try:
-            await run_db(services.book, get_settings(), current_actor(), self.chosen, form.get("coupon", ""),
-                         _card_from(form), _gateway())
-            self.chosen = 0
+            if self.chosen_start:
+                await run_db(windows.book_time, get_settings(), current_actor(), self.offering["id"],
+                             self.chosen_start, form.get("coupon", ""), _card_from(form), _gateway())
+            else:
+                await run_db(services.book, get_settings(), current_actor(), self.chosen, form.get("coupon", ""),
+                             _card_from(form), _gateway())
+            self.chosen, self.chosen_start = 0, ""
             yield rx.toast.success("Paid and booked. The receipt and calendar invite are in your e-mail.")
         except ServiceError as exc:
             self.error = exc.message
@@ -409,7 +457,7 @@ def _slot_row(slot) -> rx.Component:
 
 def _pay_panel() -> rx.Component:
     S = LiveOfferingState
-    return rx.cond(S.chosen > 0, rx.card(rx.form(rx.vstack(
+    return rx.cond(S.chosen != 0, rx.card(rx.form(rx.vstack(
         rx.heading("Pay for your seat", size="4", as_="h2"),
         rx.text(S.chosen_label, " · ", S.offering["price_label"], size="2"),
         rx.input(name="coupon", placeholder="Coupon code (optional)", aria_label="Coupon code", width="100%"),
@@ -423,6 +471,20 @@ def _pay_panel() -> rx.Component:
                   rx.button("Close", type="button", variant="soft", color_scheme="gray", on_click=S.choose(0)),
                   spacing="2", width="100%"),
         spacing="3", width="100%"), on_submit=S.pay, reset_on_submit=False), width="100%", max_width="480px"))
+
+
+def _picker() -> rx.Component:
+    """Free start times from the teacher's availability, a row of buttons per day."""
+    S = LiveOfferingState
+    return rx.vstack(
+        rx.heading("Pick a time", size="4", as_="h3"),
+        rx.foreach(S.picks, lambda d: rx.vstack(
+            rx.text(d["day"], size="2", weight="bold"),
+            rx.hstack(rx.foreach(d["times"], lambda t: rx.button(
+                t["label"], size="2", variant="outline", on_click=S.pick(t["start"]), disabled=S.busy,
+                aria_label="Book " + d["day"] + " " + t["label"])), spacing="2", wrap="wrap"),
+            spacing="1", width="100%")),
+        spacing="3", width="100%")
 
 
 def offering_page() -> rx.Component:
@@ -443,8 +505,11 @@ def offering_page() -> rx.Component:
             rx.heading("Upcoming times", size="5", as_="h2"),
             rx.text("Shown in your time zone: ", S.tz, size="2", color=rx.color("gray", 11)),
             _pay_panel(),
+            rx.cond(S.picks.length() > 0, _picker()),
             rx.cond(S.slots.length() > 0, rx.vstack(rx.foreach(S.slots, _slot_row), spacing="2", width="100%"),
-                    empty_state("calendar-x", "No upcoming times", "The teacher has not scheduled new times yet.")),
+                    rx.cond(S.picks.length() == 0,
+                            empty_state("calendar-x", "No upcoming times",
+                                        "The teacher has not scheduled new times yet."))),
             spacing="4", width="100%", align="start"),
             empty_state("search-x", "Live session not found", "It may have been removed or is not offered now.",
                         link_button("All live sessions", href="/live"))),
@@ -595,6 +660,8 @@ class LiveTeachState(rx.State):
     tz: str = "UTC"
     error: str = ""
     schedule_error: str = ""
+    windows: list[WindowView] = []
+    window_error: str = ""
     week_label: str = ""
     week_days: list[WeekDayView] = []
     week_offset: int = 0
@@ -627,8 +694,35 @@ class LiveTeachState(rx.State):
     async def _load_week(self):
         from lms_app.live import week
 
+        self.windows = await run_db(windows.teacher_windows, current_actor())
         data = await run_db(week.week, current_actor(), self.tz, self.week_offset)
         self.week_label, self.week_days, self.week_offset = data["label"], data["days"], data["offset"]
+
+    @rx.event
+    @guarded(TEACHER_AREA)
+    async def add_windows(self, form: dict):
+        """Availability windows for one of the caller's sessions (ownership checked in the service)."""
+        self.window_error = ""
+        form = form if isinstance(form, dict) else {}
+        days = [str(i) for i in range(7) if form.get(f"day{i}") in ("on", True, "true")]
+        try:
+            made = await run_db(windows.add_windows, current_actor(), form.get("offering_id"), days,
+                                form.get("start"), form.get("end"), form.get("first"), form.get("weeks") or 4)
+        except ServiceError as exc:
+            self.window_error = exc.message
+            return
+        await self._reload()
+        return rx.toast.success(f"{len(made)} availability window(s) added. Learners can pick times now.")
+
+    @rx.event
+    @guarded(TEACHER_AREA)
+    async def remove_window(self, window_id: int):
+        try:
+            await run_db(windows.delete_window, current_actor(), window_id)
+        except ServiceError as exc:
+            return rx.toast.error(exc.message)
+        await self._reload()
+        return rx.toast.success("Window removed. Times already booked stay booked.")
 
     @rx.event
     @guarded(TEACHER_AREA)
@@ -778,6 +872,41 @@ def _schedule_form() -> rx.Component:
         spacing="3", width="100%"), on_submit=S.schedule, reset_on_submit=False), width="100%")
 
 
+def _windows_form() -> rx.Component:
+    S = LiveTeachState
+    return rx.card(rx.form(rx.vstack(
+        rx.heading("Availability for picked times", size="4", as_="h2"),
+        rx.text("Office hours or 1:1 coaching: learners pick any free start inside these hours (every session "
+                "length), in the session's own time zone. Times you are busy are never offered.",
+                size="2", color=rx.color("gray", 11)),
+        _field("Session", rx.el.select(rx.foreach(S.offerings, lambda o: rx.el.option(o["title"], value=o["id"])),
+                                       name="offering_id", aria_label="Session for availability",
+                                       style={"padding": "6px", "width": "100%", "border_radius": "6px"})),
+        rx.el.fieldset(
+            rx.el.legend("Days", style={"fontSize": "var(--font-size-2)", "fontWeight": "500"}),
+            rx.hstack(*[rx.checkbox(day, name=f"day{i}", size="2") for i, day in enumerate(
+                ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))], spacing="3", wrap="wrap"),
+            style={"border": "none", "padding": "0", "margin": "0"}),
+        rx.grid(_field("From", rx.input(aria_label="Available from", name="start", type="time", required=True)),
+                _field("Until", rx.input(aria_label="Available until", name="end", type="time", required=True)),
+                _field("Starting on", rx.input(aria_label="Starting on", name="first", type="date", required=True)),
+                _field("For weeks", rx.input(aria_label="For how many weeks", name="weeks", type="number",
+                                             default_value="4", min="1", max="26")),
+                columns=rx.breakpoints(initial="2", sm="4"), spacing="3", width="100%"),
+        rx.cond(S.window_error != "", rx.callout(S.window_error, icon="triangle-alert", color_scheme="red",
+                                                 role="alert")),
+        rx.button("Add availability", type="submit"),
+        rx.cond(S.windows.length() > 0, rx.vstack(
+            rx.text("Current availability", size="2", weight="bold"),
+            rx.foreach(S.windows, lambda w: rx.hstack(
+                rx.text(w["title"], ": ", w["label"], size="2"), rx.spacer(),
+                rx.button("Remove", size="1", variant="ghost", color_scheme="red", type="button",
+                          on_click=S.remove_window(w["id"]), aria_label="Remove " + w["title"] + " " + w["label"]),
+                width="100%", align="center")),
+            spacing="1", width="100%")),
+        spacing="3", width="100%"), on_submit=S.add_windows, reset_on_submit=False), width="100%")
+
+
 def _teach_slot(slot) -> rx.Component:
     S = LiveTeachState
     return rx.card(rx.vstack(
@@ -925,7 +1054,8 @@ def teach_page() -> rx.Component:
                 _table(["Session", "Net paid", "Your share"], rx.foreach(S.revenue, lambda r: rx.table.row(
                     rx.table.cell(r["title"]), rx.table.cell(r["net_label"]), rx.table.cell(r["share_label"])))),
                 spacing="3", width="100%")),
-            rx.grid(_create_form(), rx.cond(S.offerings.length() > 0, _schedule_form()),
+            rx.grid(_create_form(), rx.cond(S.offerings.length() > 0, rx.vstack(_schedule_form(), _windows_form(),
+                                                                                 spacing="4", width="100%")),
                     columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
             spacing="4", width="100%", align="start"), loading_block()))
 

@@ -215,3 +215,49 @@ def test_live_list_filters_come_from_the_url_and_the_form_builds_a_clean_one(sta
                                          "to": "2030-02-01", "sort": "price"})
     assert states.redirects(events) == ["/live?q=python&price=paid&to=2030-02-01&sort=price"]
     assert states.redirects(states.call(state, "find", {"sort": "soon"})) == ["/live"]
+
+
+def test_teacher_adds_availability_and_learners_pick_free_and_paid_times(states, make_user, sign_in):
+    from datetime import date, timedelta
+
+    from lms_app.commerce.models import Order
+
+    teacher = make_user(role="teacher")
+    t_token, _ = sign_in(teacher)
+    state = teach(states, t_token)
+    states.call(state, "create", form(price="0", capacity="1", title="Office hour", duration_minutes="30"))
+    states.call(state, "create", form(price="25", capacity="1", title="Paid coaching", duration_minutes="60"))
+    by_title = {o["title"]: o["id"] for o in state.offerings}
+    first = (date.today() + timedelta(days=2)).isoformat()
+    every_day = {f"day{i}": "on" for i in range(7)}
+    states.call(state, "add_windows", {"offering_id": str(by_title["Office hour"]), **every_day, "start": "10:00",
+                                       "end": "11:00", "first": first, "weeks": "1"})
+    assert state.window_error == "" and len(state.windows) == 7
+    states.call(state, "add_windows", {"offering_id": str(by_title["Paid coaching"]), "day1": "on", "start": "10:00",
+                                       "end": "10:30", "first": first, "weeks": "1"})
+    assert "at least as long" in state.window_error
+    states.call(state, "add_windows", {"offering_id": str(by_title["Paid coaching"]), **every_day, "start": "12:00",
+                                       "end": "13:00", "first": first, "weeks": "1"})
+    assert state.window_error == ""
+
+    learner = make_user()
+    token, _ = sign_in(learner)
+    _, page = offering_page(states, token, by_title["Office hour"])
+    assert page.picks and [t["label"] for t in page.picks[0]["times"]] == ["10:00", "10:30"]
+    start = page.picks[0]["times"][0]["start"]
+    events = states.call(page, "pick", start)
+    assert "Booked" in str(states.toasts(events))
+    assert page.slots[0]["booked"] and [t["label"] for t in page.picks[0]["times"]] == ["10:30"]
+    assert "That time is no longer offered" in str(states.toasts(states.call(page, "pick", "1999-01-01T00:00:00+00:00")))
+
+    _, paid = offering_page(states, token, by_title["Paid coaching"])
+    paid_start = paid.picks[0]["times"][0]["start"]
+    states.call(paid, "pick", paid_start)
+    assert paid.chosen == -1 and paid.chosen_start == paid_start and "12:00" in paid.chosen_label
+    states.call(paid, "pay", CARD)
+    assert paid.error == "" and paid.chosen == 0 and paid.slots[0]["booked"]
+    with lms_app.core.db.session_scope() as s:
+        assert s.exec(select(Order.status).where(Order.item_kind == "live")).all() == ["paid"]
+
+    states.call(state, "remove_window", state.windows[0]["id"])
+    assert len(state.windows) == 13
