@@ -1,4 +1,4 @@
-"""live sessions: moved times (refund window for earlier bookings) and availability windows
+"""live sessions: moved times (refund window for earlier bookings), availability windows, course lessons
 
 Revision ID: 0029
 Revises: 0020
@@ -40,9 +40,20 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_live_windows_offering', 'live_windows', ['offering_id'], unique=False)
+    op.create_table('live_lesson_times',
+    sa.Column('lesson_id', sa.Integer(), nullable=False),
+    sa.Column('slot_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', lms_app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['slot_id'], ['live_slots.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('lesson_id')
+    )
+    op.create_index(op.f('ix_live_lesson_times_slot_id'), 'live_lesson_times', ['slot_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_live_lesson_times_slot_id'), table_name='live_lesson_times')
+    op.drop_table('live_lesson_times')
     op.drop_index('ix_live_windows_offering', table_name='live_windows')
     op.drop_table('live_windows')
     with op.batch_alter_table('live_slots', schema=None) as batch_op:

@@ -140,6 +140,18 @@ class LiveWindow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
+class LiveLessonTime(SQLModel, table=True):
+    """A course's "live session" lesson and the one time it includes: enrolled learners book that
+    time free (``lesson.book_for_lesson``)."""
+
+    __tablename__ = "live_lesson_times"
+
+    lesson_id: int = Field(sa_column=Column(Integer, ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True))
+    slot_id: int = Field(sa_column=Column(Integer, ForeignKey("live_slots.id", ondelete="CASCADE"), nullable=False,
+                                          index=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
 class LiveWaitlist(SQLModel, table=True):
     """Learners waiting for a seat of a full time, first come first served (``id`` order)."""
 

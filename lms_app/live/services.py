@@ -281,8 +281,10 @@ def _bookable_slot(session: Session, raw_slot_id: object, now: datetime) -> tupl
 
 
 def book(session: Session, settings: Settings, actor: Actor, raw_slot_id: object, coupon_code: object = "",
-         card=None, gateway=None, now: datetime | None = None) -> LiveBooking:
-    """Take one seat for the learner (see the module docstring); priced seats are charged once."""
+         card=None, gateway=None, now: datetime | None = None, included: bool = False) -> LiveBooking:
+    """Take one seat for the learner (see the module docstring); priced seats are charged once.
+    ``included``: the seat comes with a course the learner has access to (``lesson.book_for_lesson``
+    checked that), so it is booked free whatever the offering's price."""
     from lms_app.commerce.services.checkout import SaleItem, purchase_item
 
     require_role(actor, LEARNER_AREA)
@@ -290,10 +292,11 @@ def book(session: Session, settings: Settings, actor: Actor, raw_slot_id: object
     slot, offering = _bookable_slot(session, raw_slot_id, now)
     if offering.teacher_id == actor.user_id:
         raise ServiceError("You teach this session: learners book it, you run it.")
-    if offering.price_minor > 0 and gateway is None:
+    if offering.price_minor > 0 and gateway is None and not included:
         raise ServiceError("This session is paid: book it with the payment form.")
     slot_id, offering_id, title, price, currency = slot.id, offering.id, offering.title, offering.price_minor, \
         offering.currency
+    price = 0 if included else price
     offered = session.exec(select(LiveBooking).where(LiveBooking.slot_id == slot_id,
                                                      LiveBooking.user_id == actor.user_id,
                                                      LiveBooking.status == "offered")).first()

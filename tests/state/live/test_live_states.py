@@ -261,3 +261,49 @@ def test_teacher_adds_availability_and_learners_pick_free_and_paid_times(states,
 
     states.call(state, "remove_window", state.windows[0]["id"])
     assert len(state.windows) == 13
+
+
+def test_live_lesson_panel_staff_links_a_time_and_a_learner_books_it(states, make_user, sign_in, make_course, enroll):
+    from lms_app.live import lesson
+    from lms_app.live.lesson_panel import LiveLessonState
+    from tests.unit.learning.learning_support import add_lessons
+
+    teacher = make_user(role="teacher")
+    t_token, t_actor = sign_in(teacher)
+    course = make_course(teacher=teacher)
+    (live_lesson,) = add_lessons(course, (lesson.KEY,))
+    with lms_app.core.db.session_scope() as s:
+        from lms_app.live import services
+        offering = services.create_offering(s, t_actor, form(price="50"))
+        slot = services.schedule(s, t_actor, offering.id, "2030-05-02", "18:00")[0]
+    path = f"/learn/{course.slug}/{live_lesson.id}"
+
+    staff = states.sub(states.root(t_token, path=path), LiveLessonState)
+    states.call(staff, "load")
+    states.call(staff, "with_tz", "Europe/Berlin")
+    assert staff.data["role"] == "staff" and staff.data["choices"][0]["id"] == slot.id
+    states.call(staff, "link", {"slot_id": str(slot.id)})
+    assert staff.data["has_time"] and "18:00" in staff.data["when"]
+
+    learner = make_user()
+    enroll(learner, course)
+    token, _ = sign_in(learner)
+    panel = states.sub(states.root(token, path=path), LiveLessonState)
+    states.call(panel, "load")
+    states.call(panel, "with_tz", "Europe/Berlin")
+    assert panel.data["role"] == "learner" and not panel.data["booked"]
+    states.call(panel, "book")
+    assert panel.data["booked"] and not panel.data["join_open"]
+    assert "opens 15 minutes" in str(states.toasts(states.call(panel, "join")))
+    snapshot = states.serialize(states.snapshot(panel.parent_state))
+    assert "meet.example" not in snapshot
+
+    outsider_token, _ = sign_in(make_user())
+    other = states.sub(states.root(outsider_token, path=path), LiveLessonState)
+    states.call(other, "load")
+    states.call(other, "with_tz", "UTC")
+    assert other.data["role"] == "none"
+    states.call(other, "link", {"slot_id": str(slot.id)})  # not staff: refused in the service
+    states.call(other, "book")
+    with lms_app.core.db.session_scope() as s:
+        assert len(s.exec(select(LiveBooking)).all()) == 1
