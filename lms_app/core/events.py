@@ -28,6 +28,7 @@ DOMAIN_EVENTS = tuple(_DOMAIN_NAME.get(kind, kind) for kind in EVENT_KINDS) + ("
 DOMAIN_EVENTS += ("course_submitted", "course_approved", "course_rejected", "teacher_application_decided")
 DOMAIN_EVENTS += ("assignment_submitted", "certificate_revoked")  # no learning-event row: activity is elsewhere
 DOMAIN_EVENTS += ("live_booked", "live_cancelled", "live_slot_cancelled")  # live sessions (issue 15)
+DOMAIN_EVENTS += ("live_slot_rescheduled",)  # a teacher moved a booked time (issue 15)
 # Community (lms_app.community): Q&A, announcements and messages to the teacher.
 DOMAIN_EVENTS += ("question_posted", "question_answered", "announcement_posted", "message_received")
 

@@ -1,5 +1,6 @@
-"""Live sessions' demo data: a priced group class (weekly) and a free 1:1 office hour, both
-by the demo teacher, starting a few days from now (idempotent: skipped when they exist)."""
+"""Live sessions' demo data, by the demo teacher, starting a few days from now (idempotent:
+skipped when they exist): a priced weekly group class and a free 1:1 office hour (fixed times),
+and paid 1:1 coaching offered through availability windows (Tue/Thu afternoons, learners pick)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ DEMO = (
      "duration_minutes": "30", "capacity": "1", "price": "0", "timezone": "Europe/Berlin",
      "meeting_url": "https://meet.example.com/office-hour", "cutoff_hours": "2", "category": "Coaching",
      "at": "10:00", "weeks": 2},
+    {"title": "1:1 Python coaching", "description": "Pick a time that suits you: a one-hour call on your code.",
+     "duration_minutes": "60", "capacity": "1", "price": "45", "timezone": "Europe/Berlin",
+     "meeting_url": "https://meet.example.com/coaching", "cutoff_hours": "24", "category": "Coaching",
+     "windows": ("1", "3"), "from": "14:00", "until": "18:00", "weeks": 4},
 )
 
 
@@ -34,9 +39,16 @@ def ensure_demo_sessions(session: Session) -> int:
     for spec in DEMO:
         if session.exec(select(LiveOffering.id).where(LiveOffering.title == spec["title"])).first() is not None:
             continue
-        form = {k: v for k, v in spec.items() if k not in ("at", "weeks")}
+        form = {k: v for k, v in spec.items() if k not in ("at", "weeks", "windows", "from", "until")}
         offering = services.create_offering(session, actor, form)
         day = (utcnow() + timedelta(days=3 + made)).date().isoformat()
+        if "windows" in spec:
+            from lms_app.live import windows
+
+            windows.add_windows(session, actor, offering.id, list(spec["windows"]), spec["from"], spec["until"], day,
+                                spec["weeks"])
+            made += 1
+            continue
         services.schedule(session, actor, offering.id, day, spec["at"], spec["weeks"])
         made += 1
         if spec["price"] == "0":  # the demo learner holds one booking, so their dashboard shows it

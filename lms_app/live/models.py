@@ -10,9 +10,9 @@ The database enforces what can be clicked twice or raced:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlmodel import Field, SQLModel
 
 from lms_app.core.types import UTCDateTime, utcnow
@@ -64,6 +64,10 @@ class LiveSlot(SQLModel, table=True):
         Index("ix_live_slots_offering_start", "offering_id", "starts_at"),
         Index("ix_live_slots_teacher_start", "teacher_id", "starts_at"),
         Index("ix_live_slots_status_start", "status", "starts_at"),
+        # A time picked from availability windows is created on the first booking; two learners
+        # picking the same start of one offering share that one slot (the second insert fails).
+        Index("uq_live_slots_offering_start_scheduled", "offering_id", "starts_at", unique=True,
+              sqlite_where=text("status = 'scheduled'"), postgresql_where=text("status = 'scheduled'")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -77,6 +81,9 @@ class LiveSlot(SQLModel, table=True):
     seats_taken: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     status: str = Field(default="scheduled", sa_column=Column(String(12), nullable=False, server_default="scheduled"))
     reminder_sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # When the teacher last moved this time: bookings made before it may cancel with a refund
+    # until the (new) start, whatever the offering's cut-off.
+    rescheduled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
@@ -106,6 +113,43 @@ class LiveBooking(SQLModel, table=True):
     offer_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     # Set by the teacher after the start when the learner took part.
     attended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class LiveWindow(SQLModel, table=True):
+    """Availability: on ``weekday`` (0 = Monday) between ``start_minute`` and ``end_minute`` (minutes
+    after midnight, in the offering's zone), from ``first_day`` to ``last_day``, a learner may pick
+    any free start time; the slot is created by the booking (``services.book_time``)."""
+
+    __tablename__ = "live_windows"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="ck_live_windows_weekday"),
+        CheckConstraint("start_minute >= 0 AND end_minute <= 1440 AND end_minute > start_minute",
+                        name="ck_live_windows_minutes"),
+        CheckConstraint("last_day >= first_day", name="ck_live_windows_days"),
+        Index("ix_live_windows_offering", "offering_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    offering_id: int = Field(sa_column=Column(Integer, ForeignKey("live_offerings.id", ondelete="CASCADE"),
+                                              nullable=False))
+    weekday: int = Field(default=0)
+    start_minute: int = Field(default=0)
+    end_minute: int = Field(default=0)
+    first_day: date = Field(sa_column=Column(Date, nullable=False))
+    last_day: date = Field(sa_column=Column(Date, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class LiveLessonTime(SQLModel, table=True):
+    """A course's "live session" lesson and the one time it includes: enrolled learners book that
+    time free (``lesson.book_for_lesson``)."""
+
+    __tablename__ = "live_lesson_times"
+
+    lesson_id: int = Field(sa_column=Column(Integer, ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True))
+    slot_id: int = Field(sa_column=Column(Integer, ForeignKey("live_slots.id", ondelete="CASCADE"), nullable=False,
+                                          index=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class LiveWaitlist(SQLModel, table=True):

@@ -19,6 +19,7 @@ from lms_app.live.models import LiveBooking, LiveOffering, LiveSlot
 KINDS = [
     NotificationKind("live_booked", "A live session you booked", ("in_app",), "Live sessions"),
     NotificationKind("live_cancelled", "A live session booking cancelled", ("in_app",), "Live sessions"),
+    NotificationKind("live_rescheduled", "The teacher moved a live session you booked", ("in_app",), "Live sessions"),
     NotificationKind("live_new_booking", "Someone booked your live session", ("in_app",), "Teaching"),
     # The hour-before nudge (the day-before reminder is the live feature's own mail with the invite).
     NotificationKind("live_starting", "A live session you booked starts within the hour", ("in_app", "email"),
@@ -92,4 +93,19 @@ def slot_cancelled(session: Session, data: dict) -> int:
                        f"live_cancelled:{booking_id}") for booking_id, user_id in learners)
 
 
-HANDLERS = {"live_booked": booked, "live_cancelled": cancelled, "live_slot_cancelled": slot_cancelled}
+def slot_rescheduled(session: Session, data: dict) -> int:
+    """Everyone booked on a moved time: the bell (the mail with the new invite went out already).
+    The key carries the new start, so a second move is a second notice."""
+    found = _slot(session, data)
+    if found is None:
+        return 0
+    slot, offering = found
+    learners = session.exec(select(LiveBooking.id, LiveBooking.user_id).where(
+        LiveBooking.slot_id == slot.id, LiveBooking.status == "confirmed")).all()
+    stamp = int(slot.starts_at.timestamp())
+    return sum(_notify(session, user_id, "live_rescheduled", f"New time for {offering.title}", "/dashboard",
+                       f"live_rescheduled:{booking_id}:{stamp}") for booking_id, user_id in learners)
+
+
+HANDLERS = {"live_booked": booked, "live_cancelled": cancelled, "live_slot_cancelled": slot_cancelled,
+            "live_slot_rescheduled": slot_rescheduled}

@@ -19,7 +19,7 @@ from lms_app.core.errors import ServiceError
 from lms_app.core.guard import current_actor, guarded, public, resolve
 from lms_app.core.permissions import ADMIN_AREA, LEARNER_AREA, TEACHER_AREA
 from lms_app.core.settings import get_settings
-from lms_app.live import services
+from lms_app.live import services, windows
 from lms_app.ui.layout import empty_state, loading_block, page_heading, page_shell
 from lms_app.ui.links import link_button
 
@@ -67,6 +67,7 @@ class BookingView(TypedDict):
     join_open: bool
     can_cancel: bool
     cancel_note: str
+    moved_note: str
     amount_label: str
     offer_label: str
 
@@ -103,6 +104,40 @@ class TeachSlotView(TypedDict):
     learners: str
     started: bool
     attendees: list[AttendeeView]
+    local_date: str
+    local_time: str
+
+
+class PickTimeView(TypedDict):
+    start: str
+    label: str
+    seats_left: int
+
+
+class PickDayView(TypedDict):
+    day: str
+    times: list[PickTimeView]
+
+
+class WindowView(TypedDict):
+    id: int
+    title: str
+    label: str
+
+
+class WeekItemView(TypedDict):
+    id: int
+    title: str
+    time: str
+    seats: str
+    cancelled: bool
+
+
+class WeekDayView(TypedDict):
+    label: str
+    date: str
+    today: bool
+    items: list[WeekItemView]
 
 
 class RevenueView(TypedDict):
@@ -154,30 +189,43 @@ def _offering_id(path: str) -> str:
 class LiveListState(rx.State):
     cards: list[CardView] = []
     search: str = ""
+    category: str = ""
+    price: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = "soon"
+    categories: list[str] = []
     loaded: bool = False
 
     @rx.event
     @public
     def load(self):
-        """Asks this tab's browser for its time zone; ``with_tz`` loads the list."""
-        self.search = services.search_text(self.router.url.query_parameters.get("q", ""))
+        """Reads the filters from the URL, then asks this tab's browser for its time zone;
+        ``with_tz`` loads the list."""
+        f = services.catalog_filters(dict(self.router.url.query_parameters))
+        self.search, self.category, self.price = f["q"], f["category"], f["price"]
+        self.date_from, self.date_to, self.sort = f["from"], f["to"], f["sort"]
         return rx.call_script(READ_TZ, callback=LiveListState.with_tz)
 
     @rx.event
     @public
     async def with_tz(self, tz: str):
         """Active offerings with upcoming times only (services.catalog), in the given (validated) zone."""
-        self.cards = await run_db(services.catalog, tz, self.search)
+        filters = {"q": self.search, "category": self.category, "price": self.price, "from": self.date_from,
+                   "to": self.date_to, "sort": self.sort}
+        self.cards = await run_db(services.catalog, tz, "", filters=filters)
+        self.categories = await run_db(services.catalog_categories)
         self.loaded = True
 
     @rx.event
     @public
     def find(self, form: dict):
-        """Only builds the next list URL from the typed words."""
-        from urllib.parse import quote
+        """Only builds the next list URL from the form's (validated) filters."""
+        from urllib.parse import urlencode
 
-        words = services.search_text(form.get("q", "") if isinstance(form, dict) else "")
-        return rx.redirect("/live" + (f"?q={quote(words)}" if words else ""))
+        f = services.catalog_filters(form if isinstance(form, dict) else {})
+        params = {k: v for k, v in f.items() if v and not (k == "sort" and v == "soon")}
+        return rx.redirect("/live" + (f"?{urlencode(params)}" if params else ""))
 
 
 def _offering_card(card) -> rx.Component:
@@ -194,6 +242,48 @@ def _offering_card(card) -> rx.Component:
         href=card["href"], underline="none", color=rx.color("gray", 12), width="100%")
 
 
+def _select(name: str, label: str, value, options) -> rx.Component:
+    """A native select (works before hydration, labelled, keyboard-friendly)."""
+    return rx.vstack(
+        rx.text(label, as_="label", html_for=f"live-{name}", size="1", weight="medium", color=rx.color("gray", 11)),
+        rx.el.select(*options, id=f"live-{name}", name=name, default_value=value,
+                     style={"height": "var(--space-6)", "padding": "0 0.5rem", "borderRadius": "var(--radius-2)",
+                            "border": f"1px solid {rx.color('gray', 7)}", "background": rx.color("gray", 1),
+                            "color": rx.color("gray", 12), "minWidth": "9rem"}),
+        spacing="1")
+
+
+def _date(name: str, label: str, value) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, as_="label", html_for=f"live-{name}", size="1", weight="medium", color=rx.color("gray", 11)),
+        rx.input(type="date", id=f"live-{name}", name=name, default_value=value), spacing="1")
+
+
+def _filters() -> rx.Component:
+    S = LiveListState
+    return rx.form(rx.vstack(
+        rx.hstack(rx.input(name="q", placeholder="Search live sessions", default_value=S.search,
+                           aria_label="Search live sessions", flex="1"),
+                  rx.button(rx.icon("search", size=16), "Search", type="submit"), width="100%", spacing="2"),
+        rx.hstack(
+            _select("category", "Category", S.category,
+                    [rx.el.option("All categories", value="")]
+                    + [rx.foreach(S.categories, lambda c: rx.el.option(c, value=c))]),
+            _select("price", "Price", S.price,
+                    [rx.el.option(label, value=key) for key, label in services.PRICES.items()]),
+            _date("from", "From", S.date_from),
+            _date("to", "To", S.date_to),
+            _select("sort", "Sort", S.sort, [rx.el.option(label, value=key) for key, label in services.SORTS.items()]),
+            rx.button("Apply", type="submit", variant="soft", align_self="end"),
+            rx.cond((S.category != "") | (S.price != "") | (S.date_from != "") | (S.date_to != "") | (S.search != ""),
+                    link_button("Clear", href="/live", variant="ghost", align_self="end")),
+            spacing="3", wrap="wrap", align="end", width="100%"),
+        spacing="3", width="100%"), on_submit=S.find, width="100%", margin_bottom="1rem",
+        # Re-mounted when the URL's filters or the loaded categories change, so the uncontrolled
+        # fields show them (a select's default only applies when it mounts).
+        key=S.search + S.category + S.price + S.date_from + S.date_to + S.sort + S.categories.length().to_string())
+
+
 def list_page() -> rx.Component:
     S = LiveListState
     return page_shell(
@@ -202,16 +292,17 @@ def list_page() -> rx.Component:
         rx.hstack(link_button("Courses", href="/courses", variant="soft"),
                   link_button("Live sessions", href="/live", variant="solid"), spacing="2",
                   margin_bottom="1rem", aria_label="Catalog sections"),
-        rx.form(rx.hstack(rx.input(name="q", placeholder="Search live sessions", default_value=S.search,
-                                   aria_label="Search live sessions", flex="1"),
-                          rx.button(rx.icon("search", size=16), "Search", type="submit"), width="100%", spacing="2"),
-                on_submit=S.find, width="100%", margin_bottom="1rem"),
+        _filters(),
         rx.cond(S.loaded,
                 rx.cond(S.cards.length() > 0,
                         rx.grid(rx.foreach(S.cards, _offering_card), columns=rx.breakpoints(initial="1", sm="2", md="3"),
                                 spacing="4", width="100%"),
-                        empty_state("calendar-x", "No live sessions scheduled",
-                                    "When teachers schedule live sessions they appear here.")),
+                        rx.cond((S.category != "") | (S.price != "") | (S.date_from != "") | (S.date_to != "")
+                                | (S.search != ""),
+                                empty_state("search-x", "No live sessions match",
+                                            "Try other words, another category or a wider date range."),
+                                empty_state("calendar-x", "No live sessions scheduled",
+                                            "When teachers schedule live sessions they appear here."))),
                 loading_block()),
     )
 
@@ -221,6 +312,10 @@ def list_page() -> rx.Component:
 class LiveOfferingState(rx.State):
     offering: OfferingView = EMPTY_OFFERING
     slots: list[SlotView] = []
+    # Free start times from the teacher's availability windows, by day in the viewer's zone.
+    picks: list[PickDayView] = []
+    # A picked window time waiting for payment (ISO start; 0/"" when none).
+    chosen_start: str = ""
     found: bool = False
     loaded: bool = False
     chosen: int = 0
@@ -251,7 +346,29 @@ class LiveOfferingState(rx.State):
         self.found = page is not None
         self.offering = OfferingView(**{k: v for k, v in page.items() if k != "slots"}) if page else EMPTY_OFFERING
         self.slots = (page or {}).get("slots", [])
+        self.picks = await run_db(windows.picks_for, self.offering["id"], tz) if page else []
         self.loaded = True
+
+    @rx.event
+    @guarded(LEARNER_AREA)
+    async def pick(self, start: str):
+        """A time from the availability windows: free → booked at once; priced → the payment panel.
+        The service checks the time is really offered and free (the label is only for display)."""
+        label = next((f"{d['day']}, {t['label']}" for d in self.picks for t in d["times"] if t["start"] == start), "")
+        if not label:
+            return rx.toast.error("That time is no longer offered: pick another one.")
+        if self.offering["is_free"]:
+            self.busy = True
+            try:
+                await run_db(windows.book_time, get_settings(), current_actor(), self.offering["id"], start)
+                self.busy = False
+                await self._load(self.tz)
+                return rx.toast.success("Booked. The calendar invite is in your e-mail.")
+            except ServiceError as exc:
+                self.busy = False
+                await self._load(self.tz)
+                return rx.toast.error(exc.message)
+        self.chosen, self.chosen_start, self.chosen_label, self.error = -1, start, label, ""
 
     @rx.event
     @guarded(LEARNER_AREA)
@@ -285,6 +402,7 @@ class LiveOfferingState(rx.State):
         """Open the payment panel for one of the listed times (the price is read again when paying)."""
         row = next((s for s in self.slots if s["id"] == slot_id), None)
         self.chosen, self.chosen_label, self.error = (row["id"], row["label"], "") if row else (0, "", "")
+        self.chosen_start = ""
 
     @rx.event
     @guarded(LEARNER_AREA)
@@ -296,9 +414,13 @@ class LiveOfferingState(rx.State):
         yield
         form = form if isinstance(form, dict) else {}
         try:
-            await run_db(services.book, get_settings(), current_actor(), self.chosen, form.get("coupon", ""),
-                         _card_from(form), _gateway())
-            self.chosen = 0
+            if self.chosen_start:
+                await run_db(windows.book_time, get_settings(), current_actor(), self.offering["id"],
+                             self.chosen_start, form.get("coupon", ""), _card_from(form), _gateway())
+            else:
+                await run_db(services.book, get_settings(), current_actor(), self.chosen, form.get("coupon", ""),
+                             _card_from(form), _gateway())
+            self.chosen, self.chosen_start = 0, ""
             yield rx.toast.success("Paid and booked. The receipt and calendar invite are in your e-mail.")
         except ServiceError as exc:
             self.error = exc.message
@@ -335,7 +457,7 @@ def _slot_row(slot) -> rx.Component:
 
 def _pay_panel() -> rx.Component:
     S = LiveOfferingState
-    return rx.cond(S.chosen > 0, rx.card(rx.form(rx.vstack(
+    return rx.cond(S.chosen != 0, rx.card(rx.form(rx.vstack(
         rx.heading("Pay for your seat", size="4", as_="h2"),
         rx.text(S.chosen_label, " · ", S.offering["price_label"], size="2"),
         rx.input(name="coupon", placeholder="Coupon code (optional)", aria_label="Coupon code", width="100%"),
@@ -349,6 +471,20 @@ def _pay_panel() -> rx.Component:
                   rx.button("Close", type="button", variant="soft", color_scheme="gray", on_click=S.choose(0)),
                   spacing="2", width="100%"),
         spacing="3", width="100%"), on_submit=S.pay, reset_on_submit=False), width="100%", max_width="480px"))
+
+
+def _picker() -> rx.Component:
+    """Free start times from the teacher's availability, a row of buttons per day."""
+    S = LiveOfferingState
+    return rx.vstack(
+        rx.heading("Pick a time", size="4", as_="h3"),
+        rx.foreach(S.picks, lambda d: rx.vstack(
+            rx.text(d["day"], size="2", weight="bold"),
+            rx.hstack(rx.foreach(d["times"], lambda t: rx.button(
+                t["label"], size="2", variant="outline", on_click=S.pick(t["start"]), disabled=S.busy,
+                aria_label="Book " + d["day"] + " " + t["label"])), spacing="2", wrap="wrap"),
+            spacing="1", width="100%")),
+        spacing="3", width="100%")
 
 
 def offering_page() -> rx.Component:
@@ -369,8 +505,11 @@ def offering_page() -> rx.Component:
             rx.heading("Upcoming times", size="5", as_="h2"),
             rx.text("Shown in your time zone: ", S.tz, size="2", color=rx.color("gray", 11)),
             _pay_panel(),
+            rx.cond(S.picks.length() > 0, _picker()),
             rx.cond(S.slots.length() > 0, rx.vstack(rx.foreach(S.slots, _slot_row), spacing="2", width="100%"),
-                    empty_state("calendar-x", "No upcoming times", "The teacher has not scheduled new times yet.")),
+                    rx.cond(S.picks.length() == 0,
+                            empty_state("calendar-x", "No upcoming times",
+                                        "The teacher has not scheduled new times yet."))),
             spacing="4", width="100%", align="start"),
             empty_state("search-x", "Live session not found", "It may have been removed or is not offered now.",
                         link_button("All live sessions", href="/live"))),
@@ -456,6 +595,8 @@ def _booking_card(b) -> rx.Component:
                   rx.link(rx.text(b["title"], weight="bold"), href="/live/" + b["offering_id"].to_string()),
                   spacing="2", align="center"),
         rx.text(b["when"], size="2"),
+        rx.cond(b["moved_note"] != "", rx.callout(b["moved_note"], icon="calendar-clock", size="1", color_scheme="amber",
+                                                  width="100%")),
         rx.cond(b["offer_label"] != "", rx.link(b["offer_label"], href="/live/" + b["offering_id"].to_string(),
                                                 size="2", weight="bold")),
         rx.text(rx.moment(b["starts_at"], from_now=True, interval=30000), size="2", color=rx.color("gray", 11)),
@@ -519,6 +660,14 @@ class LiveTeachState(rx.State):
     tz: str = "UTC"
     error: str = ""
     schedule_error: str = ""
+    windows: list[WindowView] = []
+    window_error: str = ""
+    week_label: str = ""
+    week_days: list[WeekDayView] = []
+    week_offset: int = 0
+    # The time whose "Move" dialog is open (0: none) and that dialog's error.
+    moving: int = 0
+    move_error: str = ""
     loaded: bool = False
     busy: bool = False
 
@@ -534,11 +683,54 @@ class LiveTeachState(rx.State):
         data = await run_db(services.teacher_sessions, current_actor(), self.tz)
         self.offerings, self.slots = data["offerings"], data["slots"]
         self.revenue = await run_db(services.revenue, current_actor())
+        await self._load_week()
         self.loaded = True
 
     async def _reload(self):
         data = await run_db(services.teacher_sessions, current_actor(), self.tz)
         self.offerings, self.slots = data["offerings"], data["slots"]
+        await self._load_week()
+
+    async def _load_week(self):
+        from lms_app.live import week
+
+        self.windows = await run_db(windows.teacher_windows, current_actor())
+        data = await run_db(week.week, current_actor(), self.tz, self.week_offset)
+        self.week_label, self.week_days, self.week_offset = data["label"], data["days"], data["offset"]
+
+    @rx.event
+    @guarded(TEACHER_AREA)
+    async def add_windows(self, form: dict):
+        """Availability windows for one of the caller's sessions (ownership checked in the service)."""
+        self.window_error = ""
+        form = form if isinstance(form, dict) else {}
+        days = [str(i) for i in range(7) if form.get(f"day{i}") in ("on", True, "true")]
+        try:
+            made = await run_db(windows.add_windows, current_actor(), form.get("offering_id"), days,
+                                form.get("start"), form.get("end"), form.get("first"), form.get("weeks") or 4)
+        except ServiceError as exc:
+            self.window_error = exc.message
+            return
+        await self._reload()
+        return rx.toast.success(f"{len(made)} availability window(s) added. Learners can pick times now.")
+
+    @rx.event
+    @guarded(TEACHER_AREA)
+    async def remove_window(self, window_id: int):
+        try:
+            await run_db(windows.delete_window, current_actor(), window_id)
+        except ServiceError as exc:
+            return rx.toast.error(exc.message)
+        await self._reload()
+        return rx.toast.success("Window removed. Times already booked stay booked.")
+
+    @rx.event
+    @guarded(TEACHER_AREA)
+    async def shift_week(self, delta: int):
+        """Previous (-1) / next (+1) week, or back to this week (0)."""
+        step = delta if isinstance(delta, int) and not isinstance(delta, bool) and -1 <= delta <= 1 else 0
+        self.week_offset = self.week_offset + step if step else 0
+        await self._load_week()
 
     @rx.event
     @guarded(TEACHER_AREA)
@@ -575,6 +767,34 @@ class LiveTeachState(rx.State):
             return rx.toast.error(exc.message)
         await self._reload()
         return rx.toast.success(f"Time cancelled; {n} learner(s) refunded and told.")
+
+    @rx.event
+    @guarded(TEACHER_AREA)
+    async def reschedule(self, form: dict):
+        """Move one of the caller's upcoming times (checked in the service); booked learners are told."""
+        self.move_error = ""
+        form = form if isinstance(form, dict) else {}
+        try:
+            told = await run_db(services.reschedule_slot, current_actor(), form.get("slot_id"), form.get("date"),
+                                form.get("time"))
+        except ServiceError as exc:
+            self.move_error = exc.message
+            return
+        self.moving = 0
+        await self._reload()
+        return rx.toast.success(f"Time moved; {told} learner(s) told, with a new invite.")
+
+    @rx.event
+    @guarded(TEACHER_AREA)
+    def open_move(self, slot_id: int):
+        self.moving, self.move_error = slot_id if isinstance(slot_id, int) else 0, ""
+
+    @rx.event
+    @guarded(TEACHER_AREA)
+    def close_move(self, open_: bool = False):
+        """The dialog's open/close callback: only closing matters (opening is ``open_move``)."""
+        if open_ is not True:
+            self.moving, self.move_error = 0, ""
 
     @rx.event
     @guarded(TEACHER_AREA)
@@ -652,6 +872,41 @@ def _schedule_form() -> rx.Component:
         spacing="3", width="100%"), on_submit=S.schedule, reset_on_submit=False), width="100%")
 
 
+def _windows_form() -> rx.Component:
+    S = LiveTeachState
+    return rx.card(rx.form(rx.vstack(
+        rx.heading("Availability for picked times", size="4", as_="h2"),
+        rx.text("Office hours or 1:1 coaching: learners pick any free start inside these hours (every session "
+                "length), in the session's own time zone. Times you are busy are never offered.",
+                size="2", color=rx.color("gray", 11)),
+        _field("Session", rx.el.select(rx.foreach(S.offerings, lambda o: rx.el.option(o["title"], value=o["id"])),
+                                       name="offering_id", aria_label="Session for availability",
+                                       style={"padding": "6px", "width": "100%", "border_radius": "6px"})),
+        rx.el.fieldset(
+            rx.el.legend("Days", style={"fontSize": "var(--font-size-2)", "fontWeight": "500"}),
+            rx.hstack(*[rx.checkbox(day, name=f"day{i}", size="2") for i, day in enumerate(
+                ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))], spacing="3", wrap="wrap"),
+            style={"border": "none", "padding": "0", "margin": "0"}),
+        rx.grid(_field("From", rx.input(aria_label="Available from", name="start", type="time", required=True)),
+                _field("Until", rx.input(aria_label="Available until", name="end", type="time", required=True)),
+                _field("Starting on", rx.input(aria_label="Starting on", name="first", type="date", required=True)),
+                _field("For weeks", rx.input(aria_label="For how many weeks", name="weeks", type="number",
+                                             default_value="4", min="1", max="26")),
+                columns=rx.breakpoints(initial="2", sm="4"), spacing="3", width="100%"),
+        rx.cond(S.window_error != "", rx.callout(S.window_error, icon="triangle-alert", color_scheme="red",
+                                                 role="alert")),
+        rx.button("Add availability", type="submit"),
+        rx.cond(S.windows.length() > 0, rx.vstack(
+            rx.text("Current availability", size="2", weight="bold"),
+            rx.foreach(S.windows, lambda w: rx.hstack(
+                rx.text(w["title"], ": ", w["label"], size="2"), rx.spacer(),
+                rx.button("Remove", size="1", variant="ghost", color_scheme="red", type="button",
+                          on_click=S.remove_window(w["id"]), aria_label="Remove " + w["title"] + " " + w["label"]),
+                width="100%", align="center")),
+            spacing="1", width="100%")),
+        spacing="3", width="100%"), on_submit=S.add_windows, reset_on_submit=False), width="100%")
+
+
 def _teach_slot(slot) -> rx.Component:
     S = LiveTeachState
     return rx.card(rx.vstack(
@@ -671,6 +926,7 @@ def _teach_slot(slot) -> rx.Component:
                     width="100%", align="center")), spacing="1", width="100%"),
                 rx.hstack(rx.icon("users", size=14), rx.text(slot["learners"], size="2", color=rx.color("gray", 11)),
                           spacing="1", align="center")),
+        rx.cond((slot["status"] == "scheduled") & ~slot["started"], _move_dialog(slot)),
         rx.cond(slot["status"] == "scheduled", rx.alert_dialog.root(
             rx.alert_dialog.trigger(rx.button("Cancel this time", size="1", variant="soft", color_scheme="red")),
             rx.alert_dialog.content(
@@ -682,6 +938,73 @@ def _teach_slot(slot) -> rx.Component:
                           spacing="2", justify="end", margin_top="1rem"))),
             rx.badge("Cancelled", color_scheme="gray")),
         spacing="2", align="start", width="100%"), width="100%")
+
+
+def _move_dialog(slot) -> rx.Component:
+    """"Move this time": a new date and time in the session's own zone; booked learners keep their
+    seats, get a new invite and may cancel with a refund until the new start."""
+    S = LiveTeachState
+    return rx.dialog.root(
+        rx.dialog.trigger(rx.button(rx.icon("calendar-clock", size=14), "Move", size="1", variant="soft",
+                                    on_click=S.open_move(slot["id"]))),
+        rx.dialog.content(
+            rx.dialog.title("Move this time"),
+            rx.dialog.description("Everyone booked keeps their seat, gets the new time with a new calendar invite, "
+                                  "and may cancel with a full refund until it starts.", size="2"),
+            rx.form(rx.vstack(
+                rx.input(type="hidden", name="slot_id", value=slot["id"].to_string()),
+                rx.hstack(
+                    rx.vstack(rx.text("New date", as_="label", size="2", weight="medium", html_for="move-date"),
+                              rx.input(type="date", name="date", id="move-date", default_value=slot["local_date"],
+                                       required=True), spacing="1"),
+                    rx.vstack(rx.text("New time", as_="label", size="2", weight="medium", html_for="move-time"),
+                              rx.input(type="time", name="time", id="move-time", default_value=slot["local_time"],
+                                       required=True), spacing="1"),
+                    spacing="3", wrap="wrap"),
+                rx.text("In the session's time zone.", size="1", color=rx.color("gray", 11)),
+                rx.cond(S.move_error != "", rx.callout(S.move_error, icon="triangle-alert", color_scheme="red",
+                                                       size="1", width="100%")),
+                rx.hstack(rx.dialog.close(rx.button("Keep the time", variant="soft", type="button")),
+                          rx.button("Move and tell learners", type="submit"), spacing="2", justify="end", width="100%"),
+                spacing="3", width="100%"), on_submit=S.reschedule, reset_on_submit=False),
+        ),
+        open=S.moving == slot["id"], on_open_change=S.close_move)
+
+
+def _week_day(day) -> rx.Component:
+    return rx.box(
+        rx.text(day["label"], size="2", weight="bold",
+                color=rx.cond(day["today"], rx.color("accent", 11), rx.color("gray", 12))),
+        rx.vstack(rx.foreach(day["items"], lambda i: rx.box(
+            rx.text(i["time"], size="1", weight="medium"),
+            rx.text(i["title"], size="2", weight="bold", style={"overflowWrap": "anywhere"}),
+            rx.text(rx.cond(i["cancelled"], "Cancelled", i["seats"]), size="1", color=rx.color("gray", 11)),
+            padding="0.4rem 0.5rem", border_radius="var(--radius-2)", width="100%",
+            background=rx.cond(i["cancelled"], rx.color("gray", 3), rx.color("accent", 3)),
+            text_decoration=rx.cond(i["cancelled"], "line-through", "none"))),
+            rx.cond(day["items"].length() == 0, rx.text("—", size="1", color=rx.color("gray", 10),
+                                                        aria_label="Nothing scheduled")),
+            spacing="1", width="100%", margin_top="0.35rem"),
+        padding="0.5rem", border_radius="var(--radius-3)", min_height="4.5rem",
+        border=rx.cond(day["today"], f"2px solid {rx.color('accent', 8)}", f"1px solid {rx.color('gray', 5)}"),
+        width="100%")
+
+
+def _week_view() -> rx.Component:
+    S = LiveTeachState
+    return rx.vstack(
+        rx.hstack(
+            rx.heading("Week of ", S.week_label, size="5", as_="h2"), rx.spacer(),
+            rx.button(rx.icon("chevron-left", size=16), variant="soft", size="2", on_click=S.shift_week(-1),
+                      aria_label="Previous week"),
+            rx.button("This week", variant="soft", size="2", on_click=S.shift_week(0),
+                      disabled=S.week_offset == 0),
+            rx.button(rx.icon("chevron-right", size=16), variant="soft", size="2", on_click=S.shift_week(1),
+                      aria_label="Next week"),
+            width="100%", align="center", spacing="2", wrap="wrap"),
+        rx.grid(rx.foreach(S.week_days, _week_day), columns=rx.breakpoints(initial="1", sm="4", lg="7"),
+                spacing="2", width="100%"),
+        spacing="3", width="100%")
 
 
 def _teach_offering(o) -> rx.Component:
@@ -715,6 +1038,7 @@ def teach_page() -> rx.Component:
     return page_shell(
         page_heading("My live sessions", "Create sessions, schedule times, see who booked."),
         rx.cond(S.loaded, rx.vstack(
+            _week_view(),
             rx.heading("Upcoming times", size="5", as_="h2"),
             rx.text("Shown in your time zone: ", S.tz, size="2", color=rx.color("gray", 11)),
             rx.cond(S.slots.length() > 0,
@@ -730,7 +1054,8 @@ def teach_page() -> rx.Component:
                 _table(["Session", "Net paid", "Your share"], rx.foreach(S.revenue, lambda r: rx.table.row(
                     rx.table.cell(r["title"]), rx.table.cell(r["net_label"]), rx.table.cell(r["share_label"])))),
                 spacing="3", width="100%")),
-            rx.grid(_create_form(), rx.cond(S.offerings.length() > 0, _schedule_form()),
+            rx.grid(_create_form(), rx.cond(S.offerings.length() > 0, rx.vstack(_schedule_form(), _windows_form(),
+                                                                                 spacing="4", width="100%")),
                     columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
             spacing="4", width="100%", align="start"), loading_block()))
 

@@ -28,6 +28,13 @@ def lms_pages():
 
 
 @hookimpl
+def lms_lesson_types():
+    from lms_app.live.lesson import LIVE_SESSION
+
+    return [LIVE_SESSION]
+
+
+@hookimpl
 def lms_nav_items():
     return [NavItem("main", "Live", "/live", "video", order=15),
             NavItem("teacher", "Live sessions", "/teach/live", "video", order=25),

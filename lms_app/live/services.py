@@ -228,6 +228,46 @@ def schedule(session: Session, actor: Actor, raw_id: object, raw_date: object, r
     return slots
 
 
+def reschedule_slot(session: Session, actor: Actor, raw_slot_id: object, raw_date: object, raw_time: object,
+                    now: datetime | None = None) -> int:
+    """The teacher (or an admin) moves one upcoming occurrence to another date and time (in the
+    offering's zone). Bookings keep their seats; every booked learner is told with a new invite
+    and may cancel with a refund until the new start, whatever the cut-off (they did not choose
+    the new time). Returns how many learners were told."""
+    require_role(actor, TEACHER_AREA)
+    now = now or utcnow()
+    slot = session.get(LiveSlot, object_id(raw_slot_id, SLOT_NOT_FOUND))
+    if slot is None or (slot.teacher_id != actor.user_id and actor.role != "admin") or slot.status != "scheduled":
+        raise ServiceError(SLOT_NOT_FOUND)
+    if _as_utc(slot.starts_at) <= now:
+        raise ServiceError("This time has already started: it can no longer be moved.")
+    offering = session.get(LiveOffering, slot.offering_id)
+    tz = zone(offering.timezone)
+    start = local_to_utc(_local_date(raw_date), _local_time(raw_time), tz)
+    if start <= now:
+        raise ServiceError("That time is in the past: pick a future date.", "date")
+    if start == _as_utc(slot.starts_at):
+        raise ServiceError("That is the time it already has.", "time")
+    end = start + (_as_utc(slot.ends_at) - _as_utc(slot.starts_at))
+    clash = session.exec(select(LiveSlot).where(LiveSlot.teacher_id == slot.teacher_id, LiveSlot.id != slot.id,
+                                                LiveSlot.status == "scheduled", LiveSlot.starts_at < end,
+                                                LiveSlot.ends_at > start).limit(1)).first()
+    if clash is not None:
+        raise ServiceError(OVERLAP.format(when=_label(clash.starts_at, tz)), "time")
+    previous = _as_utc(slot.starts_at)
+    slot.starts_at, slot.ends_at, slot.rescheduled_at, slot.reminder_sent_at = start, end, now, None
+    session.add(slot)
+    session.flush()
+    bookings = session.exec(select(LiveBooking).where(LiveBooking.slot_id == slot.id,
+                                                      LiveBooking.status == "confirmed")).all()
+    for booking in bookings:
+        _mail_booking(session, booking, slot, offering, "live_rescheduled", f"New time: {offering.title}",
+                      reason=_label(previous, tz))
+    events.emit(session, "live_slot_rescheduled", slot_id=slot.id, offering_id=offering.id,
+                teacher_id=slot.teacher_id, bookings=len(bookings))
+    return len(bookings)
+
+
 # --- booking -------------------------------------------------------------------------------
 
 def _bookable_slot(session: Session, raw_slot_id: object, now: datetime) -> tuple[LiveSlot, LiveOffering]:
@@ -241,8 +281,10 @@ def _bookable_slot(session: Session, raw_slot_id: object, now: datetime) -> tupl
 
 
 def book(session: Session, settings: Settings, actor: Actor, raw_slot_id: object, coupon_code: object = "",
-         card=None, gateway=None, now: datetime | None = None) -> LiveBooking:
-    """Take one seat for the learner (see the module docstring); priced seats are charged once."""
+         card=None, gateway=None, now: datetime | None = None, included: bool = False) -> LiveBooking:
+    """Take one seat for the learner (see the module docstring); priced seats are charged once.
+    ``included``: the seat comes with a course the learner has access to (``lesson.book_for_lesson``
+    checked that), so it is booked free whatever the offering's price."""
     from lms_app.commerce.services.checkout import SaleItem, purchase_item
 
     require_role(actor, LEARNER_AREA)
@@ -250,10 +292,11 @@ def book(session: Session, settings: Settings, actor: Actor, raw_slot_id: object
     slot, offering = _bookable_slot(session, raw_slot_id, now)
     if offering.teacher_id == actor.user_id:
         raise ServiceError("You teach this session: learners book it, you run it.")
-    if offering.price_minor > 0 and gateway is None:
+    if offering.price_minor > 0 and gateway is None and not included:
         raise ServiceError("This session is paid: book it with the payment form.")
     slot_id, offering_id, title, price, currency = slot.id, offering.id, offering.title, offering.price_minor, \
         offering.currency
+    price = 0 if included else price
     offered = session.exec(select(LiveBooking).where(LiveBooking.slot_id == slot_id,
                                                      LiveBooking.user_id == actor.user_id,
                                                      LiveBooking.status == "offered")).first()
@@ -424,8 +467,16 @@ def release_refunded(session: Session, order) -> None:
     _promote(session, booking.slot_id, utcnow())
 
 
-def cancellable_until(slot: LiveSlot, offering: LiveOffering) -> datetime:
+def cancellable_until(slot: LiveSlot, offering: LiveOffering, booking: LiveBooking | None = None) -> datetime:
+    """The last moment the learner may cancel with a refund: the offering's cut-off before the
+    start, or the start itself when the teacher moved the time after this booking was made."""
+    if booking is not None and moved_after_booking(slot, booking):
+        return _as_utc(slot.starts_at)
     return _as_utc(slot.starts_at) - timedelta(hours=offering.cutoff_hours)
+
+
+def moved_after_booking(slot: LiveSlot, booking: LiveBooking) -> bool:
+    return slot.rescheduled_at is not None and _as_utc(slot.rescheduled_at) >= _as_utc(booking.created_at)
 
 
 def cancel_booking(session: Session, actor: Actor, raw_booking_id: object, gateway=None,
@@ -440,7 +491,7 @@ def cancel_booking(session: Session, actor: Actor, raw_booking_id: object, gatew
     offering = session.get(LiveOffering, slot.offering_id)
     if booking.status != "confirmed":
         raise ServiceError("This booking is already cancelled.")
-    if now >= cancellable_until(slot, offering):
+    if now >= cancellable_until(slot, offering, booking):
         raise ServiceError(f"Cancellation closed {offering.cutoff_hours} h before the start.")
     if not _flip_cancelled(session, booking.id, now):
         raise ServiceError("This booking is already cancelled.")
@@ -513,21 +564,69 @@ def _card(offering: LiveOffering, teacher: str, next_start: datetime | None, tz:
             "href": f"/live/{offering.id}"}
 
 
+SORTS = {"soon": "Starts soon", "price": "Price: low to high", "price_desc": "Price: high to low",
+         "newest": "Newest"}
+PRICES = {"": "Any price", "free": "Free", "paid": "Paid"}
+
+
+def catalog_filters(raw: object) -> dict:
+    """The list's filters from untrusted query parameters: unknown values fall back to "any"."""
+    raw = raw if isinstance(raw, dict) else {}
+
+    def day(key: str) -> str:
+        value = raw.get(key)
+        try:
+            return date.fromisoformat(value).isoformat() if isinstance(value, str) and len(value) == 10 else ""
+        except ValueError:
+            return ""
+
+    sort, price = raw.get("sort"), raw.get("price")
+    return {"q": search_text(raw.get("q", "")), "category": search_text(raw.get("category", ""), 80),
+            "price": price if price in PRICES else "", "from": day("from"), "to": day("to"),
+            "sort": sort if sort in SORTS else "soon"}
+
+
 def catalog(session: Session, viewer_tz: object = "UTC", search: object = "", now: datetime | None = None,
-            limit: int = 48) -> list[dict]:
-    """Active offerings with an upcoming time, soonest first (one query)."""
+            limit: int = 48, filters: object = None) -> list[dict]:
+    """Active offerings with an upcoming time (within the date range, if one is given, read as days
+    in the viewer's zone), filtered by words, category and price, sorted (one query)."""
     now, tz = now or utcnow(), zone(viewer_tz)
+    f = catalog_filters({**(filters if isinstance(filters, dict) else {}), **({"q": search} if search else {})})
+    after, before = now, None
+    if f["from"]:
+        after = max(now, local_to_utc(date.fromisoformat(f["from"]), time(0), tz))
+    if f["to"]:
+        before = local_to_utc(date.fromisoformat(f["to"]) + timedelta(days=1), time(0), tz)
+    window = (LiveSlot.offering_id == LiveOffering.id) & (LiveSlot.status == "scheduled") & (LiveSlot.starts_at > after)
+    if before is not None:
+        window = window & (LiveSlot.starts_at < before)
     next_start = func.min(LiveSlot.starts_at).label("next_start")
     query = (select(LiveOffering, User.name, next_start)
              .join(User, User.id == LiveOffering.teacher_id)
-             .join(LiveSlot, (LiveSlot.offering_id == LiveOffering.id) & (LiveSlot.status == "scheduled")
-                   & (LiveSlot.starts_at > now))
+             .join(LiveSlot, window)
              .where(LiveOffering.status == "active").group_by(LiveOffering.id, User.name))
-    text = search_text(search)
-    if text:
-        query = query.where(func.lower(LiveOffering.title).contains(text.lower()))
-    rows = session.exec(query.order_by(next_start, LiveOffering.id).limit(limit)).all()
+    if f["q"]:
+        query = query.where(func.lower(LiveOffering.title).contains(f["q"].lower()))
+    if f["category"]:
+        query = query.where(func.lower(LiveOffering.category) == f["category"].lower())
+    if f["price"] == "free":
+        query = query.where(LiveOffering.price_minor == 0)
+    elif f["price"] == "paid":
+        query = query.where(LiveOffering.price_minor > 0)
+    order = {"soon": (next_start, LiveOffering.id),
+             "price": (LiveOffering.price_minor, next_start, LiveOffering.id),
+             "price_desc": (LiveOffering.price_minor.desc(), next_start, LiveOffering.id),
+             "newest": (LiveOffering.created_at.desc(), LiveOffering.id.desc())}[f["sort"]]
+    rows = session.exec(query.order_by(*order).limit(limit)).all()
     return [_card(o, name, _as_utc(start) if start else None, tz) for o, name, start in rows]
+
+
+def catalog_categories(session: Session) -> list[str]:
+    """Categories of active offerings, for the list's filter (one query)."""
+    rows = session.exec(select(LiveOffering.category).where(LiveOffering.status == "active",
+                                                            LiveOffering.category != "")
+                        .distinct().order_by(LiveOffering.category).limit(100)).all()
+    return list(rows)
 
 
 def offering_page(session: Session, actor: Actor | None, raw_id: object, viewer_tz: object = "UTC",
@@ -574,13 +673,16 @@ def offering_page(session: Session, actor: Actor | None, raw_id: object, viewer_
 
 def _booking_row(booking: LiveBooking, slot: LiveSlot, offering: LiveOffering, tz: ZoneInfo, now: datetime) -> dict:
     start = _as_utc(slot.starts_at)
-    until = cancellable_until(slot, offering)
+    until = cancellable_until(slot, offering, booking)
     can_cancel = booking.status == "confirmed" and slot.status == "scheduled" and now < until
+    moved = moved_after_booking(slot, booking)
     return {"id": booking.id, "title": offering.title, "offering_id": offering.id, "when": _label(start, tz),
             "starts_at": start.isoformat(), "status": booking.status if slot.status == "scheduled" else "cancelled",
             "join_open": booking.status == "confirmed" and slot.status == "scheduled"
             and start - JOIN_OPENS_BEFORE <= now < _as_utc(slot.ends_at),
             "can_cancel": can_cancel,
+            "moved_note": "The teacher moved this time: you can cancel with a full refund until it starts."
+            if moved and can_cancel else "",
             "cancel_note": "" if can_cancel else f"Cancellation closed {offering.cutoff_hours} h before the start.",
             "amount_label": _price_label(booking.amount_minor, booking.currency),
             "offer_label": f"Seat held for you: pay by {_label(booking.offer_expires_at, tz)}"
@@ -673,6 +775,7 @@ def teacher_sessions(session: Session, actor: Actor, viewer_tz: object = "UTC", 
             names.setdefault(slot_id, []).append(name)
             people.setdefault(slot_id, []).append({"id": booking_id, "name": name, "attended": seen is not None})
     titles = {o.id: o.title for o in offerings}
+    titles_tz = {o.id: o.timezone for o in offerings}
     return {
         "offerings": [{"id": o.id, "title": o.title, "status": o.status,
                        "price_label": _price_label(o.price_minor, o.currency), "capacity": o.capacity,
@@ -680,7 +783,11 @@ def teacher_sessions(session: Session, actor: Actor, viewer_tz: object = "UTC", 
         "slots": [{"id": s.id, "offering_id": s.offering_id, "title": titles.get(s.offering_id, ""),
                    "when": _label(s.starts_at, tz), "status": s.status, "seats_taken": s.seats_taken,
                    "capacity": s.capacity, "learners": ", ".join(names.get(s.id, [])) or "No bookings yet",
-                   "started": _as_utc(s.starts_at) <= now, "attendees": people.get(s.id, [])}
+                   "started": _as_utc(s.starts_at) <= now, "attendees": people.get(s.id, []),
+                   "local_date": _as_utc(s.starts_at).astimezone(zone(titles_tz.get(s.offering_id, "UTC")))
+                   .date().isoformat(),
+                   "local_time": _as_utc(s.starts_at).astimezone(zone(titles_tz.get(s.offering_id, "UTC")))
+                   .strftime("%H:%M")}
                   for s in slots],
     }
 

@@ -50,13 +50,13 @@ def revenue_table(title: str, first: str, rows) -> rx.Component:
 
 def page() -> rx.Component:
     return page_shell(
-        page_heading("Revenue", "What your courses earned, after refunds and the platform fee."),
+        page_heading("Revenue", "What your courses and live sessions earned, after refunds and the platform fee."),
         rx.cond(
             RevenueState.loaded,
             rx.cond(RevenueState.courses.length() > 0,
-                    rx.vstack(revenue_table("By course", "Course", RevenueState.courses),
+                    rx.vstack(revenue_table("By course and live session", "Course or session", RevenueState.courses),
                               revenue_table("By month", "Month", RevenueState.months), spacing="6", width="100%"),
-                    empty_state("wallet", "No sales yet", "Sales of your paid courses will appear here.")),
+                    empty_state("wallet", "No sales yet", "Sales of your paid courses and live sessions will appear here.")),
             loading_block(),
         ),
     )

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from lms_app.core.courses import Course
-from lms_app.commerce.models import LedgerEntry
+from lms_app.commerce.models import LedgerEntry, Order
 from lms_app.core.sessions import Actor
 from lms_app.core.money import format_amount
 from lms_app.core.permissions import ADMIN_AREA, TEACHER_AREA, require_role
@@ -24,8 +24,15 @@ def _row(label: str, currency: str, gross: int, fee: int, share: int, sales: int
             "fee": format_amount(int(fee or 0), currency), "share": format_amount(int(share or 0), currency)}
 
 
+# How a row sold through ``purchase_item`` (not a course) is labelled in the per-item table.
+ITEM_LABELS = {"live": "Live session"}
+
+
 def teacher_revenue(session: Session, actor: Actor) -> dict[str, list[dict]]:
-    """{"courses": [...], "months": [...]} for the teacher's own courses (admins: their own too)."""
+    """{"courses": [...], "months": [...]} for the teacher's own sales (admins: their own too).
+    "courses" has one row per course, then one per other item sold through the checkout (a live
+    session's seats, by the title they were sold under), so nothing the months count is missing
+    from the per-item table."""
     require_role(actor, TEACHER_AREA)
     by_course = session.exec(
         select(Course.title, LedgerEntry.currency, *_SUMS).join(Course, Course.id == LedgerEntry.course_id)
@@ -38,7 +45,15 @@ def teacher_revenue(session: Session, actor: Actor) -> dict[str, list[dict]]:
     by_month = session.exec(
         select(month, LedgerEntry.currency, *_SUMS).where(LedgerEntry.teacher_id == actor.user_id)
         .group_by(month, LedgerEntry.currency).order_by(month.desc()).limit(120)).all()
-    return {"courses": [_row(t, c, g, f, s, n) for t, c, g, f, s, n in by_course],
+    by_item = session.exec(
+        select(LedgerEntry.item_kind, Order.course_title, LedgerEntry.currency, *_SUMS)
+        .join(Order, Order.id == LedgerEntry.order_id)
+        .where(LedgerEntry.teacher_id == actor.user_id, LedgerEntry.course_id.is_(None))
+        .group_by(LedgerEntry.item_kind, Order.course_title, LedgerEntry.currency)
+        .order_by(LedgerEntry.item_kind, Order.course_title).limit(500)).all()
+    items = [_row(f"{ITEM_LABELS.get(k, k.replace('_', ' ').capitalize())}: {t}", c, g, f, s, n)
+             for k, t, c, g, f, s, n in by_item]
+    return {"courses": [_row(t, c, g, f, s, n) for t, c, g, f, s, n in by_course] + items,
             "months": [_row(m, c, g, f, sh, n) for m, c, g, f, sh, n in by_month]}
 
 

@@ -158,3 +158,152 @@ def test_calendar_feed_url_is_shown_once_and_can_be_switched_off(states, make_us
     assert card.has_feed and card.feed_url == ""  # not loaded back: only its hash is stored
     states.call(card, "revoke_feed")
     assert not card.has_feed
+
+
+def test_teacher_moves_a_booked_time_and_walks_the_week(states, make_user, sign_in):
+    teacher = make_user(role="teacher")
+    t_token, _ = sign_in(teacher)
+    state = teach(states, t_token)
+    states.call(state, "create", form(price="0", capacity="2", title="Office hour"))
+    states.call(state, "schedule", {"offering_id": str(state.offerings[0]["id"]), "date": "2030-05-02",
+                                    "time": "18:00", "weeks": "1"})
+    slot = state.slots[0]
+    assert (slot["local_date"], slot["local_time"]) == ("2030-05-02", "18:00")
+    learner = make_user()
+    token, _ = sign_in(learner)
+    _, page = offering_page(states, token, state.offerings[0]["id"])
+    states.call(page, "book_free", page.slots[0]["id"])
+
+    states.call(state, "open_move", slot["id"])
+    assert state.moving == slot["id"]
+    states.call(state, "close_move", True)  # the dialog reporting it opened keeps it open
+    assert state.moving == slot["id"]
+    states.call(state, "reschedule", {"slot_id": str(slot["id"]), "date": "2020-05-02", "time": "18:00"})
+    assert "past" in state.move_error and state.moving == slot["id"]
+    events = states.call(state, "reschedule", {"slot_id": str(slot["id"]), "date": "2030-05-03", "time": "09:30"})
+    assert state.move_error == "" and state.moving == 0 and "1 learner(s) told" in str(states.toasts(events))
+    assert "09:30" in state.slots[0]["when"] and state.slots[0]["local_date"] == "2030-05-03"
+
+    card = states.sub(states.root(token, path="/dashboard"), LiveDashboardState)
+    states.call(card, "with_tz", "Europe/Berlin")
+    assert "moved this time" in card.bookings[0]["moved_note"] and card.bookings[0]["can_cancel"]
+
+    # The week view: this week (relative to today) by default; steps of one week, back with 0.
+    assert len(state.week_days) == 7 and state.week_offset == 0
+    states.call(state, "shift_week", 1)
+    states.call(state, "shift_week", 1)
+    assert state.week_offset == 2
+    states.call(state, "shift_week", 99)  # not a step: back to this week
+    assert state.week_offset == 0
+
+    other = sign_in(make_user(role="teacher"))[0]
+    intruder = teach(states, other)
+    states.call(intruder, "reschedule", {"slot_id": str(slot["id"]), "date": "2030-05-04", "time": "10:00"})
+    assert "does not exist" in intruder.move_error
+
+
+def test_live_list_filters_come_from_the_url_and_the_form_builds_a_clean_one(states):
+    root = states.root(path="/live", query={"category": "Art", "price": "free", "from": "2030-01-01",
+                                            "sort": "bogus", "to": "not a date"})
+    state = states.sub(root, LiveListState)
+    states.call(state, "load")
+    assert (state.category, state.price, state.date_from, state.date_to, state.sort) == (
+        "Art", "free", "2030-01-01", "", "soon")
+    states.call(state, "with_tz", "Europe/Berlin")
+    assert state.loaded and state.cards == []
+    events = states.call(state, "find", {"q": " python  ", "category": "", "price": "paid", "from": "",
+                                         "to": "2030-02-01", "sort": "price"})
+    assert states.redirects(events) == ["/live?q=python&price=paid&to=2030-02-01&sort=price"]
+    assert states.redirects(states.call(state, "find", {"sort": "soon"})) == ["/live"]
+
+
+def test_teacher_adds_availability_and_learners_pick_free_and_paid_times(states, make_user, sign_in):
+    from datetime import date, timedelta
+
+    from lms_app.commerce.models import Order
+
+    teacher = make_user(role="teacher")
+    t_token, _ = sign_in(teacher)
+    state = teach(states, t_token)
+    states.call(state, "create", form(price="0", capacity="1", title="Office hour", duration_minutes="30"))
+    states.call(state, "create", form(price="25", capacity="1", title="Paid coaching", duration_minutes="60"))
+    by_title = {o["title"]: o["id"] for o in state.offerings}
+    first = (date.today() + timedelta(days=2)).isoformat()
+    every_day = {f"day{i}": "on" for i in range(7)}
+    states.call(state, "add_windows", {"offering_id": str(by_title["Office hour"]), **every_day, "start": "10:00",
+                                       "end": "11:00", "first": first, "weeks": "1"})
+    assert state.window_error == "" and len(state.windows) == 7
+    states.call(state, "add_windows", {"offering_id": str(by_title["Paid coaching"]), "day1": "on", "start": "10:00",
+                                       "end": "10:30", "first": first, "weeks": "1"})
+    assert "at least as long" in state.window_error
+    states.call(state, "add_windows", {"offering_id": str(by_title["Paid coaching"]), **every_day, "start": "12:00",
+                                       "end": "13:00", "first": first, "weeks": "1"})
+    assert state.window_error == ""
+
+    learner = make_user()
+    token, _ = sign_in(learner)
+    _, page = offering_page(states, token, by_title["Office hour"])
+    assert page.picks and [t["label"] for t in page.picks[0]["times"]] == ["10:00", "10:30"]
+    start = page.picks[0]["times"][0]["start"]
+    events = states.call(page, "pick", start)
+    assert "Booked" in str(states.toasts(events))
+    assert page.slots[0]["booked"] and [t["label"] for t in page.picks[0]["times"]] == ["10:30"]
+    assert "That time is no longer offered" in str(states.toasts(states.call(page, "pick", "1999-01-01T00:00:00+00:00")))
+
+    _, paid = offering_page(states, token, by_title["Paid coaching"])
+    paid_start = paid.picks[0]["times"][0]["start"]
+    states.call(paid, "pick", paid_start)
+    assert paid.chosen == -1 and paid.chosen_start == paid_start and "12:00" in paid.chosen_label
+    states.call(paid, "pay", CARD)
+    assert paid.error == "" and paid.chosen == 0 and paid.slots[0]["booked"]
+    with lms_app.core.db.session_scope() as s:
+        assert s.exec(select(Order.status).where(Order.item_kind == "live")).all() == ["paid"]
+
+    states.call(state, "remove_window", state.windows[0]["id"])
+    assert len(state.windows) == 13
+
+
+def test_live_lesson_panel_staff_links_a_time_and_a_learner_books_it(states, make_user, sign_in, make_course, enroll):
+    from lms_app.live import lesson
+    from lms_app.live.lesson_panel import LiveLessonState
+    from tests.unit.learning.learning_support import add_lessons
+
+    teacher = make_user(role="teacher")
+    t_token, t_actor = sign_in(teacher)
+    course = make_course(teacher=teacher)
+    (live_lesson,) = add_lessons(course, (lesson.KEY,))
+    with lms_app.core.db.session_scope() as s:
+        from lms_app.live import services
+        offering = services.create_offering(s, t_actor, form(price="50"))
+        slot = services.schedule(s, t_actor, offering.id, "2030-05-02", "18:00")[0]
+    path = f"/learn/{course.slug}/{live_lesson.id}"
+
+    staff = states.sub(states.root(t_token, path=path), LiveLessonState)
+    states.call(staff, "load")
+    states.call(staff, "with_tz", "Europe/Berlin")
+    assert staff.data["role"] == "staff" and staff.data["choices"][0]["id"] == slot.id
+    states.call(staff, "link", {"slot_id": str(slot.id)})
+    assert staff.data["has_time"] and "18:00" in staff.data["when"]
+
+    learner = make_user()
+    enroll(learner, course)
+    token, _ = sign_in(learner)
+    panel = states.sub(states.root(token, path=path), LiveLessonState)
+    states.call(panel, "load")
+    states.call(panel, "with_tz", "Europe/Berlin")
+    assert panel.data["role"] == "learner" and not panel.data["booked"]
+    states.call(panel, "book")
+    assert panel.data["booked"] and not panel.data["join_open"]
+    assert "opens 15 minutes" in str(states.toasts(states.call(panel, "join")))
+    snapshot = states.serialize(states.snapshot(panel.parent_state))
+    assert "meet.example" not in snapshot
+
+    outsider_token, _ = sign_in(make_user())
+    other = states.sub(states.root(outsider_token, path=path), LiveLessonState)
+    states.call(other, "load")
+    states.call(other, "with_tz", "UTC")
+    assert other.data["role"] == "none"
+    states.call(other, "link", {"slot_id": str(slot.id)})  # not staff: refused in the service
+    states.call(other, "book")
+    with lms_app.core.db.session_scope() as s:
+        assert len(s.exec(select(LiveBooking)).all()) == 1

@@ -436,12 +436,17 @@ def test_demo_data_has_both_kinds_and_is_idempotent(make_user):
     make_user(role="teacher", email="teacher@example.com")
     make_user(email="learner@example.com")
     with lms_app.core.db.session_scope() as s:
-        assert ensure_demo_sessions(s) == 2
+        assert ensure_demo_sessions(s) == 3
     with lms_app.core.db.session_scope() as s:
         assert ensure_demo_sessions(s) == 0
-        capacities = sorted(o.capacity for o in s.exec(select(LiveOffering)).all())
-    assert capacities == [1, 2]  # a 1:1 office hour and a small paid group class
+        offerings = s.exec(select(LiveOffering).order_by(LiveOffering.id)).all()
+        capacities = [o.capacity for o in offerings]
+        from lms_app.live import windows
+        picks = windows.free_times(s, offerings[2], "Europe/Berlin")
+    # a small paid group class, a 1:1 office hour (fixed times), 1:1 coaching picked from windows
+    assert capacities == [2, 1, 1]
     assert n_rows(LiveSlot) == 6 and n_rows(LiveBooking) == 1
+    assert picks and all(t["label"] in ("14:00", "15:00", "16:00", "17:00") for d in picks for t in d["times"])
 
 
 def test_admin_refund_of_a_live_order_cancels_the_booking_and_frees_the_seat(teacher, make_user, sign_in):
