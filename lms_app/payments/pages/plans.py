@@ -10,7 +10,7 @@ import reflex as rx
 from lms_app.core.auth_state import AuthState
 from lms_app.core.db import run_db
 from lms_app.core.errors import ServiceError
-from lms_app.core.guard import current_actor, guarded, public
+from lms_app.core.guard import current_actor, guarded, public, resolve
 from lms_app.core.permissions import ADMIN_AREA, LEARNER_AREA
 from lms_app.core.settings import get_settings
 from lms_app.ui.forms import field
@@ -26,6 +26,8 @@ class PlanView(TypedDict):
     price_label: str
     scope: str
     trial: str
+    current: bool
+    current_note: str
 
 
 class SubView(TypedDict):
@@ -51,10 +53,10 @@ def _gateway():
     return StripeGateway(get_settings())
 
 
-def _plans(session):
+def _plans(session, user_id: int | None = None):
     from lms_app.payments.services import subscriptions
 
-    return subscriptions.plans_view(session)
+    return subscriptions.plans_view(session, user_id)
 
 
 def _subscribe(session, actor, plan_id):
@@ -112,7 +114,9 @@ class PlansState(rx.State):
     @rx.event
     @public
     async def load(self):
-        self.plans = await run_db(_plans)
+        """Plans for everyone; a signed-in viewer's own plans are marked (viewer from the cookie)."""
+        found = await resolve(self)
+        self.plans = await run_db(_plans, found[0].user_id if found else None)
         self.subscribed = self.router.url.query_parameters.get("subscribed") == "1"
         self.error, self.busy_id, self.loaded = "", 0, True
 
@@ -143,9 +147,13 @@ def _plan_card(p) -> rx.Component:
                                             align="center")),
         rx.text("Cancel any time: access continues to the end of the paid period.", size="1",
                 color=rx.color("gray", 11)),
-        rx.button(rx.icon("credit-card", size=16), "Subscribe", size="3", width="100%",
-                  loading=PlansState.busy_id == p["id"], on_click=PlansState.subscribe(p["id"]),
-                  id="subscribe-" + p["id"].to_string()),
+        rx.cond(p["current"],
+                rx.vstack(rx.badge(rx.icon("circle-check", size=14), "Current plan", color_scheme="green", size="2"),
+                          rx.text(p["current_note"], size="2"),
+                          rx.link("Manage it on your profile", href="/profile", size="2"), spacing="2"),
+                rx.button(rx.icon("credit-card", size=16), "Subscribe", size="3", width="100%",
+                          loading=PlansState.busy_id == p["id"], on_click=PlansState.subscribe(p["id"]),
+                          id="subscribe-" + p["id"].to_string())),
         spacing="3", width="100%", align="start"), width="100%")
 
 

@@ -67,15 +67,31 @@ def create_plan(session: Session, actor: Actor, name: object, interval: object, 
     return plan
 
 
-def plans_view(session: Session) -> list[dict]:
+def plans_view(session: Session, user_id: int | None = None) -> list[dict]:
+    """Active plans, cheapest first; with ``user_id``, the plans that viewer holds now are marked
+    (``current`` and a note: renews / ends on …), so /plans offers no second subscription."""
     rows = session.exec(select(Plan).where(Plan.active == True).order_by(Plan.price_minor)).all()  # noqa: E712
     counts = dict(session.exec(select(PlanCourse.plan_id, func.count(PlanCourse.id))
                                .where(PlanCourse.plan_id.in_([p.id for p in rows])).group_by(PlanCourse.plan_id)
                                ).all()) if rows else {}
+    held: dict[int, Subscription] = {}
+    if user_id and rows:
+        held = {sub.plan_id: sub for sub in session.exec(select(Subscription).where(
+            Subscription.user_id == user_id, Subscription.status.in_(GRANTING))).all()}
     return [{"id": p.id, "name": p.name, "interval": p.interval,
              "price_label": f"{format_amount(p.price_minor, p.currency)} / {p.interval}",
              "scope": "Every course" if p.all_courses else _courses_label(counts.get(p.id, 0)),
-             "trial": f"{p.trial_days}-day free trial" if p.trial_days else ""} for p in rows]
+             "trial": f"{p.trial_days}-day free trial" if p.trial_days else "",
+             "current": p.id in held, "current_note": _held_note(held[p.id]) if p.id in held else ""} for p in rows]
+
+
+def _held_note(sub: Subscription) -> str:
+    end = sub.current_period_end.strftime("%d %b %Y") if sub.current_period_end else ""
+    if sub.status == "past_due":
+        return "Your plan: the last payment failed, update your card to keep access."
+    if not end:
+        return "Your plan."
+    return f"Your plan: ends on {end}." if sub.cancel_at_period_end else f"Your plan: renews on {end}."
 
 
 def _courses_label(n: int) -> str:

@@ -64,6 +64,11 @@ def test_admin_creates_a_plan_for_chosen_courses_learner_subscribes_and_cancels(
     with lms_app.core.db.session_scope() as s:
         assert subscriptions.grants_access(s, actor.user_id, course.id)
         assert not subscriptions.grants_access(s, actor.user_id, other.id)
+    states.call(plans, "load")  # the viewer's own plan is marked, not offered again
+    assert plans.plans[0]["current"] and plans.plans[0]["current_note"].startswith("Your plan")
+    anonymous = states.sub(states.root(path="/plans"), PlansState)
+    states.call(anonymous, "load")
+    assert anonymous.plans[0]["current"] is False
 
     card = states.sub(states.root(token, path="/profile"), SubscriptionSectionState)
     states.call(card, "load")

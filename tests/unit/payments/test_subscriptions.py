@@ -215,3 +215,28 @@ def test_an_older_event_delivered_late_is_stale(world):
     assert sub_of(learner.id).status == "past_due"
     assert post("customer.subscription.updated", dict(sub, status="active"), now + 90) == {"result": "ok"}
     assert sub_of(learner.id).status == "active"
+
+
+def test_plans_page_marks_the_viewers_current_plan_and_its_renewal(world, make_user, sign_in):
+    fake, api, course, lesson_id, learner, actor, admin = world
+    monthly = plan(admin)
+    plan(admin, name="Yearly", interval="year", price_minor=29000)
+
+    def view(user_id):
+        with lms_app.core.db.session_scope() as s:
+            return {p["name"]: (p["current"], p["current_note"]) for p in subscriptions.plans_view(s, user_id)}
+
+    assert view(learner.id) == {"All access": (False, ""), "Yearly": (False, "")}
+    subscribe(actor, monthly)  # an abandoned checkout (incomplete) is not a current plan
+    assert view(learner.id)["All access"] == (False, "")
+    assert sub_of(learner.id).status == "incomplete"
+    activate(fake, api, actor, monthly, period_days=30)
+    current, note = view(learner.id)["All access"]
+    assert current and note.startswith("Your plan: renews on ")
+    assert view(learner.id)["Yearly"] == (False, "")
+    assert view(None)["All access"] == (False, "")
+    assert view(make_user().id)["All access"] == (False, "")
+    sub = sub_of(learner.id)
+    with lms_app.core.db.session_scope() as s:
+        subscriptions.cancel_at_period_end(s, actor, sub.id, StripeGateway(get_settings()))
+    assert view(learner.id)["All access"][1].startswith("Your plan: ends on ")
