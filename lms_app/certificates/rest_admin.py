@@ -18,7 +18,7 @@ from lms_app.core.settings import get_settings
 
 router = APIRouter(tags=["admin"])
 def Number():
-    return Path(min_length=1, max_length=40, description="The certificate number, like LL-2026-ABCD")
+    return Path(max_length=40, pattern=r"^[A-Za-z0-9-]{1,40}$", description="The certificate number, like LL-2026-ABCD")
 
 
 class CertificatePage(BaseModel):

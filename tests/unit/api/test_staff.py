@@ -222,3 +222,44 @@ def test_lesson_file_upload_within_the_lesson_types_limit(api, login, make_user,
     assert api.put(url, json={"file": "x"}, headers=headers).status_code == 415
     big = {"title": "x" * (70 * 1024)}
     assert api.post(f"{V1}/teach/courses", json=big, headers=headers).status_code == 413
+
+
+def _staff_data(make_user, make_course, enroll, teacher, admin, n: int) -> None:
+    """n of everything the staff lists show: courses, coupons, webhooks, audit entries."""
+    from lms_app.commerce.services import coupons
+    from lms_app.core.db import session_scope
+    from lms_app.webhooks.services import register
+
+    for i in range(n):
+        course = make_course(teacher=teacher)
+        enroll(make_user(), course)
+        with session_scope() as s:
+            coupons.create(s, Actor(teacher.id, "teacher", 0), f"C{course.id}X{i}", "percent", 10, course_id=course.id)
+            register(s, Actor(teacher.id, "teacher", 0), f"http://127.0.0.1:9/{i}", ["enrolled"], course.id)
+            coupons.create(s, Actor(admin.id, "admin", 0), f"A{course.id}X{i}", "percent", 5, course_id=course.id)
+
+
+STAFF_LISTS = ("/teach/courses", "/teach/coupons", "/teach/revenue", "/teach/grading", "/teach/analytics", "/webhooks",
+               "/admin/audit", "/admin/categories", "/admin/orders", "/admin/course-reviews",
+               "/admin/teacher-applications", "/admin/certificates")
+
+
+def test_staff_lists_run_a_constant_number_of_statements(api, login, make_user, make_course, enroll, count_queries):
+    """Statements per request do not grow with the data (2 rows vs 12 of everything)."""
+    teacher, admin = make_user(role="teacher"), make_user(role="admin")
+    auth = {"teach": bearer(login(teacher)["access_token"]), "admin": bearer(login(admin)["access_token"])}
+
+    def measure() -> dict[str, int]:
+        out = {}
+        for path in STAFF_LISTS:
+            with count_queries() as n:
+                r = api.get(V1 + path, headers=auth["admin" if path.startswith("/admin") else "teach"])
+            assert r.status_code == 200, (path, r.text)
+            out[path] = n.count
+        return out
+
+    _staff_data(make_user, make_course, enroll, teacher, admin, 2)
+    small = measure()
+    _staff_data(make_user, make_course, enroll, teacher, admin, 10)
+    assert measure() == small
+    assert max(small.values()) <= 8, small
