@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, File, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile as StarletteUpload
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 
 from lms_app.api.deps import require
 from lms_app.api.dto import model_of
@@ -18,6 +21,7 @@ from lms_app.authoring.services import courses, curriculum, review, roster, view
 from lms_app.authoring.views import CourseDetailsView, LessonEditView, LessonRow, ModuleRow, TeacherCourseRow
 from lms_app.core.db import run_db
 from lms_app.core.errors import PermissionDenied, ServiceError
+from lms_app.core.request_guard import MULTIPART_SLACK
 from lms_app.core.settings import get_settings
 
 router = APIRouter(tags=["teaching"])
@@ -264,14 +268,35 @@ async def delete_lesson(lesson_id: int = Id(), principal: Principal = Depends(re
     return await call(_lesson_delete, principal.actor, lesson_id)
 
 
-@router.put("/teach/lessons/{lesson_id}/file", response_model=_LessonM, responses=responses(401, 403, 404, 413, 415, 422, 429),
+UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary", "description": "The lesson's file"}}}}}}}
+
+
+@router.put("/teach/lessons/{lesson_id}/file", response_model=_LessonM, openapi_extra=UPLOAD_BODY,
+            responses=responses(401, 403, 404, 413, 415, 422, 429),
             summary="Upload the lesson's file (multipart/form-data, field 'file'; the lesson type's size limit)")
-async def upload_lesson_file(file: UploadFile = File(...), lesson_id: int = Id(),
-                             principal: Principal = Depends(require("teach"))):
-    kind = await call(curriculum.lesson_type_of, principal.actor, lesson_id)  # ownership first, then read
+async def upload_lesson_file(request: Request, lesson_id: int = Id(), principal: Principal = Depends(require("teach"))):
+    """The body is read only after the token and the ownership are checked (no one uploads
+    megabytes to be refused), and never past the lesson type's limit."""
+    kind = await call(curriculum.lesson_type_of, principal.actor, lesson_id)
     limit = curriculum.upload_limit(kind)
-    data = await file.read(limit + 1) if limit else b""
-    return await call(_file_store, principal.actor, lesson_id, data, file.filename or "")
+    declared = request.headers.get("content-length", "")
+    if limit and declared.isdigit() and int(declared) > limit + MULTIPART_SLACK:
+        raise ApiError(413, f"The file is larger than this lesson type accepts ({limit // (1024 * 1024)} MB).",
+                       "too_large", "file")
+    data, filename = b"", ""
+    if limit:
+        try:
+            form = await request.form(max_files=1, max_fields=1)
+        except (MultiPartException, StarletteHTTPException):  # a malformed multipart body
+            raise ApiError(422, "file: send the file as multipart/form-data.", "validation_error", "file") from None
+        upload = form.get("file")
+        if not isinstance(upload, StarletteUpload):
+            raise ApiError(422, "file: Field required", "validation_error", "file")
+        data, filename = await upload.read(limit + 1), upload.filename or ""
+        await form.close()
+    return await call(_file_store, principal.actor, lesson_id, data, filename)
 
 
 @router.delete("/teach/lessons/{lesson_id}/file", response_model=_LessonM, responses=_OWN,

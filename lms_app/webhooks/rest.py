@@ -74,7 +74,7 @@ def _create(session, actor, body: WebhookIn) -> WebhookCreated:
 
 
 def _update(session, actor, endpoint_id, body: WebhookPatch) -> WebhookView:
-    services.update(session, actor, endpoint_id, body.url, list(body.events) if body.events else None, body.active)
+    services.edit(session, actor, endpoint_id, body.url, list(body.events) if body.events else None, body.active)
     return _one(session, actor, endpoint_id)
 
 

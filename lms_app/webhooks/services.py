@@ -143,8 +143,8 @@ def set_active(session: Session, actor: Actor, endpoint_id: object, active: bool
     return row
 
 
-def update(session: Session, actor: Actor, endpoint_id: object, url: object = None, events: object = None,
-           active: object = None) -> WebhookEndpoint:
+def edit(session: Session, actor: Actor, endpoint_id: object, url: object = None, events: object = None,
+         active: object = None) -> WebhookEndpoint:
     """Change a registration's URL, events or on/off switch (what is None stays); the same checks
     as at registration. Switching it on clears its failure count."""
     row = _own_endpoint(session, actor, endpoint_id)

@@ -263,3 +263,54 @@ def test_staff_lists_run_a_constant_number_of_statements(api, login, make_user, 
     _staff_data(make_user, make_course, enroll, teacher, admin, 10)
     assert measure() == small
     assert max(small.values()) <= 8, small
+
+
+def test_upload_body_is_not_read_before_the_token_and_ownership_are_checked(api, login, make_user, make_course):
+    from tests.unit.learning.learning_support import add_lessons
+
+    teacher, other = make_user(role="teacher"), make_user(role="teacher")
+    lesson = add_lessons(make_course(teacher=teacher, status="draft"), ("pdf",))[0]
+    url = f"{V1}/teach/lessons/{lesson.id}/file"
+    files = {"file": ("notes.pdf", b"%PDF-1.4\n" + b"0" * 100, "application/pdf")}
+    assert api.put(url, files=files).status_code == 401
+    assert api.put(url, files=files, headers=bearer(login(other)["access_token"])).status_code == 403
+    headers = bearer(login(teacher)["access_token"])
+    # a declared size beyond the type's limit is refused from the headers
+    r = api.put(url, content=b"x", headers={**headers, "Content-Type": "multipart/form-data; boundary=b",
+                                            "Content-Length": str(60 * 1024 * 1024)})
+    assert r.status_code == 413
+    r = api.put(url, content=b"--b\r\nbroken", headers={**headers, "Content-Type": "multipart/form-data; boundary=b"})
+    assert r.status_code == 422 and r.json()["field"] == "file"
+
+
+def test_webhooks_through_the_api_follow_the_pages_rules(api, login, make_user, make_course, db):
+    from lms_app.webhooks.models import WebhookEndpoint
+
+    teacher, other, admin = make_user(role="teacher"), make_user(role="teacher"), make_user(role="admin")
+    course = make_course(teacher=teacher)
+    t, o, a = (bearer(login(u)["access_token"]) for u in (teacher, other, admin))
+    body = {"url": "http://127.0.0.1:9/hook", "events": ["enrolled"], "course_id": course.id}
+    created = api.post(f"{V1}/webhooks", json=body, headers=t)
+    assert created.status_code == 201 and created.json()["secret"].startswith("whsec_")
+    hook = created.json()["id"]
+    assert "secret" not in api.get(f"{V1}/webhooks", headers=t).json()[0]  # shown once
+    # a teacher registers for their own courses only; every event name is checked
+    assert api.post(f"{V1}/webhooks", json={**body, "course_id": None}, headers=t).json()["field"] == "course_id"
+    assert api.post(f"{V1}/webhooks", json=body, headers=o).status_code == 403
+    assert api.post(f"{V1}/webhooks", json={**body, "events": ["nope"]}, headers=t).status_code == 422
+    assert api.post(f"{V1}/webhooks", json={**body, "course_id": None}, headers=a).status_code == 201  # all courses
+    # edit: the same URL and event checks; switching back on clears the failure count
+    row = db.get(WebhookEndpoint, hook)
+    row.is_active, row.consecutive_failures, row.disabled_reason = False, 5, "Switched off"
+    db.add(row)
+    db.commit()
+    r = api.patch(f"{V1}/webhooks/{hook}", json={"events": ["enrolled", "course_completed"], "active": True}, headers=t)
+    assert r.status_code == 200 and r.json()["events"] == ["enrolled", "course_completed"] and r.json()["active"]
+    db.expire_all()
+    assert (db.get(WebhookEndpoint, hook).consecutive_failures, db.get(WebhookEndpoint, hook).disabled_reason) == (0, "")
+    assert api.patch(f"{V1}/webhooks/{hook}", json={"url": "ftp://x"}, headers=t).json()["field"] == "url"
+    assert api.patch(f"{V1}/webhooks/{hook}", json={"active": False}, headers=o).status_code == 404
+    assert [w["id"] for w in api.get(f"{V1}/webhooks", headers=o).json()] == []
+    assert len(api.get(f"{V1}/webhooks", headers=a).json()) == 2  # admins see all
+    assert api.delete(f"{V1}/webhooks/{hook}", headers=o).status_code == 404
+    assert api.delete(f"{V1}/webhooks/{hook}", headers=t).status_code == 200
