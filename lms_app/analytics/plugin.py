@@ -16,3 +16,10 @@ def lms_pages():
 def lms_nav_items():
     return [NavItem("admin", "Analytics", "/admin/analytics", "chart-line", order=10),
             NavItem("teacher", "Analytics", "/teach/analytics", "chart-line", order=20)]
+
+
+@hookimpl
+def lms_api_routers():
+    from lms_app.analytics import rest
+
+    return [rest.router]

@@ -4,12 +4,15 @@ guard runs in front of it) by ``api/plugin.py``."""
 
 from __future__ import annotations
 
+import functools
+import re
+
 from fastapi import Depends, FastAPI
 from starlette.routing import Mount
 
 from lms_app.api import errors
 from lms_app.api.deps import ip_limit
-from lms_app.core.request_guard import RoutePolicy
+from lms_app.core.request_guard import RoutePolicy, upload_limit
 
 PREFIX = "/api/v1"
 VERSION = "1.0.0"
@@ -25,7 +28,7 @@ Rate limits are announced in `RateLimit-*` headers; 429 comes with `Retry-After`
 
 
 def build_app() -> FastAPI:
-    from lms_app.api import auth
+    from lms_app.api import auth, hygiene
     from lms_app.core import plugins
 
     app = FastAPI(title="Lumen Learning API", version=VERSION, description=DESCRIPTION,
@@ -43,15 +46,33 @@ def build_app() -> FastAPI:
         return response
 
     app.include_router(auth.router)
+    app.include_router(hygiene.router)
     for router in plugins.collected("lms_api_routers"):
         app.include_router(router)
     return app
 
 
+# API operations that take a file (multipart/form-data) up to the largest lesson-type limit; each
+# endpoint then enforces its own type's limit while reading. Bearer only, like the rest.
+UPLOADS = (("PUT", re.compile(r"^/teach/lessons/[0-9]+/file$")),)
+
+
+@functools.cache
+def upload_policy() -> RoutePolicy:
+    return RoutePolicy(max_body=upload_limit(), content_types=("multipart/form-data",), bearer_auth=True)
+
+
 class ApiMount(Mount):
-    """The mount of the API app; carries the request guard's policy for everything under it."""
+    """The mount of the API app; carries the request guard's policy for everything under it
+    (small JSON bodies), except the upload operations (``UPLOADS``)."""
 
     lms_route_policy = API_POLICY
+
+    def lms_policy_for(self, scope) -> RoutePolicy:
+        path = scope["path"][len(PREFIX):] if scope["path"].startswith(PREFIX) else scope["path"]
+        if any(scope["method"] == m and rx.match(path) for m, rx in UPLOADS):
+            return upload_policy()
+        return API_POLICY
 
 
 def mount() -> ApiMount:

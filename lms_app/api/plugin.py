@@ -23,10 +23,22 @@ def lms_http_routes():
 def lms_settings():
     from lms_app.api.ratelimit import DEFAULTS, parse_rate
 
+    from lms_app.api.services.tokens import parse_keys
+
     return [PluginSetting(f"LMS_API_RATE_{kind.upper()}", value, parse_rate,
                           f"API rate limit per {what}, like '{value}'")
             for (kind, value), what in zip(DEFAULTS.items(), ("client address", "token",
-                                                              "address for sign-in and refresh"))]
+                                                              "address for sign-in and refresh"))] + [
+        PluginSetting("LMS_JWT_KEYS", (), parse_keys,
+                      "API access-token keys 'kid:secret,...' (32+ characters each): the first signs, all "
+                      "verify (rotation); empty: one key derived from LMS_SECRET_KEY")]
+
+
+@hookimpl
+def lms_credentials_revoked(session, user_id, reason):
+    from lms_app.api.services import tokens
+
+    return tokens.on_credentials_revoked(session, user_id, reason)
 
 
 @hookimpl

@@ -38,6 +38,6 @@ def lms_personal_data():
 
 @hookimpl
 def lms_api_routers():
-    from lms_app.certificates import rest
+    from lms_app.certificates import rest, rest_admin
 
-    return [rest.router]
+    return [rest.router, rest_admin.router]

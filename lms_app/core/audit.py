@@ -114,3 +114,17 @@ def export_rows(session: Session, actor: Actor, q: object = "", action: object =
 
 
 EXPORT_HEADERS = ["When", "Who", "Action", "Target", "Details"]
+
+
+def cursor_page(session: Session, actor: Actor, q: object = "", action: object = "", before: object = None,
+                limit: object = PAGE_SIZE) -> dict:
+    """Entries newest first after a cursor (the last id of the previous page), for the API: the
+    same filters as ``search``; ``next`` is the cursor of the following page (0: none). One query."""
+    require_role(actor, ADMIN_AREA)
+    size = limit if isinstance(limit, int) and not isinstance(limit, bool) and 1 <= limit <= 100 else PAGE_SIZE
+    query = _query(q, action)
+    if isinstance(before, int) and not isinstance(before, bool) and before > 0:
+        query = query.where(AuditEntry.id < before)
+    rows = session.exec(query.order_by(AuditEntry.id.desc()).limit(size + 1)).all()
+    views = [_view(r) for r in rows[:size]]
+    return {"rows": views, "next": views[-1]["id"] if len(rows) > size else 0}

@@ -285,3 +285,14 @@ def lms_course_access(session: Session, user_id: int, course_id: int) -> bool | 
     only when the learner is not enrolled, and only for published or archived courses; it is
     used by the lesson page, the lesson file route and the API alike. Answer with one query.
     """
+
+
+@hookspec
+def lms_credentials_revoked(session: Session, user_id: int, reason: str) -> int | None:
+    """A person's web sessions were just ended in ``session``'s transaction; end the credentials
+    your plugin issued to them too (API tokens, feed links...) in the same transaction and
+    return how many (or None). ``reason`` is one of ``deactivated`` (an admin locked the
+    account), ``erased`` (the account is being deleted), ``password_reset`` (a reset link was
+    used: treat it as a possible takeover), ``password_changed`` (the person changed it; their
+    current browser session stays) and ``signed_out_everywhere``. Called by
+    ``lms_app.core.sessions.revoke_user_sessions`` when its caller names a reason."""

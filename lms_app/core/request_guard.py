@@ -168,6 +168,9 @@ class RequestGuard:
         for route in self.routes:
             match, _ = route.matches(scope)
             if match != Match.NONE:
+                pick = getattr(route, "lms_policy_for", None)  # a Mount that decides per path (the API)
+                if pick is not None:
+                    return pick(scope)
                 own = getattr(route, "lms_route_policy", None)  # a Mount (the API) carries its own
                 return own or getattr(getattr(route, "endpoint", None), "lms_route_policy", DEFAULT_POLICY)
         return DEFAULT_POLICY

@@ -92,12 +92,25 @@ def revoke_token(session: Session, token: str | None) -> None:
     )
 
 
-def revoke_user_sessions(session: Session, user_id: int, keep_session_id: int | None = None) -> int:
-    """Revoke every live session of a user (except one); returns how many were revoked."""
+REVOKE_REASONS = ("deactivated", "erased", "password_reset", "password_changed", "signed_out_everywhere")
+
+
+def revoke_user_sessions(session: Session, user_id: int, keep_session_id: int | None = None,
+                         reason: str | None = None) -> int:
+    """Revoke every live session of a user (except one); returns how many were revoked. With a
+    ``reason`` (``REVOKE_REASONS``) the plugins end the credentials they issued too (the
+    ``lms_credentials_revoked`` hook: API refresh and personal tokens...), in this transaction."""
     stmt = update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
     if keep_session_id is not None:
         stmt = stmt.where(UserSession.id != keep_session_id)
-    return session.exec(stmt.values(revoked_at=utcnow())).rowcount
+    ended = session.exec(stmt.values(revoked_at=utcnow())).rowcount
+    if reason is not None:
+        if reason not in REVOKE_REASONS:
+            raise ValueError(f"unknown revocation reason {reason!r}")
+        from lms_app.core import plugins
+
+        plugins.hook().lms_credentials_revoked(session=session, user_id=user_id, reason=reason)
+    return ended
 
 
 @dataclass(frozen=True)

@@ -38,3 +38,10 @@ def lms_personal_data():
     return [PersonalData("webhook_endpoints", ("owner_id",), "delete", secret=("secret",),
                          why="Webhook URLs the person registered (deleted with their deliveries; the signing "
                              "key is never exported).")]
+
+
+@hookimpl
+def lms_api_routers():
+    from lms_app.webhooks import rest
+
+    return [rest.router]

@@ -143,6 +143,26 @@ def set_active(session: Session, actor: Actor, endpoint_id: object, active: bool
     return row
 
 
+def edit(session: Session, actor: Actor, endpoint_id: object, url: object = None, events: object = None,
+         active: object = None) -> WebhookEndpoint:
+    """Change a registration's URL, events or on/off switch (what is None stays); the same checks
+    as at registration. Switching it on clears its failure count."""
+    row = _own_endpoint(session, actor, endpoint_id)
+    if url is not None:
+        row.url = check_url(url)
+    if events is not None:
+        row.events = " ".join(_clean_events(events, row.course_id is not None))
+    if active is not None:
+        if not isinstance(active, bool):
+            raise ServiceError("Choose on or off.", "active")
+        if active and not row.is_active:
+            row.consecutive_failures, row.disabled_reason = 0, ""
+        row.is_active = active
+    session.add(row)
+    session.flush()
+    return row
+
+
 def listing(session: Session, actor: Actor) -> list[dict]:
     """The actor's registrations (an admin's: all), newest first, with course titles (one query)."""
     require_role(actor, TEACHER_AREA)

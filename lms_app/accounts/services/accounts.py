@@ -147,7 +147,8 @@ def change_password(session: Session, settings: Settings, actor: Actor, old: obj
     user.password_hash = passwords.hash_password(new, settings.bcrypt_cost)  # type: ignore[arg-type]
     user.updated_at = utcnow()
     session.add(user)
-    return sessions.revoke_user_sessions(session, user.id, keep_session_id=actor.session_id)
+    return sessions.revoke_user_sessions(session, user.id, keep_session_id=actor.session_id,
+                                         reason="password_changed")
 
 
 def _own_user(session: Session, actor: Actor) -> User:

@@ -94,7 +94,7 @@ def reset_password(session: Session, settings: Settings, raw_token: object, new_
         user.email_verified_at = user.updated_at
     session.add(user)
     tokens.spend_all(session, user.id, "reset_password")
-    sessions.revoke_user_sessions(session, user.id)
+    sessions.revoke_user_sessions(session, user.id, reason="password_reset")
     throttle.clear_account(session, user.email)  # the owner is back: a stranger's lockout ends here
     return user.id
 

@@ -118,7 +118,7 @@ def set_active(session: Session, actor: Actor, user_id: object, active: object) 
     session.add(user)
     ended = 0
     if not active:
-        ended = sessions.revoke_user_sessions(session, user.id)
+        ended = sessions.revoke_user_sessions(session, user.id, reason="deactivated")
     audit.record(session, actor, "user.activate" if active else "user.deactivate", "user", user.id,
                  f"{user.name} <{user.email}>" + (f"; {ended} session(s) ended" if ended else ""))
     session.flush()

@@ -11,12 +11,19 @@
   hashed, with a last-used time; revoked from the profile page or the API.
 
 Deactivated accounts: every token check loads the user and refuses an inactive one.
+
+Revocation by the web (``on_credentials_revoked``, through ``lms_credentials_revoked``): an
+admin deactivating an account, erasure and a password reset revoke every refresh token and
+personal token; a password change and "sign out everywhere" revoke every refresh token (all
+devices) and keep personal tokens. A plain web sign-out ends only that browser session: API
+sign-ins are not tied to a browser session (a client ends its own with ``POST /auth/revoke``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -72,9 +79,51 @@ def _derive(secret: str, version: str) -> bytes:
     return hmac.new(secret.encode(), f"lms-api-access-token:{version}".encode(), hashlib.sha256).digest()
 
 
+KID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+MIN_KEY_LENGTH = 32
+
+
+def parse_keys(raw: str) -> tuple[tuple[str, str], ...]:
+    """``LMS_JWT_KEYS``: ``kid:secret`` pairs separated by commas or spaces, the signing key
+    first. Each kid is unique, each secret at least 32 characters."""
+    pairs: list[tuple[str, str]] = []
+    for item in re.split(r"[,\s]+", raw.strip()):
+        if not item:
+            continue
+        kid, sep, secret = item.partition(":")
+        if not sep or not KID_RE.match(kid):
+            raise ValueError("write each key as kid:secret (kid: letters, digits, . _ -)")
+        if len(secret) < MIN_KEY_LENGTH:
+            raise ValueError(f"the secret of key {kid!r} is shorter than {MIN_KEY_LENGTH} characters")
+        if any(k == kid for k, _ in pairs):
+            raise ValueError(f"key id {kid!r} is listed twice")
+        pairs.append((kid, secret))
+    if not pairs:
+        raise ValueError("list at least one kid:secret")
+    return tuple(pairs)
+
+
+def configured_keys() -> tuple[tuple[str, str], ...]:
+    """The ``LMS_JWT_KEYS`` setting (empty: none configured)."""
+    from lms_app.core import plugins
+
+    try:
+        return plugins.setting("LMS_JWT_KEYS") or ()
+    except KeyError:  # the API plugin's settings are not registered (a bare test manager)
+        return ()
+
+
 def signing_keys(settings: Settings) -> dict[str, bytes]:
-    """kid -> key. The first signs. The key is derived from ``LMS_SECRET_KEY`` (rotating that
-    secret rotates it; tokens signed with the old one stop verifying within ACCESS_MINUTES)."""
+    """kid -> key, in order: the first signs, every listed key verifies.
+
+    Rotation: with ``LMS_JWT_KEYS="new:<secret>,old:<secret>"`` new tokens are signed by "new"
+    and tokens signed by "old" keep verifying until they expire (ACCESS_MINUTES); then drop
+    "old" from the list. A token whose ``kid`` is not listed is refused. Without the setting the
+    one key is derived from ``LMS_SECRET_KEY`` (rotating that secret rotates it, ending every
+    access token at once)."""
+    listed = configured_keys()
+    if listed:
+        return {kid: _derive(secret, "jwt") for kid, secret in listed}
     key = _derive(settings.secret_key, "v1")
     kid = "v1-" + hashlib.sha256(key).hexdigest()[:8]
     return {kid: key}
@@ -216,14 +265,28 @@ def revoke_refresh(session: Session, raw: object, now: datetime | None = None) -
     return bool(row and revoke_family(session, row.family, now))
 
 
-def revoke_user_tokens(session: Session, user_id: int, now: datetime | None = None) -> int:
-    """Revoke every refresh token and personal token of a user (e.g. an admin locks an account)."""
+def revoke_user_tokens(session: Session, user_id: int, now: datetime | None = None, personal: bool = True) -> int:
+    """Revoke every refresh token (every sign-in, every device) of a user and, with ``personal``,
+    every personal token too; returns how many. Access tokens already issued die with them: they
+    are checked against the account (inactive, password changed) and last ACCESS_MINUTES."""
     now = now or utcnow()
     n = session.exec(update(ApiRefreshToken).where(ApiRefreshToken.user_id == user_id,
                                                    ApiRefreshToken.revoked_at.is_(None)).values(revoked_at=now)).rowcount
-    n += session.exec(update(ApiToken).where(ApiToken.user_id == user_id,
-                                             ApiToken.revoked_at.is_(None)).values(revoked_at=now)).rowcount
+    if personal:
+        n += session.exec(update(ApiToken).where(ApiToken.user_id == user_id,
+                                                 ApiToken.revoked_at.is_(None)).values(revoked_at=now)).rowcount
     return n or 0
+
+
+# What ends when the web signs a person out (``lms_credentials_revoked``): every reason ends the
+# API sign-ins (refresh tokens); personal tokens, which are not sign-ins but credentials the
+# person made for scripts, end when the account is locked, erased or recovered after a reset
+# (a possible takeover), not when the person changes a password they know or signs out.
+KEEPS_PERSONAL_TOKENS = ("password_changed", "signed_out_everywhere")
+
+
+def on_credentials_revoked(session: Session, user_id: int, reason: str) -> int:
+    return revoke_user_tokens(session, user_id, personal=reason not in KEEPS_PERSONAL_TOKENS)
 
 
 # --- personal access tokens -------------------------------------------------------------------

@@ -315,7 +315,7 @@ def erase_account(session: Session, settings: Settings, actor, password: object 
     if problems:
         raise ServiceError(" ".join(problems))
     old_email, avatar = user.email, _avatar(settings, user)
-    sessions.revoke_user_sessions(session, user.id)
+    sessions.revoke_user_sessions(session, user.id, reason="erased")
     for item in registry.declarations():
         _erase_rows(session, item, user.id)
     throttle.clear_account(session, old_email)
