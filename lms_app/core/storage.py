@@ -31,6 +31,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol
 
@@ -125,10 +126,15 @@ class Storage:
     kind = "abstract"
 
     def save(self, key: str, source: Readable, *, content_type: str | None = None,
-             max_bytes: int | None = None, field: str | None = None) -> int:
+             max_bytes: int | None = None, field: str | None = None, sha256: str | None = None) -> int:
         """Stream ``source`` into ``key`` (read in CHUNK pieces); returns the size. Past ``max_bytes``
-        raises TooLarge and stores nothing."""
+        raises TooLarge and stores nothing. ``sha256``, when known, is kept with the object
+        (object storage metadata) so a later copy can be skipped without reading it back."""
         raise NotImplementedError
+
+    def stored_sha256(self, key: str) -> str | None:
+        """The checksum recorded when the object was written (object storage), else None."""
+        return None
 
     def save_bytes(self, key: str, data: bytes, *, content_type: str | None = None) -> int:
         import io
@@ -187,7 +193,7 @@ class LocalStorage(Storage):
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*PurePosixPath(check_key(key)).parts)
 
-    def save(self, key, source, *, content_type=None, max_bytes=None, field=None) -> int:
+    def save(self, key, source, *, content_type=None, max_bytes=None, field=None, sha256=None) -> int:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
@@ -272,10 +278,12 @@ class S3Storage(Storage):
         return TransferConfig(multipart_threshold=S3_PART, multipart_chunksize=S3_PART, max_concurrency=2,
                               max_io_queue=2, io_chunksize=CHUNK, use_threads=True)
 
-    def save(self, key, source, *, content_type=None, max_bytes=None, field=None) -> int:
+    def save(self, key, source, *, content_type=None, max_bytes=None, field=None, sha256=None) -> int:
         target = self._key(key)
         bounded = _Bounded(source, max_bytes, field)
-        extra = {"ContentType": content_type} if content_type else {}
+        extra: dict = {"ContentType": content_type} if content_type else {}
+        if sha256:
+            extra["Metadata"] = {"sha256": sha256}
         # upload_fileobj: one PUT below S3_PART, a multipart upload above (aborted on failure).
         self.client.upload_fileobj(bounded, self.bucket, target, ExtraArgs=extra or None,
                                    Config=self._transfer_config())
@@ -316,6 +324,15 @@ class S3Storage(Storage):
         except ValueError:
             return
         self.client.delete_object(Bucket=self.bucket, Key=target)
+
+    def stored_sha256(self, key):
+        from botocore.exceptions import ClientError
+
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError:
+            return None
+        return (head.get("Metadata") or {}).get("sha256")
 
     def keys(self, prefix=""):
         found = []
@@ -435,3 +452,54 @@ def remove(settings: Settings, area: str, names) -> None:
         found = key(area, name)
         if found is not None:
             storage.delete(found)
+
+
+# --- moving files between backends (manage storage-migrate) ----------------------------------
+
+SCOPES = ("media", "exports")
+
+
+@dataclass
+class CopyReport:
+    copied: int = 0
+    skipped: int = 0
+    bytes: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+def copy_all(source: Storage, target: Storage, report: CopyReport | None = None) -> CopyReport:
+    """Copy every file of ``source`` into ``target``, verified by SHA-256; idempotent.
+
+    A file already in ``target`` with the same size and checksum (recorded at upload, or read
+    back) is skipped. Each copied file is read back from ``target`` and its checksum compared;
+    a mismatch is reported in ``failed`` (and the copy removed) instead of silently kept."""
+    report = report or CopyReport()
+    for name in source.keys():
+        size = source.size(name)
+        if size is None:
+            continue
+        digest = source.sha256(name)
+        if target.size(name) == size and (target.stored_sha256(name) or target.sha256(name)) == digest:
+            report.skipped += 1
+            continue
+        with source.open(name) as fh:
+            target.save(name, fh, sha256=digest)
+        if target.sha256(name) != digest:
+            target.delete(name)
+            report.failed.append(name)
+            continue
+        report.copied += 1
+        report.bytes += size
+    return report
+
+
+def migrate_local_files(settings: Settings) -> CopyReport:
+    """Copy this instance's local files (media folder, exports) into the configured object storage.
+
+    The local files stay where they are (remove them once the deployment runs on the bucket)."""
+    if settings.storage_backend == "local":
+        raise ValueError("LMS_STORAGE is 'local': set LMS_STORAGE=s3 and the bucket settings first")
+    report = CopyReport()
+    for scope in SCOPES:
+        copy_all(local_storage(settings, scope), get_storage(settings, scope), report)
+    return report
