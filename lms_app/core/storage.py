@@ -274,9 +274,13 @@ class S3Storage(Storage):
     def _transfer_config(self):
         from boto3.s3.transfer import TransferConfig
 
-        # Bounded memory: at most max_concurrency parts (plus one being read) are held at once.
-        return TransferConfig(multipart_threshold=S3_PART, multipart_chunksize=S3_PART, max_concurrency=2,
-                              max_io_queue=2, io_chunksize=CHUNK, use_threads=True)
+        # Bounded memory: a non-seekable source is read part by part into memory, and boto3 keeps
+        # up to max_in_memory_upload_chunks parts (default 10 = 80 MB) waiting for an upload
+        # thread; 2 parts and 2 threads keep one upload to ~16-24 MB whatever the file's size.
+        config = TransferConfig(multipart_threshold=S3_PART, multipart_chunksize=S3_PART, max_concurrency=2,
+                                max_io_queue=2, io_chunksize=CHUNK, use_threads=True)
+        config.max_in_memory_upload_chunks = 2  # s3transfer's setting; boto3's constructor does not take it
+        return config
 
     def save(self, key, source, *, content_type=None, max_bytes=None, field=None, sha256=None) -> int:
         target = self._key(key)
