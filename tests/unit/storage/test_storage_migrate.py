@@ -4,6 +4,7 @@ storage, verified by checksum, idempotent; the app then serves them from the buc
 from __future__ import annotations
 
 import io
+import shutil
 
 from starlette.testclient import TestClient
 
@@ -22,6 +23,7 @@ def _local_files(settings) -> dict[str, bytes]:
 
 def test_storage_migrate_copies_every_local_file_once_and_verifies_it(settings, make_user, sign_in, png_bytes,
                                                                       use_env, s3_bucket, capsys):
+    shutil.rmtree(settings.data_dir / "exports", ignore_errors=True)  # other tests' exports (not per-test)
     user = make_user()
     _, actor = sign_in(user)
     with session_scope() as s:
