@@ -170,6 +170,23 @@ def restore(source: str | None) -> int:
         print(f"Restore refused: {exc}", file=sys.stderr)
         return 1
     print(f"Restored {source}: {manifest.file_count} files, database from {manifest.created_at}")
+def storage_migrate() -> int:
+    """Copy the local media folder's files into the configured object storage (idempotent,
+    each copy verified by SHA-256; see core/storage.py)."""
+    from lms_app.core import storage
+
+    settings = get_settings()
+    try:
+        report = storage.migrate_local_files(settings)
+    except ValueError as exc:
+        print(f"Nothing to migrate: {exc}", file=sys.stderr)
+        return 2
+    print(f"Storage migrated to s3://{settings.s3_bucket}/{settings.s3_prefix}: {report.copied} copied "
+          f"({report.bytes / 1e6:.1f} MB), {report.skipped} already there"
+          + (f", {len(report.failed)} FAILED checksum: {', '.join(report.failed[:5])}" if report.failed else ""))
+    return 1 if report.failed else 0
+
+
 def mfa_setup(email: str | None) -> int:
     """Two-factor sign-in for an account from the terminal (the first production admin, before the
     app may start): shows the key and a QR code, asks for a code, prints the recovery codes."""
@@ -212,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lms_app.manage")
     parser.add_argument("command", choices=["migrate", "seed", "prepare", "check", "create-admin", "plugins", "jobs",
                                                      "hooks-doc", "makemigrations", "worker", "backup", "restore",
-                                                     "mfa-setup"])
+                                                     "mfa-setup", "storage-migrate"])
     parser.add_argument("-m", "--message", help="makemigrations: what changed")
     parser.add_argument("--branch", help="makemigrations: an installed plugin's migration branch")
     parser.add_argument("action", nargs="?", choices=["run", "drain"],
@@ -259,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
         return backup(args.to)
     if args.command == "restore":
         return restore(args.source)
+    if args.command == "storage-migrate":
+        return storage_migrate()
     if args.command == "worker":
         from lms_app.jobs.worker import run_worker
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from lms_app.core.db import run_db
-from lms_app.core import images, sessions
+from lms_app.core import sessions, storage, storage_http
 from lms_app.core.sessions import SESSION_COOKIE
-from lms_app.accounts.services.profiles import avatar_dir
+from lms_app.accounts.services.profiles import AREA as AVATARS
 from lms_app.core.settings import get_settings
 
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -61,12 +61,11 @@ async def end_session(request: Request) -> Response:
 
 async def avatar(request: Request) -> Response:
     """Avatars are public pictures, stored privately under unguessable names."""
-    path = images.safe_child(avatar_dir(get_settings()), request.path_params["name"])
-    if path is None:
-        return Response("Not found", status_code=404)
-    return FileResponse(path, media_type="image/webp",
-                        headers={"Cache-Control": "public, max-age=31536000, immutable",
-                                 "X-Content-Type-Options": "nosniff"})
+    settings = get_settings()
+    return storage_http.serve(storage.get_storage(settings), settings,
+                              storage.key(AVATARS, request.path_params["name"]), media_type="image/webp", public=True,
+                              headers={"Cache-Control": "public, max-age=31536000, immutable",
+                                       "X-Content-Type-Options": "nosniff"})
 
 
 ROUTES = [

@@ -57,13 +57,14 @@ def _submission_files(session, user_id):
     from sqlmodel import select
 
     from lms_app.assignments.models import Submission, SubmissionFile
-    from lms_app.assignments.services.submissions import files_dir
-    from lms_app.core.settings import get_settings
+    from lms_app.assignments.services.submissions import FILES_AREA
+    from lms_app.core import storage
 
-    folder = files_dir(get_settings())
     rows = session.exec(select(SubmissionFile).join(Submission, Submission.id == SubmissionFile.submission_id)
                         .where(Submission.user_id == user_id)).all()
-    return [(f"submissions/{f.submission_id}/{f.id}-{f.file_name}", folder / f.file_key) for f in rows]
+    # Storage keys (core/storage.py): the export reads them from whichever backend is configured.
+    return [(f"submissions/{f.submission_id}/{f.id}-{f.file_name}", key) for f in rows
+            if (key := storage.key(FILES_AREA, f.file_key))]
 
 
 def _erase_submissions(session, user_id):
@@ -72,14 +73,18 @@ def _erase_submissions(session, user_id):
 
     from lms_app.assignments.models import PeerReview, Submission
 
-    paths = [path for _, path in _submission_files(session, user_id)]
+    keys = [key for _, key in _submission_files(session, user_id)]
     session.exec(delete(PeerReview).where(or_(PeerReview.reviewer_id == user_id, PeerReview.author_id == user_id)))
     session.exec(delete(Submission).where(Submission.user_id == user_id))
     from lms_app.core.events import on_commit
 
     def unlink():
-        for path in paths:
-            path.unlink(missing_ok=True)
+        from lms_app.core.settings import get_settings
+        from lms_app.core.storage import get_storage
+
+        files = get_storage(get_settings())
+        for key in keys:
+            files.delete(key)
 
     on_commit(session, unlink)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from lms_app.core import images
+from lms_app.core import storage, storage_http
 from lms_app.core.db import run_db
 from lms_app.core.sessions import SESSION_COOKIE, actor_or_none
 from lms_app.core.settings import get_settings
@@ -16,14 +16,13 @@ _NO_STORE = {"Cache-Control": "no-store"}
 
 async def thumbnail(request: Request) -> Response:
     """Course thumbnails are public pictures, stored privately under unguessable names."""
-    from lms_app.authoring.services.courses import thumbnail_dir
+    from lms_app.authoring.services.courses import THUMBNAILS
 
-    path = images.safe_child(thumbnail_dir(get_settings()), request.path_params["name"])
-    if path is None:
-        return Response("Not found", status_code=404)
-    return FileResponse(path, media_type="image/webp",
-                        headers={"Cache-Control": "public, max-age=31536000, immutable",
-                                 "X-Content-Type-Options": "nosniff"})
+    settings = get_settings()
+    return storage_http.serve(storage.get_storage(settings), settings,
+                              storage.key(THUMBNAILS, request.path_params["name"]), media_type="image/webp",
+                              public=True, headers={"Cache-Control": "public, max-age=31536000, immutable",
+                                                    "X-Content-Type-Options": "nosniff"})
 
 
 def _lesson_file_lookup(session, token, lesson_id):
@@ -39,10 +38,12 @@ async def lesson_file(request: Request) -> Response:
         return Response("Not found", status_code=404, headers={"Cache-Control": "no-store"})
     disposition = "inline" if found.mime in ("application/pdf", "video/mp4", "video/webm") else "attachment"
     safe_name = "".join(ch for ch in found.name if ch.isalnum() or ch in " ._-")[:120] or "lesson"
-    return FileResponse(found.path, media_type=found.mime,
-                        headers={"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff",
-                                 "Content-Disposition": f'{disposition}; filename="{safe_name}"',
-                                 "Vary": "Cookie"})
+    settings = get_settings()
+    return storage_http.serve(storage.get_storage(settings), settings, found.key, media_type=found.mime,
+                              filename=safe_name, disposition=disposition,
+                              headers={"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff",
+                                       "Content-Disposition": f'{disposition}; filename="{safe_name}"',
+                                       "Vary": "Cookie"})
 
 
 ROUTES = [

@@ -7,8 +7,9 @@ An archive is a plain (uncompressed: videos and PDFs don't compress) tar file::
     database.sqlite3     SQLite: a copy made with SQLite's online backup API (consistent while
                          the app keeps writing)
     database.pgdump      PostgreSQL: ``pg_dump --format=custom`` (one transaction snapshot)
-    files/<path>         everything under the media folder (avatars, thumbnails, lesson files,
-                         submissions, certificates)
+    files/<key>          every stored file (avatars, thumbnails, lesson files, submissions,
+                         certificates), read through core/storage.py: the media folder with
+                         local storage, the bucket's objects with object storage (LMS_STORAGE=s3)
 
 ``restore_backup`` checks the whole archive before it touches anything: every checksum, the
 engine, and that the archive's migration revisions are the code's (a dump from another version
@@ -37,6 +38,7 @@ from sqlalchemy.engine import make_url
 
 from lms_app.core.db import make_engine
 from lms_app.core.settings import Settings
+from lms_app.core.storage import Storage, check_key, get_storage
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -151,10 +153,9 @@ def create_backup(settings: Settings, dest_dir: Path) -> Path:
         try:
             with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
                 _add(tar, dump, dump.name, members)
-                media = settings.media_dir
-                if media.is_dir():
-                    for path in sorted(p for p in media.rglob("*") if p.is_file() and not p.is_symlink()):
-                        _add(tar, path, "files/" + path.relative_to(media).as_posix(), members)
+                files = get_storage(settings)
+                for key in files.keys():
+                    _add_stored(tar, files, key, members, now)
                 manifest = {"format": FORMAT, "created_at": now.isoformat(), "engine": engine_name(settings),
                             "revisions": list(_revisions(settings.database_url)), "members": members}
                 data = json.dumps(manifest, indent=1, sort_keys=True).encode()
@@ -171,6 +172,35 @@ def create_backup(settings: Settings, dest_dir: Path) -> Path:
 def _add(tar: tarfile.TarFile, path: Path, name: str, members: dict[str, dict]) -> None:
     members[name] = {"size": path.stat().st_size, "sha256": _sha256(path)}
     tar.add(str(path), arcname=name, recursive=False)
+
+
+class _Hashing:
+    """Reads through to ``source`` while hashing and counting what passed."""
+
+    def __init__(self, source):
+        self.source, self.digest, self.size = source, hashlib.sha256(), 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.source.read(_CHUNK if size is None or size < 0 else min(size, _CHUNK))
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        return chunk
+
+
+def _add_stored(tar: tarfile.TarFile, files: Storage, key: str, members: dict[str, dict], now: datetime) -> None:
+    """One stored file into the archive, streamed (object storage included) and hashed on the way."""
+    size = files.size(key)
+    if size is None:  # deleted between the listing and now
+        return
+    info = tarfile.TarInfo("files/" + key)
+    info.size = size
+    info.mtime = int(now.timestamp())
+    with files.open(key) as src:
+        reader = _Hashing(src)
+        tar.addfile(info, reader)
+    if reader.size != size:
+        raise BackupError(f"{key} changed while it was being backed up: run the backup again")
+    members[info.name] = {"size": size, "sha256": reader.digest.hexdigest()}
 
 
 def read_manifest(archive: Path) -> Manifest:
@@ -223,7 +253,7 @@ def verify_archive(archive: Path) -> Manifest:
 
 def instance_is_empty(settings: Settings) -> bool:
     """No row in any table (the migrations' own version table aside) and no stored file."""
-    if settings.media_dir.is_dir() and any(p.is_file() for p in settings.media_dir.rglob("*")):
+    if next(iter(get_storage(settings).keys()), None) is not None:
         return False
     if settings.is_sqlite and not _sqlite_path(settings.database_url).exists():
         return True
@@ -258,15 +288,21 @@ def restore_backup(settings: Settings, archive: Path) -> Manifest:
     from lms_app.core import db
 
     db.reset_engine()  # no pooled connection may keep the old file or tables open
+    files = get_storage(settings)
     with tempfile.TemporaryDirectory(prefix="lms-restore-") as tmp, tarfile.open(archive, "r:") as tar:
         for member in tar:
             if member.name == MANIFEST:
                 continue
             name = _safe_name(member.name)
             if name.parts[0] == "files":
-                target = settings.media_dir.joinpath(*name.parts[1:])
-            else:
-                target = Path(tmp) / name.name
+                try:
+                    key = check_key(PurePosixPath(*name.parts[1:]).as_posix())
+                except (ValueError, TypeError) as exc:
+                    raise BackupError(f"the archive names a file the storage cannot hold: {member.name!r}") from exc
+                with tar.extractfile(member) as src:
+                    files.save(key, src)  # streamed into the configured storage (local or object)
+                continue
+            target = Path(tmp) / name.name
             target.parent.mkdir(parents=True, exist_ok=True)
             with tar.extractfile(member) as src, target.open("wb") as dst:
                 shutil.copyfileobj(src, dst, _CHUNK)

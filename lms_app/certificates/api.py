@@ -10,9 +10,10 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from lms_app.core import storage, storage_http
 from lms_app.core.db import run_db
 from lms_app.core.origins import public_base
 from lms_app.core.sessions import SESSION_COOKIE, actor_or_none
@@ -33,18 +34,20 @@ def base_url(request: Request) -> str:
 def _pdf_lookup(session, token, number, base):
     from lms_app.certificates.services import issuing as certificates
 
-    return certificates.pdf_path(session, get_settings(), actor_or_none(session, token) if token else None, number, base)
+    return certificates.pdf_file(session, get_settings(), actor_or_none(session, token) if token else None, number, base)
 
 
 async def certificate_pdf(request: Request) -> Response:
     found = await run_db(_pdf_lookup, request.cookies.get(SESSION_COOKIE), request.path_params["number"],
                          base_url(request))
-    if found is None or not found[1].is_file():
+    if found is None:
         return Response("Not found", status_code=404, headers=_NO_STORE)
-    name, path = found
-    return FileResponse(path, media_type="application/pdf",
-                        headers={"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff",
-                                 "Content-Disposition": f'attachment; filename="{name}"', "Vary": "Cookie"})
+    name, key = found
+    settings = get_settings()
+    return storage_http.serve(storage.get_storage(settings), settings, key, media_type="application/pdf",
+                              filename=name,
+                              headers={"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff",
+                                       "Content-Disposition": f'attachment; filename="{name}"', "Vary": "Cookie"})
 
 
 def _credential(session, number, base):

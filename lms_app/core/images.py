@@ -1,4 +1,4 @@
-"""Uploaded images: checked by content on the server, re-encoded, stored privately.
+"""Uploaded images: checked by content on the server, re-encoded (stored by core/storage.py).
 
 The browser's file-type and size limits are only hints. Here the bytes are opened with
 Pillow (the declared name and MIME type are ignored), decompression bombs are refused, and
@@ -8,9 +8,7 @@ the picture is re-encoded, which strips metadata and anything smuggled after the
 from __future__ import annotations
 
 import io
-import secrets
 import warnings
-from pathlib import Path
 
 from PIL import Image, ImageOps
 
@@ -53,19 +51,3 @@ def process_image(data: bytes, *, max_bytes: int, size: tuple[int, int], crop: b
         raise ServiceError("The image has too many pixels. Choose a smaller one.", field) from None
     except Exception:  # Pillow raises many types for broken or non-image input
         raise ServiceError("That file is not a PNG, JPEG, WebP or GIF image.", field) from None
-
-
-def store(directory: Path, data: bytes, suffix: str = ".webp") -> str:
-    """Write bytes under an unguessable name; returns the file name."""
-    directory.mkdir(parents=True, exist_ok=True)
-    name = secrets.token_urlsafe(18) + suffix
-    (directory / name).write_bytes(data)
-    return name
-
-
-def safe_child(directory: Path, name: str) -> Path | None:
-    """``directory/name`` if ``name`` is a plain stored file name, else None (no traversal)."""
-    if not name or "/" in name or "\\" in name or name.startswith(".") or len(name) > 80:
-        return None
-    path = directory / name
-    return path if path.is_file() else None

@@ -162,6 +162,8 @@ class PersonalData:
     ``export=False`` leaves the rows out of the download (they are not the person's: e.g. who
     graded someone else's work); ``secret`` columns are never exported (hashes, tokens);
     ``files(session, user_id) -> [(name in zip, path)]`` adds stored files to the download.
+    Each path is a ``pathlib.Path`` on this host's disk, or a ``str`` storage key such as
+    ``"submissions/<name>"`` (``lms_app.core.storage``: read from whichever backend is configured).
     """
 
     table: str

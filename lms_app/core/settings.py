@@ -116,6 +116,18 @@ class Settings:
     trusted_proxy_hops: int = 0
     # Unhandled errors go to Sentry when set (core/error_reporting.py); empty: off.
     sentry_dsn: str = ""
+    # Where stored files live (core/storage.py): "local" (the media folder) or "s3" (an
+    # S3-compatible bucket, so several hosts serve one deployment).
+    storage_backend: str = "local"
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    s3_prefix: str = ""
+    s3_public_url: str = ""
+    # Lifetime of the presigned URLs private files are handed out as (object storage).
+    storage_url_seconds: int = 300
 
     @property
     def is_production(self) -> bool:
@@ -156,6 +168,8 @@ class Settings:
             problems.append("LMS_PAYMENT_GATEWAY is 'test': dummy payments are refused in production")
         if self.payment_gateway != "test" and len(self.webhook_secret) < 16:
             problems.append("LMS_WEBHOOK_SECRET is missing or shorter than 16 characters")
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            problems.append("LMS_STORAGE is 's3' but LMS_S3_BUCKET is missing")
         return problems
 
 
@@ -194,6 +208,28 @@ def load_settings() -> Settings:
         public_url=(os.environ.get("LMS_PUBLIC_URL") or "").strip().rstrip("/"),
         allowed_origins=_origins("LMS_ALLOWED_ORIGINS"),
         sentry_dsn=(os.environ.get("LMS_SENTRY_DSN") or "").strip(),
+        **_storage_settings(),
+    )
+
+
+STORAGE_BACKENDS = ("local", "s3")
+
+
+def _storage_settings() -> dict:
+    backend = (os.environ.get("LMS_STORAGE") or "local").strip().lower()
+    if backend not in STORAGE_BACKENDS:
+        raise SettingsError(f"LMS_STORAGE must be one of {', '.join(STORAGE_BACKENDS)}, not {backend!r}")
+    prefix = (os.environ.get("LMS_S3_PREFIX") or "").strip().strip("/")
+    return dict(
+        storage_backend=backend,
+        s3_bucket=(os.environ.get("LMS_S3_BUCKET") or "").strip(),
+        s3_endpoint_url=(os.environ.get("LMS_S3_ENDPOINT_URL") or "").strip().rstrip("/"),
+        s3_region=(os.environ.get("LMS_S3_REGION") or "").strip(),
+        s3_access_key_id=(os.environ.get("LMS_S3_ACCESS_KEY_ID") or "").strip(),
+        s3_secret_access_key=os.environ.get("LMS_S3_SECRET_ACCESS_KEY") or "",
+        s3_prefix=prefix + "/" if prefix else "",
+        s3_public_url=(os.environ.get("LMS_S3_PUBLIC_URL") or "").strip().rstrip("/"),
+        storage_url_seconds=_int("LMS_STORAGE_URL_SECONDS", 300, 1, 7 * 24 * 3600),
     )
 
 

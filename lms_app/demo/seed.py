@@ -92,9 +92,9 @@ def _ensure_media(session: Session, settings: Settings, courses: dict[str, Cours
     from lms_app.learning.services import completion
 
     made = 0
-    thumbs, files = settings.media_dir / "thumbnails", settings.media_dir / "lessons"
-    thumbs.mkdir(parents=True, exist_ok=True)
-    files.mkdir(parents=True, exist_ok=True)
+    from lms_app.core.storage import get_storage
+
+    stored = get_storage(settings)  # the configured storage (local folder or object storage)
     by_id = {c.id: c for c in categories.values()}
     old_filler = "It shows how text lessons look"
     for slug, title, subtitle, cat, _level, _price, _cur, _t, modules in demo.COURSES:
@@ -105,7 +105,8 @@ def _ensure_media(session: Session, settings: Settings, courses: dict[str, Cours
         cat_slug, cat_name = (category.slug, category.name) if category else (cat, cat)
         if not course.thumbnail_file:
             name = media.file_name("demo-cover", slug, suffix=".webp")
-            (thumbs / name).write_bytes(media.cover_image(course.title, cat_slug, cat_name))
+            stored.save_bytes(f"thumbnails/{name}", media.cover_image(course.title, cat_slug, cat_name),
+                              content_type="image/webp")
             course.thumbnail_file = name
             session.add(course)
             made += 1
@@ -122,7 +123,7 @@ def _ensure_media(session: Session, settings: Settings, courses: dict[str, Cours
             elif lesson.lesson_type == "video" and not lesson.file_key and not lesson.video_url:
                 data = media.video_clip(lesson.title, course.title, cat_slug)
                 name = media.file_name("demo-video", slug, lesson.title, suffix=".webm")
-                (files / name).write_bytes(data)
+                stored.save_bytes(f"lessons/{name}", data, content_type="video/webm")
                 lesson.file_key, lesson.file_name, lesson.file_size, lesson.file_mime = (
                     name, f"{lesson.title}.webm", len(data), "video/webm")
                 lesson.duration_seconds = media.VIDEO_SECONDS
@@ -134,7 +135,7 @@ def _ensure_media(session: Session, settings: Settings, courses: dict[str, Cours
                                          readings.handout_points(lesson.title, course.title,
                                                                  list(course.outcomes or [])))
                 name = media.file_name("demo-handout", slug, lesson.title, suffix=".pdf")
-                (files / name).write_bytes(data)
+                stored.save_bytes(f"lessons/{name}", data, content_type="application/pdf")
                 lesson.file_key, lesson.file_name, lesson.file_size, lesson.file_mime = (
                     name, f"{lesson.title}.pdf", len(data), "application/pdf")
                 lesson.duration_seconds = 120

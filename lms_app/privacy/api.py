@@ -4,9 +4,10 @@ while it has not expired; 404 for anyone else, signed in or not."""
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
+from lms_app.core import storage_http
 from lms_app.core.db import run_db
 from lms_app.core.sessions import SESSION_COOKIE, actor_or_none
 from lms_app.core.settings import get_settings
@@ -25,10 +26,14 @@ async def export_zip(request: Request) -> Response:
     found = await run_db(_lookup, request.cookies.get(SESSION_COOKIE), request.path_params["export_id"])
     if found is None:
         return Response("Not found", status_code=404, headers=_NO_STORE)
-    name, path = found
-    return FileResponse(path, media_type="application/zip",
-                        headers={**_NO_STORE, "X-Content-Type-Options": "nosniff", "Vary": "Cookie",
-                                 "Content-Disposition": f'attachment; filename="{name}"'})
+    from lms_app.privacy.services import personal_data
+
+    name, key = found
+    settings = get_settings()
+    return storage_http.serve(personal_data.exports_storage(settings), settings, key, media_type="application/zip",
+                              filename=name,
+                              headers={**_NO_STORE, "X-Content-Type-Options": "nosniff", "Vary": "Cookie",
+                                       "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 ROUTES = [Route("/api/privacy/exports/{export_id}.zip", export_zip, methods=["GET"])]

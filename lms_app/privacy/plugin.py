@@ -24,12 +24,10 @@ def _erase_enrollments(session, user_id):
 
 
 def _erase_exports(session, user_id):
-    from lms_app.core.settings import get_settings
     from lms_app.privacy.services import personal_data
 
     rows = session.exec(models.DataExport.__table__.select().where(models.DataExport.user_id == user_id)).all()
-    personal_data.on_commit(session, personal_data._unlink,
-                            [personal_data.exports_dir(get_settings()) / r.file_key for r in rows if r.file_key])
+    personal_data.on_commit(session, personal_data._unlink, [r.file_key for r in rows if r.file_key])
     session.exec(models.DataExport.__table__.delete().where(models.DataExport.user_id == user_id))
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from lms_app.core.users import User
 from lms_app.core.types import utcnow
-from lms_app.core import images
+from lms_app.core import images, storage
 from lms_app.core.sessions import Actor
 from lms_app.core.errors import ServiceError
 from lms_app.core.settings import Settings
@@ -16,8 +16,12 @@ AVATAR_MAX_BYTES = 2 * 1024 * 1024
 AVATAR_SIZE = (256, 256)
 
 
+AREA = "avatars"  # storage key prefix (core/storage.py)
+
+
 def avatar_dir(settings: Settings):
-    return settings.media_dir / "avatars"
+    """Where avatars live with local storage (the layout of ``LMS_STORAGE=local``)."""
+    return settings.media_dir / AREA
 
 
 def _settle_files(session: Session, settings: Settings, *, remove_on_commit: str | None,
@@ -36,9 +40,7 @@ def _settle_files(session: Session, settings: Settings, *, remove_on_commit: str
             return
         settled = True
         if name:
-            stale = images.safe_child(avatar_dir(settings), name)
-            if stale is not None:
-                stale.unlink(missing_ok=True)
+            storage.remove(settings, AREA, [name])
 
     event.listen(session, "after_commit", lambda _s: unlink(remove_on_commit), once=True)
     event.listen(session, "after_rollback", lambda _s: unlink(remove_on_rollback), once=True)
@@ -51,7 +53,7 @@ def set_avatar(session: Session, settings: Settings, actor: Actor, data: bytes) 
     if user is None or not user.is_active:
         raise ServiceError("Your account is no longer active. Sign in again.")
     old = user.avatar_file
-    user.avatar_file = images.store(avatar_dir(settings), processed)
+    user.avatar_file = storage.put_bytes(settings, AREA, processed, suffix=".webp", content_type="image/webp")
     user.updated_at = utcnow()
     session.add(user)
     session.flush()

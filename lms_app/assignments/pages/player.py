@@ -113,10 +113,10 @@ class AssignmentState(rx.State):
         yield
         added, errors = 0, []
         for upload in files[:submissions.FILES_MAX]:
-            data = await upload.read(submissions.UPLOAD.max_bytes + 1)
             name = getattr(upload, "name", None) or getattr(upload, "filename", "") or ""
-            try:
-                await run_db(submissions.add_file, get_settings(), current_actor(), self._lesson, data, str(name))
+            try:  # the spooled file is streamed to storage in chunks, up to the limit (core/storage.py)
+                await run_db(submissions.add_file, get_settings(), current_actor(), self._lesson, upload.file,
+                             str(name))
                 added += 1
             except ServiceError as exc:
                 errors.append(f"{str(name)[:60]}: {exc.message}")

@@ -26,7 +26,7 @@ from lms_app.core.courses import Course
 from lms_app.assignments.models import AssignmentSettings, PeerReview, Submission, SubmissionFile
 from lms_app.core.types import utcnow
 from lms_app.assignments.services import setup as assignment_setup, peer_review
-from lms_app.core import events, images
+from lms_app.core import events, storage
 from lms_app.learning.services import progress
 from lms_app.core.sessions import Actor
 from lms_app.authoring.services.courses import settle
@@ -65,8 +65,12 @@ UPLOAD = UploadRule(max_bytes=20 * MB, kinds=(
 ), description="a PDF, an image (PNG, JPEG, GIF, WebP) or a ZIP file")
 
 
+FILES_AREA = "submissions"  # storage area (core/storage.py)
+
+
 def files_dir(settings: Settings) -> Path:
-    return settings.media_dir / "submissions"
+    """Where submission files live with local storage (the layout of ``LMS_STORAGE=local``)."""
+    return settings.media_dir / FILES_AREA
 
 
 def learner_target(session: Session, actor: Actor, lesson_ref: object) -> progress.Target:
@@ -155,11 +159,14 @@ def submit_text(session: Session, actor: Actor, lesson_ref: object, text: object
 
 def add_file(session: Session, settings: Settings, actor: Actor, lesson_ref: object, data: object,
              filename: object = "") -> SubmissionFile:
-    if not isinstance(data, (bytes, bytearray)) or not data:
+    """Attach a file (bytes or an upload's file-like, streamed to storage in chunks up to the limit)."""
+    source = storage.as_source(data)
+    head = b""
+    if source is not None:
+        head, source = storage.peek(source)
+    if not head:
         raise ServiceError(f"The file is empty. Choose {UPLOAD.description}.", "file")
-    if len(data) > UPLOAD.max_bytes:
-        raise ServiceError(f"The file is larger than {UPLOAD.limit_label}. Choose a smaller one.", "file")
-    found = UPLOAD.sniff(bytes(data[:64]))
+    found = UPLOAD.sniff(head)
     if found is None:
         raise ServiceError(f"That file is not {UPLOAD.description} (its content was checked, not its name).", "file")
     sub, cfg, created = _open(session, actor, lesson_ref)
@@ -173,12 +180,16 @@ def add_file(session: Session, settings: Settings, actor: Actor, lesson_ref: obj
     name = re.sub(r"[\x00-\x1f\x7f/\\\"]", "", name).strip()[-200:] or f"file{suffix}"
     if not name.lower().endswith(suffix) and not (suffix == ".jpg" and name.lower().endswith(".jpeg")):
         name = name.rsplit(".", 1)[0] + suffix
-    key = images.store(files_dir(settings), bytes(data), suffix)
-    row = SubmissionFile(submission_id=sub.id, file_key=key, file_name=name, file_size=len(data), file_mime=mime)
+    try:
+        key, size = storage.put(settings, FILES_AREA, source, suffix=suffix, content_type=mime,
+                                max_bytes=UPLOAD.max_bytes, field="file")
+    except storage.TooLarge:
+        raise ServiceError(f"The file is larger than {UPLOAD.limit_label}. Choose a smaller one.", "file") from None
+    row = SubmissionFile(submission_id=sub.id, file_key=key, file_name=name, file_size=size, file_mime=mime)
     sub.updated_at = utcnow()
     session.add_all([row, sub])
     session.flush()
-    settle(session, files_dir(settings), on_commit=[], on_rollback=[key])
+    settle(session, settings, FILES_AREA, on_commit=[], on_rollback=[key])
     _after_create(session, sub, cfg, created)
     return row
 
@@ -201,7 +212,7 @@ def remove_file(session: Session, settings: Settings, actor: Actor, lesson_ref: 
     sub.updated_at = utcnow()
     session.add(sub)
     session.flush()
-    settle(session, files_dir(settings), on_commit=[key])
+    settle(session, settings, FILES_AREA, on_commit=[key])
 
 
 def files_of(session: Session, submission_ids: list[int]) -> dict[int, list[SubmissionFile]]:
@@ -242,7 +253,7 @@ def readable_file(session: Session, settings: Settings, actor: Actor | None, fil
         name = f"submission-file-{fid}{suffix}"
     else:
         return None
-    path = images.safe_child(files_dir(settings), row.file_key)
-    if path is None:
+    key = storage.key(FILES_AREA, row.file_key)
+    if key is None:
         return None
-    return path, row.file_mime, name
+    return key, row.file_mime, name

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from lms_app.core.courses import Category, Course, CourseStatusChange, Enrollment, Lesson, Module
 from lms_app.core.users import User
 from lms_app.core.types import utcnow
-from lms_app.core import images
+from lms_app.core import images, storage
 from lms_app.core.sessions import Actor
 from lms_app.authoring.services.checks import (
     FormErrors,
@@ -117,16 +117,22 @@ def _teacher_name(session: Session, course: Course) -> str:
 
 # --- files ---------------------------------------------------------------------------------------
 
+LESSONS = "lessons"  # storage areas (core/storage.py)
+THUMBNAILS = "thumbnails"
+
+
 def lesson_dir(settings: Settings) -> Path:
-    return settings.media_dir / "lessons"
+    """Where lesson files live with local storage (the layout of ``LMS_STORAGE=local``)."""
+    return settings.media_dir / LESSONS
 
 
 def thumbnail_dir(settings: Settings) -> Path:
-    return settings.media_dir / "thumbnails"
+    return settings.media_dir / THUMBNAILS
 
 
-def settle(session: Session, directory: Path, *, on_commit: list[str], on_rollback: list[str] = ()) -> None:
-    """Remove files once the transaction's outcome is known (see profiles._settle_files)."""
+def settle(session: Session, settings: Settings, area: str, *, on_commit: list[str],
+           on_rollback: list[str] = ()) -> None:
+    """Remove stored files once the transaction's outcome is known (see profiles._settle_files)."""
     settled = False
 
     def unlink(names) -> None:
@@ -134,11 +140,7 @@ def settle(session: Session, directory: Path, *, on_commit: list[str], on_rollba
         if settled:
             return
         settled = True
-        for name in names:
-            if name:
-                stale = images.safe_child(directory, name)
-                if stale is not None:
-                    stale.unlink(missing_ok=True)
+        storage.remove(settings, area, [name for name in names if name])
 
     event.listen(session, "after_commit", lambda _s: unlink(list(on_commit)), once=True)
     event.listen(session, "after_rollback", lambda _s: unlink(list(on_rollback)), once=True)
@@ -297,11 +299,12 @@ def set_thumbnail(session: Session, settings: Settings, actor: Actor, course_id:
     processed = images.process_image(bytes(data), max_bytes=THUMBNAIL_MAX_BYTES, size=THUMBNAIL_SIZE, crop=True,
                                      field="thumbnail")
     old = course.thumbnail_file
-    course.thumbnail_file = images.store(thumbnail_dir(settings), processed)
+    course.thumbnail_file = storage.put_bytes(settings, THUMBNAILS, processed, suffix=".webp",
+                                              content_type="image/webp")
     touch(course)
     session.add(course)
     session.flush()
-    settle(session, thumbnail_dir(settings), on_commit=[old], on_rollback=[course.thumbnail_file])
+    settle(session, settings, THUMBNAILS, on_commit=[old], on_rollback=[course.thumbnail_file])
     return course
 
 
@@ -311,7 +314,7 @@ def remove_thumbnail(session: Session, settings: Settings, actor: Actor, course_
     touch(course)
     session.add(course)
     session.flush()
-    settle(session, thumbnail_dir(settings), on_commit=[old])
+    settle(session, settings, THUMBNAILS, on_commit=[old])
     return course
 
 
@@ -330,7 +333,7 @@ def delete_course(session: Session, settings: Settings, actor: Actor, course_id:
     thumb = course.thumbnail_file
     session.delete(course)
     session.flush()
-    settle(session, lesson_dir(settings), on_commit=files)
+    settle(session, settings, LESSONS, on_commit=files)
     if thumb:
         # A second listener for the thumbnail folder.
-        settle(session, thumbnail_dir(settings), on_commit=[thumb])
+        settle(session, settings, THUMBNAILS, on_commit=[thumb])

@@ -16,9 +16,9 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from lms_app.core.courses import Lesson, Module
-from lms_app.core import images, lesson_types
+from lms_app.core import lesson_types, storage
 from lms_app.core.sessions import Actor
-from lms_app.authoring.services.courses import editable, lesson_dir, lesson_for, module_for, settle, touch
+from lms_app.authoring.services.courses import LESSONS, editable, lesson_for, module_for, settle, touch
 from lms_app.authoring.services.checks import FormErrors, as_id, clean_title
 from lms_app.core.course_fields import recount_duration
 from lms_app.core.errors import ServiceError
@@ -81,7 +81,7 @@ def delete_module(session: Session, settings: Settings, actor: Actor, module_id:
     touch(course)
     session.add(course)
     session.flush()
-    settle(session, lesson_dir(settings), on_commit=files)
+    settle(session, settings, LESSONS, on_commit=files)
 
 
 def move_module(session: Session, actor: Actor, module_id: object, position: object) -> None:
@@ -139,7 +139,7 @@ def delete_lesson(session: Session, settings: Settings, actor: Actor, lesson_id:
     touch(course)
     session.add(course)
     session.flush()
-    settle(session, lesson_dir(settings), on_commit=[file_key] if file_key else [])
+    settle(session, settings, LESSONS, on_commit=[file_key] if file_key else [])
 
 
 def move_lesson(session: Session, actor: Actor, lesson_id: object, module_id: object, position: object) -> None:
@@ -222,16 +222,21 @@ def set_lesson_content(session: Session, actor: Actor, lesson_id: object, form: 
 
 def set_lesson_file(session: Session, settings: Settings, actor: Actor, lesson_id: object, data: object,
                     filename: object = "") -> Lesson:
-    """Store an uploaded file for a lesson whose type takes one; checked by size and magic bytes."""
+    """Store an uploaded file for a lesson whose type takes one; checked by size and magic bytes.
+
+    ``data`` is bytes or a file-like (an upload's spooled file): it is streamed to storage in
+    chunks (core/storage.py), never read whole, and refused past the type's size limit."""
     lesson, course = lesson_for(session, actor, lesson_id)
     rule = lesson_types.get(lesson.lesson_type).upload
     if rule is None:
         raise ServiceError("This kind of lesson does not take a file.", "file")
-    if not isinstance(data, (bytes, bytearray)) or not data:
+    source = storage.as_source(data)
+    if source is None:
         raise ServiceError(f"The file is empty. Choose {rule.description}.", "file")
-    if len(data) > rule.max_bytes:
-        raise ServiceError(f"The file is larger than {rule.limit_label}. Choose a smaller one.", "file")
-    found = rule.sniff(bytes(data[:64]))
+    head, source = storage.peek(source)
+    if not head:
+        raise ServiceError(f"The file is empty. Choose {rule.description}.", "file")
+    found = rule.sniff(head)
     if found is None:
         raise ServiceError(f"That file is not {rule.description} (its content was checked, not its name).", "file")
     mime, suffix = found
@@ -239,13 +244,18 @@ def set_lesson_file(session: Session, settings: Settings, actor: Actor, lesson_i
     name = re.sub(r"[\x00-\x1f\x7f/\\\"]", "", name).strip()[-200:] or f"lesson{suffix}"
     if not name.lower().endswith(suffix):
         name = name.rsplit(".", 1)[0] + suffix
+    try:
+        key, size = storage.put(settings, LESSONS, source, suffix=suffix, content_type=mime,
+                                max_bytes=rule.max_bytes, field="file")
+    except storage.TooLarge:
+        raise ServiceError(f"The file is larger than {rule.limit_label}. Choose a smaller one.", "file") from None
     old = lesson.file_key
-    lesson.file_key = images.store(lesson_dir(settings), bytes(data), suffix)
-    lesson.file_name, lesson.file_size, lesson.file_mime = name, len(data), mime
+    lesson.file_key = key
+    lesson.file_name, lesson.file_size, lesson.file_mime = name, size, mime
     touch(course)
     session.add_all([lesson, course])
     session.flush()
-    settle(session, lesson_dir(settings), on_commit=[old] if old else [], on_rollback=[lesson.file_key])
+    settle(session, settings, LESSONS, on_commit=[old] if old else [], on_rollback=[lesson.file_key])
     return lesson
 
 
@@ -256,7 +266,7 @@ def remove_lesson_file(session: Session, settings: Settings, actor: Actor, lesso
     touch(course)
     session.add_all([lesson, course])
     session.flush()
-    settle(session, lesson_dir(settings), on_commit=[old] if old else [])
+    settle(session, settings, LESSONS, on_commit=[old] if old else [])
     return lesson
 
 

@@ -13,7 +13,6 @@ enumerable. Revoked certificates stay (the verify page says "revoked" with the d
 from __future__ import annotations
 
 import base64
-import os
 import re
 import secrets
 from datetime import datetime
@@ -28,7 +27,7 @@ from lms_app.core.courses import Course, Enrollment
 from lms_app.core.users import User
 from lms_app.certificates.models import AdminCertificateView, Certificate, CertificateView, VerifyView
 from lms_app.core.types import utcnow
-from lms_app.core import audit, events
+from lms_app.core import audit, events, storage
 from lms_app.learning.services import completion, progress
 from lms_app.core.sessions import Actor
 from lms_app.core.errors import ServiceError
@@ -56,8 +55,12 @@ def date_label(when: datetime) -> str:
     return f"{when.day} {when:%B %Y}"
 
 
+AREA = "certificates"  # storage area (core/storage.py)
+
+
 def storage_dir(settings: Settings) -> Path:
-    return settings.media_dir / "certificates"
+    """Where PDFs live with local storage (the layout of ``LMS_STORAGE=local``)."""
+    return settings.media_dir / AREA
 
 
 # --- links -------------------------------------------------------------------------------
@@ -275,9 +278,9 @@ def public_view(session: Session, raw_number: object, base_url: str, site_name: 
 
 # --- files and credentials -----------------------------------------------------------------
 
-def pdf_path(session: Session, settings: Settings, actor: Actor | None, raw_number: object,
-             base_url: str) -> tuple[str, Path] | None:
-    """(download name, stored file) for the owner or an admin; None for anyone else.
+def pdf_file(session: Session, settings: Settings, actor: Actor | None, raw_number: object,
+             base_url: str) -> tuple[str, str] | None:
+    """(download name, storage key) for the owner or an admin; None for anyone else.
 
     The PDF is rendered on the first download and stored; later downloads stream the file.
     A revoked certificate's PDF is no longer served to its owner (admins still see it).
@@ -291,26 +294,25 @@ def pdf_path(session: Session, settings: Settings, actor: Actor | None, raw_numb
     if cert is None or not (actor.role == "admin" or (cert.user_id == actor.user_id and cert.revoked_at is None)):
         return None
     name = f"certificate-{cert.number}.pdf"
-    folder = storage_dir(settings)
-    if cert.pdf_file and (folder / cert.pdf_file).is_file():
-        return name, folder / cert.pdf_file
+    files = storage.get_storage(settings)
+    stored = storage.key(AREA, cert.pdf_file)
+    if stored and files.exists(stored):
+        return name, stored
     data = certificate_pdf.render(certificate_pdf.CertificateContent(
         site_name=settings.site_name, learner_name=cert.learner_name, course_title=cert.course_title,
         teacher_name=cert.teacher_name, date_label=date_label(cert.completed_at), number=cert.number,
         verify_url=verify_url(base_url, cert.number)))
-    folder.mkdir(parents=True, exist_ok=True)
     file_name = f"{secrets.token_urlsafe(24)}.pdf"
-    tmp = folder / (file_name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, folder / file_name)
+    files.save_bytes(f"{AREA}/{file_name}", data, content_type="application/pdf")  # atomic (temp name, rename)
     # Two first downloads at once: the first stored file wins, the other is removed.
     won = session.execute(update(Certificate).where(Certificate.id == cert.id, or_(
         Certificate.pdf_file.is_(None), Certificate.pdf_file == cert.pdf_file)).values(pdf_file=file_name)).rowcount
     if not won:
-        (folder / file_name).unlink(missing_ok=True)
+        files.delete(f"{AREA}/{file_name}")
         session.refresh(cert)
-        return name, folder / (cert.pdf_file or "")
-    return name, folder / file_name
+        stored = storage.key(AREA, cert.pdf_file)
+        return (name, stored) if stored else None
+    return name, f"{AREA}/{file_name}"
 
 
 def credential(session: Session, settings: Settings, raw_number: object, base_url: str) -> tuple[str, dict] | None:

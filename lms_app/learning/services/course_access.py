@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlmodel import Session, select
 
 from lms_app.core.courses import Course, Enrollment, Lesson, Module
 from lms_app.authoring.views import LessonContentView, OutlineRow
-from lms_app.core import images, lesson_types
+from lms_app.core import lesson_types, storage
 from lms_app.learning.services import progress
 from lms_app.core.sessions import Actor
-from lms_app.authoring.services.courses import lesson_dir
+from lms_app.authoring.services.courses import LESSONS
 from lms_app.core.settings import Settings
 
 
@@ -233,7 +232,7 @@ def _learner_progress(session: Session, actor: Actor, course: Course, lesson: Le
 
 @dataclass
 class LessonFile:
-    path: Path
+    key: str  # storage key (core/storage.py)
     mime: str
     name: str
 
@@ -247,7 +246,7 @@ def lesson_file(session: Session, settings: Settings, actor: Actor | None, lesso
     course = session.get(Course, lesson.course_id)
     if course is None or not may_open_lesson(session, actor, course, lesson):
         return None
-    path = images.safe_child(lesson_dir(settings), lesson.file_key)
-    if path is None:
+    key = storage.key(LESSONS, lesson.file_key)
+    if key is None:
         return None
-    return LessonFile(path=path, mime=lesson.file_mime or "application/octet-stream", name=lesson.file_name)
+    return LessonFile(key=key, mime=lesson.file_mime or "application/octet-stream", name=lesson.file_name)

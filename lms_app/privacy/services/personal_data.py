@@ -35,7 +35,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, SQLModel, select
 
-from lms_app.core import audit, sessions
+from lms_app.core import audit, sessions, storage
 from lms_app.core.errors import ServiceError
 from lms_app.core.events import on_commit
 from lms_app.core.permissions import ADMIN_AREA, require_role
@@ -61,8 +61,36 @@ def erased_email(user_id: int) -> str:
     return f"deleted-{user_id}@erased.invalid"
 
 
+EXPORTS = "exports"  # storage scope (core/storage.py): locally <data>/exports, not backed up
+
+
 def exports_dir(settings: Settings) -> Path:
-    return settings.data_dir / "exports"
+    """Where exports live with local storage (the layout of ``LMS_STORAGE=local``)."""
+    return settings.data_dir / EXPORTS
+
+
+def exports_storage(settings: Settings) -> storage.Storage:
+    return storage.get_storage(settings, EXPORTS)
+
+
+def _file_size(settings: Settings, ref) -> int | None:
+    """A ``files`` entry's size: a Path on this disk, or a storage key (plugin_api.PersonalData)."""
+    if isinstance(ref, Path):
+        return ref.stat().st_size if ref.is_file() else None
+    return storage.get_storage(settings).size(str(ref))
+
+
+def _copy_into(zf: zipfile.ZipFile, settings: Settings, ref, arcname: str) -> None:
+    if isinstance(ref, Path):
+        if ref.is_file():
+            zf.write(ref, arcname)
+        return
+    files = storage.get_storage(settings)
+    if files.size(str(ref)) is None:
+        return
+    with files.open(str(ref)) as src, zf.open(arcname, "w", force_zip64=True) as dst:
+        while chunk := src.read(storage.CHUNK):
+            dst.write(chunk)
 
 
 # --- export ----------------------------------------------------------------------------------
@@ -106,11 +134,10 @@ def collect(session: Session, user_id: int) -> tuple[dict[str, list[dict]], list
 def _avatar(settings: Settings, user: User) -> list[tuple[str, Path]]:
     if not user.avatar_file:
         return []
-    from lms_app.core import images
-    from lms_app.accounts.services.profiles import avatar_dir
+    from lms_app.accounts.services.profiles import AREA
 
-    path = images.safe_child(avatar_dir(settings), user.avatar_file)
-    return [(f"profile/{user.avatar_file}", path)] if path is not None else []
+    key = storage.key(AREA, user.avatar_file)
+    return [(f"profile/{user.avatar_file}", key)] if key is not None else []
 
 
 def build_zip(session: Session, settings: Settings, user_id: int) -> bytes:
@@ -124,9 +151,8 @@ def build_zip(session: Session, settings: Settings, user_id: int) -> bytes:
         zf.writestr("profile.json", json.dumps(_profile(session, user), indent=2, ensure_ascii=False))
         for name, rows in tables.items():
             zf.writestr(f"data/{name}.json", json.dumps(rows, indent=2, ensure_ascii=False))
-        for arcname, path in files:
-            if Path(path).is_file():
-                zf.write(path, f"files/{arcname}")
+        for arcname, ref in files:
+            _copy_into(zf, settings, ref, f"files/{arcname}")
     return buffer.getvalue()
 
 
@@ -150,7 +176,9 @@ def _estimate(session: Session, user_id: int) -> tuple[int, int]:
                 select(func.count()).select_from(table).where(or_(*[table.c[c] == user_id for c in item.user_columns]))
             ).scalar() or 0
         if item.files is not None:
-            size += sum(Path(p).stat().st_size for _, p in item.files(session, user_id) if Path(p).is_file())
+            from lms_app.core.settings import get_settings
+
+            size += sum(_file_size(get_settings(), ref) or 0 for _, ref in item.files(session, user_id))
     return rows, size
 
 
@@ -215,10 +243,8 @@ def request_export(session: Session, settings: Settings, actor, user_id: object 
 
 def _write(session: Session, settings: Settings, row: DataExport) -> None:
     data = build_zip(session, settings, row.user_id)
-    folder = exports_dir(settings)
-    folder.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(16) + ".zip"
-    (folder / key).write_bytes(data)
+    exports_storage(settings).save_bytes(key, data, content_type="application/zip")
     row.file_key, row.size, row.status, row.ready_at = key, len(data), "ready", utcnow()
     session.add(row)
 
@@ -241,8 +267,9 @@ def list_exports(session: Session, actor, user_id: object = None) -> list[dict]:
     return [_view(r) for r in rows]
 
 
-def export_file(session: Session, settings: Settings, actor, export_id: object) -> tuple[str, Path] | None:
-    """The zip for the download route: only its owner (or an admin), only while it lives."""
+def export_file(session: Session, settings: Settings, actor, export_id: object) -> tuple[str, str] | None:
+    """(download name, storage key in the exports scope) for the download route: only its
+    owner (or an admin), only while it lives."""
     if actor is None:
         return None
     try:
@@ -253,27 +280,35 @@ def export_file(session: Session, settings: Settings, actor, export_id: object) 
         return None
     if row.user_id != actor.user_id and actor.role != "admin":
         return None
-    path = exports_dir(settings) / row.file_key
-    return (f"personal-data-{row.user_id}-{row.created_at:%Y%m%d}.zip", path) if path.is_file() else None
+    key = storage.key(EXPORTS, row.file_key)
+    if key is None or exports_storage(settings).size(row.file_key) is None:
+        return None
+    return f"personal-data-{row.user_id}-{row.created_at:%Y%m%d}.zip", row.file_key
 
 
 def purge_exports(session: Session, settings: Settings, now: datetime | None = None) -> int:
     """Delete expired exports and their files (a periodic job)."""
     now = now or utcnow()
     rows = session.exec(select(DataExport).where(DataExport.expires_at <= now)).all()
-    paths = [exports_dir(settings) / r.file_key for r in rows if r.file_key]
+    keys = [r.file_key for r in rows if r.file_key]
     for row in rows:
         session.delete(row)
-    on_commit(session, _unlink, paths)
+    on_commit(session, _unlink, keys, settings)
     return len(rows)
 
 
-def _unlink(paths: list[Path]) -> None:
-    for path in paths:
+def _unlink(keys: list[str], settings: Settings | None = None) -> None:
+    """Delete export files by their names in the exports scope."""
+    from lms_app.core.settings import get_settings
+
+    exports = exports_storage(settings or get_settings())
+    for key in keys:
+        if storage.key(EXPORTS, key) is None:
+            continue
         try:
-            Path(path).unlink(missing_ok=True)
-        except OSError:
-            log.warning("could not delete %s", path)
+            exports.delete(key)
+        except Exception:  # noqa: BLE001 - a file left behind must not undo the committed purge
+            log.warning("could not delete export %s", key)
 
 
 # --- erase -----------------------------------------------------------------------------------

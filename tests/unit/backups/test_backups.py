@@ -62,7 +62,7 @@ def populated(settings):
         session.commit()
         cert = issuing.issue_manually(session, _actor(admin), learner.email, paid.id)
         session.commit()
-        issuing.pdf_path(session, settings, _actor(admin), cert.number, "http://localhost:3000")
+        issuing.pdf_file(session, settings, _actor(admin), cert.number, "http://localhost:3000")
         session.commit()
         profiles.set_avatar(session, settings, _actor(learner), _png())
         session.commit()

@@ -131,7 +131,7 @@ def test_request_export_builds_small_ones_now_and_only_the_owner_downloads(setti
         again = personal_data.request_export(s, settings, actor)
     assert again["id"] == view["id"], "a second click within minutes reuses the export"
     with lms_app.core.db.session_scope() as s:
-        assert personal_data.export_file(s, settings, actor, view["id"])[1].is_file()
+        assert (personal_data.exports_dir(settings) / personal_data.export_file(s, settings, actor, view["id"])[1]).is_file()
         assert personal_data.export_file(s, settings, sign_in(stranger)[1], view["id"]) is None
         assert personal_data.export_file(s, settings, None, view["id"]) is None
         assert personal_data.export_file(s, settings, actor, "nonsense") is None

@@ -337,10 +337,11 @@ class CourseEditorState(rx.State):
         self.lesson_uploading = True
         yield
         upload = files[0]
-        # One byte past the limit is enough to refuse an oversized file without holding it all.
-        data = await upload.read(limit + 1)
+        # The upload's spooled file goes to the service, which streams it to storage in chunks
+        # and stops at the limit: a 200 MB video is never held in memory (core/storage.py).
         name = getattr(upload, "name", None) or getattr(upload, "filename", "") or ""
-        _, error = await self._act(curriculum.set_lesson_file, self.lesson["id"], data, str(name), settings=True)
+        _, error = await self._act(curriculum.set_lesson_file, self.lesson["id"], upload.file, str(name),
+                                   settings=True)
         self.lesson_uploading = False
         if error:
             self.lesson_errors = {**self.lesson_errors, "file": error}
