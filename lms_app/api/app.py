@@ -43,15 +43,49 @@ def build_app() -> FastAPI:
         return response
 
     app.include_router(auth.router)
-    for router in plugins.collected("lms_api_routers"):
+    routers = list(plugins.collected("lms_api_routers"))
+    for router in routers:
         app.include_router(router)
+    app.state.lms_routers = [auth.router, *routers]  # the upload endpoints are found in them (ApiMount)
     return app
 
 
+def upload(max_bytes: int):
+    """Mark an API endpoint as a multipart file upload of at most ``max_bytes`` (plus framing):
+    the request guard lets its body through with that limit instead of the API's JSON policy."""
+
+    def mark(endpoint):
+        endpoint.lms_upload_limit = max_bytes
+        return endpoint
+
+    return mark
+
+
 class ApiMount(Mount):
-    """The mount of the API app; carries the request guard's policy for everything under it."""
+    """The mount of the API app; carries the request guard's policy for everything under it
+    (``lms_policy_for``: the JSON policy, or the upload policy of an endpoint marked ``upload``)."""
 
     lms_route_policy = API_POLICY
+
+    def __init__(self, path: str, app: FastAPI):
+        super().__init__(path, app=app)
+        from fastapi.routing import APIRoute
+
+        from lms_app.core.request_guard import MULTIPART_SLACK
+
+        self.uploads = [(route.path_regex, route.methods, RoutePolicy(
+            max_body=route.endpoint.lms_upload_limit + MULTIPART_SLACK, content_types=("multipart/form-data",),
+            bearer_auth=True)) for router in getattr(app.state, "lms_routers", ()) for route in router.routes
+            if isinstance(route, APIRoute) and getattr(route.endpoint, "lms_upload_limit", None)]
+
+    def lms_policy_for(self, scope) -> RoutePolicy:
+        path = scope["path"]
+        if self.uploads and path.startswith(PREFIX + "/"):
+            inner = path[len(PREFIX):]
+            for regex, methods, policy in self.uploads:
+                if scope["method"] in methods and regex.match(inner):
+                    return policy
+        return API_POLICY
 
 
 def mount() -> ApiMount:

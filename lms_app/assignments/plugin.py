@@ -92,3 +92,10 @@ def lms_personal_data():
                          why="Reviews the person wrote, and reviews of their (deleted) work."),
             PersonalData("submissions", ("grader_id",), "keep", export=False,
                          why="Who graded someone else's work: that person's record.")]
+
+
+@hookimpl
+def lms_api_routers():
+    from lms_app.assignments import rest
+
+    return [rest.router]

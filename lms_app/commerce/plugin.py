@@ -71,3 +71,10 @@ def lms_personal_data():
             PersonalData("coupon_redemptions", ("user_id",), "keep", why=keep),
             PersonalData("ledger_entries", ("teacher_id",), "keep", why=keep),
             PersonalData("coupons", ("created_by",), "keep", why="Coupons the person created stay valid for buyers.")]
+
+
+@hookimpl
+def lms_api_routers():
+    from lms_app.commerce import rest
+
+    return [rest.router]

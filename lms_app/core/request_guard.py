@@ -168,6 +168,8 @@ class RequestGuard:
         for route in self.routes:
             match, _ = route.matches(scope)
             if match != Match.NONE:
+                if hasattr(route, "lms_policy_for"):  # a Mount (the API) decides per path
+                    return route.lms_policy_for(scope)
                 own = getattr(route, "lms_route_policy", None)  # a Mount (the API) carries its own
                 return own or getattr(getattr(route, "endpoint", None), "lms_route_policy", DEFAULT_POLICY)
         return DEFAULT_POLICY
