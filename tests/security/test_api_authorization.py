@@ -18,6 +18,7 @@ from lms_app.core.http import build_api, guard
 from lms_app.core.sessions import Actor
 from lms_app.core.types import utcnow
 from lms_app.core.users import User
+from tests.security.api_matrix_learning import learner_rows, learner_world
 from tests.unit.learning.learning_support import add_lessons
 
 CALLERS = ("anonymous", "learner", "other_learner", "teacher", "other_teacher", "admin", "revoked", "expired",
@@ -66,7 +67,7 @@ def matrix(w) -> list[tuple[str, str, str, dict | None, dict[str, int]]]:
         ("GET", "/teach/courses/{course_id}/enrollments", f"/teach/courses/{w['course_id']}/enrollments", None,
          {**teacher_only, "other_teacher": 403}),
         ("GET", "/admin/users", "/admin/users", None, {**{c: 403 for c in signed}, **needs_auth, "admin": 200}),
-    ]
+    ] + learner_rows(w)
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def world(make_user, make_course, enroll):
         target, _ = tokens.create_pat(s, learner_actor, "to delete", ["read"])
         target_id = target.id
     emails = {name: u.email for name, u in people.items()}
-    return {"auth": auth, "emails": emails, "slug": course.slug, "draft_slug": draft.slug,
+    return learner_world(people, make_course, enroll) | {"auth": auth, "emails": emails, "slug": course.slug, "draft_slug": draft.slug,
             "open_slug": open_course.slug, "lesson_id": lessons[0].id, "course_id": course.id,
             "learner_pat_id": target_id}
 
