@@ -117,7 +117,8 @@ async def remove_file(lesson_id: int = LESSON, file_id: int = FILE,
 
 
 @router.get("/submission-files/{file_id}", response_class=Response, responses={
-    200: {"content": {"application/octet-stream": {}}, "description": "The file"}, **responses(401, 403, 404, 429)},
+    200: {"content": {mime: {"schema": {"type": "string", "format": "binary"}} for mime, *_ in submissions.UPLOAD.kinds},
+          "description": "The file, in the kind its content was recognised as"}, **responses(401, 403, 404, 429)},
     summary="Download a file of my submission, of one I review, or (staff) of my course")
 async def submission_file(file_id: int = FILE, principal: Principal = Depends(require("read"))) -> Response:
     found = await run_db(_file, principal.actor, file_id)

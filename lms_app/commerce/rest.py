@@ -119,7 +119,7 @@ async def my_order(order_id: int = ORDER, principal: Principal = Depends(require
     return found
 
 
-@router.get("/me/orders/{order_id}/receipt", response_class=PdfResponse,
+@router.get("/me/orders/{order_id}/receipt", response_class=Response,
             responses={**PDF, **responses(401, 403, 404, 429)}, summary="The PDF receipt of one of my orders")
 async def receipt(order_id: int = ORDER, principal: Principal = Depends(require("read"))) -> Response:
     found = await run_db(receipts.receipt_pdf, get_settings(), principal.actor, order_id)

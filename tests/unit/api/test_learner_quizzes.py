@@ -124,3 +124,53 @@ def test_someone_elses_attempt_and_unenrolled_learner(api, make_course, make_use
         r = api.request(method, path, headers=stranger, json={"answers": {}})
         assert r.status_code == 403 and r.json()["code"] == "forbidden", (method, r.text)
     assert api.get(f"/api/v1/quizzes/{lesson.id}", headers=stranger).json()["mode"] == "visitor"
+
+
+# SQL statements per request (auth included), the same whatever the data size.
+QUERY_BUDGET = {"reviews": 3, "course progress": 5, "quiz": 8, "start": 8, "save answers": 5, "submit": 9,
+                "result": 6, "orders": 2}
+
+
+def _measure(api, count_queries, auth, lesson, slug) -> dict[str, int]:
+    counts = {}
+
+    def m(name, method, path, **kw):
+        with count_queries() as n:
+            r = api.request(method, path, headers=auth, **kw)
+        assert r.status_code < 300, r.text
+        counts[name] = n.count
+        return r
+
+    m("reviews", "GET", f"/api/v1/courses/{slug}/reviews")
+    m("course progress", "GET", f"/api/v1/me/courses/{slug}/progress")
+    m("quiz", "GET", f"/api/v1/quizzes/{lesson.id}")
+    attempt = m("start", "POST", f"/api/v1/quizzes/{lesson.id}/attempts").json()
+    q = attempt["questions"][0]
+    m("save answers", "PUT", f"/api/v1/quiz-attempts/{attempt['id']}/answers",
+      json={"answers": {q["id"]: q["options"][0]["id"]}})
+    m("submit", "POST", f"/api/v1/quiz-attempts/{attempt['id']}/submit", json={"answers": {}})
+    m("result", "GET", f"/api/v1/quiz-attempts/{attempt['id']}")
+    m("orders", "GET", "/api/v1/me/orders")
+    return counts
+
+
+def test_statements_per_request_stay_constant(api, make_course, make_user, enroll, sign_in, login, count_queries):
+    lesson, learner, auth = _setup(make_course, make_user, enroll, sign_in, login, show_answers="after_attempt")
+    slug = _course_of_lesson(lesson).slug
+    small = _measure(api, count_queries, auth, lesson, slug)
+    for _ in range(30):
+        course = make_course()
+        enroll(learner, course)
+    big = _measure(api, count_queries, auth, lesson, slug)
+    assert small == big, (small, big)
+    assert small == QUERY_BUDGET, small
+
+
+def _course_of_lesson(lesson):
+    from lms_app.core.courses import Course, Lesson
+    from lms_app.core.db import session_scope
+
+    with session_scope() as s:
+        course = s.get(Course, s.get(Lesson, lesson.id).course_id)
+        s.expunge(course)
+        return course
