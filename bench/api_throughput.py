@@ -190,7 +190,14 @@ def main() -> None:
     client = TestClient(guard(build_api()))
     small = statements(client, token, "course-1", lesson_ids[0])
     seed(9_900, 101)
-    large = statements(client, token, "course-1", lesson_ids[1])
+    # a second learner, so that both measurements are a first completion and a first passed quiz
+    with session_scope() as s:
+        second = User(id=3, email="l2@bench.test", name="Learner 2", password_hash=passwords.hash_password("x" * 12, 4))
+        s.add(second)
+        s.flush()
+        s.add(Enrollment(user_id=3, course_id=course_id))
+        token2 = tokens.issue_pair(s, get_settings(), second).access_token
+    large = statements(client, token2, "course-1", lesson_ids[0])
     print("SQL statements per request (auth included):")
     print(f"  {'request':16} {'100 courses':>12} {'10,000 courses':>15}")
     for name in small:
