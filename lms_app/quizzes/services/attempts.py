@@ -371,7 +371,8 @@ def player(session: Session, actor: Actor, lesson_id: object, now: datetime | No
     lid = as_id(lesson_id, "lesson")
     lesson = session.get(Lesson, lid)
     course = session.get(Course, lesson.course_id) if lesson else None
-    if lesson is None or course is None or lesson.lesson_type != "quiz":
+    if lesson is None or course is None or lesson.lesson_type != "quiz" \
+            or not course_access.may_see_course(actor, course):  # a draft's quiz: only its staff
         raise ServiceError("That quiz does not exist.")
     quiz = session.exec(select(Quiz).where(Quiz.lesson_id == lesson.id)).first()
     if course_access.is_staff_for(actor, course):
