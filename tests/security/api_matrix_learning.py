@@ -8,6 +8,8 @@ expired, small scope = the learner's read-only token), so a row may depend on th
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from lms_app.assignments.services import submissions
 from lms_app.certificates.models import Certificate
 from lms_app.commerce.gateways.test_gateway import TestGateway
@@ -53,7 +55,7 @@ def learner_world(people: dict, make_course, enroll) -> dict:
         progress.mark_complete(s, me, text.id)
         order_id = checkout.purchase(s, get_settings(), me, bought.slug, "", SUCCESS, TestGateway()).id
     with session_scope() as s:
-        number = s.query(Certificate.number).filter(Certificate.user_id == learner.id).one()[0]
+        number = s.exec(select(Certificate.number).where(Certificate.user_id == learner.id)).one()
     return {"video_id": video.id, "learn_slug": course.slug, "quiz_id": quiz.id, "attempt_id": attempt_id,
             "assignment_id": lesson.id, "file_id": file_id, "buy_slug": to_buy.slug, "order_id": order_id,
             "cert_number": number}
