@@ -1,16 +1,20 @@
 """A Lumen Learning REST API client in a page of httpx: sign in, list courses, enrol in a free
-course, mark its lessons complete, list my certificates.
+course, mark its lessons complete, list my certificates and download the new one (its PDF and
+its signed credential).
 
     python examples/api_client.py http://127.0.0.1:8000 learner@example.com 'password'
 
 (or set LMS_API_TOKEN to a personal access token with the read and learn scopes, and give only
 the base URL). The access token lasts 15 minutes: ``Api`` refreshes it once when it expires.
+Downloads go to the folder in LMS_API_DOWNLOADS (default: the current folder).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from pathlib import Path
 
 import httpx
 
@@ -42,15 +46,18 @@ class Api:
         self.access, self.refresh_token = tokens["access_token"], tokens["refresh_token"]
         return True
 
-    def _call(self, method: str, path: str, auth: bool = True, retried: bool = False, **kwargs):
+    def _send(self, method: str, path: str, auth: bool = True, retried: bool = False, **kwargs) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.access}"} if auth and self.access else {}
         url = path if path.startswith(self.prefix) else self.prefix + path
         response = self.http.request(method, url, headers=headers, **kwargs)
         if response.status_code == 401 and auth and not retried and self._refresh():
-            return self._call(method, path, auth, True, **kwargs)
+            return self._send(method, path, auth, True, **kwargs)
         if response.status_code >= 400:
             raise ApiError(response)
-        return response.json()
+        return response
+
+    def _call(self, method: str, path: str, auth: bool = True, **kwargs):
+        return self._send(method, path, auth, **kwargs).json()
 
     def courses(self, **filters):
         """Every course matching ``filters`` (the catalog's: q, category, free, sort...), page by page."""
@@ -73,6 +80,13 @@ class Api:
     def certificates(self) -> list[dict]:
         return self._call("GET", "/me/certificates")
 
+    def certificate_pdf(self, number: str) -> bytes:
+        return self._send("GET", f"/me/certificates/{number}/pdf").content
+
+    def credential(self, number: str) -> dict:
+        """The signed credential (Open Badges 3.0); public, anyone can fetch and verify it."""
+        return self._call("GET", f"/certificates/{number}/credential", auth=False)
+
 
 def run(api: Api, out=print) -> dict:
     """List free courses, enrol in the first, complete every lesson that is not graded."""
@@ -93,7 +107,17 @@ def run(api: Api, out=print) -> dict:
             out(f"completed {lesson['title']!r}: {progress['percent']}%")
     certificates = api.certificates()
     out(f"{len(certificates)} certificate(s)")
-    return {"courses": len(free), "slug": slug, "progress": progress, "certificates": len(certificates)}
+    mine = next((c for c in certificates if c["course_title"] == detail["course"]["title"] and not c["revoked"]), None)
+    if mine is not None:
+        folder = Path(os.environ.get("LMS_API_DOWNLOADS", "."))
+        pdf = folder / f"certificate-{mine['number']}.pdf"
+        pdf.write_bytes(api.certificate_pdf(mine["number"]))
+        credential = api.credential(mine["number"])
+        (folder / f"certificate-{mine['number']}.json").write_text(json.dumps(credential, indent=2))
+        out(f"downloaded certificate {mine['number']}: {pdf} ({pdf.stat().st_size} bytes) "
+            f"and its {credential['type'][-1]}")
+    return {"courses": len(free), "slug": slug, "progress": progress, "certificates": len(certificates),
+            "certificate": mine["number"] if mine else None}
 
 
 def main(argv: list[str]) -> int:

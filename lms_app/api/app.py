@@ -4,15 +4,12 @@ guard runs in front of it) by ``api/plugin.py``."""
 
 from __future__ import annotations
 
-import functools
-import re
-
 from fastapi import Depends, FastAPI
 from starlette.routing import Mount
 
 from lms_app.api import errors
 from lms_app.api.deps import ip_limit
-from lms_app.core.request_guard import RoutePolicy, upload_limit
+from lms_app.core.request_guard import RoutePolicy
 
 PREFIX = "/api/v1"
 VERSION = "1.0.0"
@@ -47,32 +44,54 @@ def build_app() -> FastAPI:
 
     app.include_router(auth.router)
     app.include_router(hygiene.router)
-    for router in plugins.collected("lms_api_routers"):
+    routers = list(plugins.collected("lms_api_routers"))
+    for router in routers:
         app.include_router(router)
+    app.state.lms_routers = [auth.router, *routers]  # the upload endpoints are found in them (ApiMount)
     return app
 
 
-# API operations that take a file (multipart/form-data) up to the largest lesson-type limit; each
-# endpoint then enforces its own type's limit while reading. Bearer only, like the rest.
-UPLOADS = (("PUT", re.compile(r"^/teach/lessons/[0-9]+/file$")),)
+def upload(max_bytes):
+    """Mark an API endpoint as a multipart file upload of at most ``max_bytes`` (plus framing), an
+    int or a function returning one (read when the API is mounted, once the plugins are loaded):
+    the request guard lets its body through with that limit instead of the API's JSON policy."""
 
+    def mark(endpoint):
+        endpoint.lms_upload_limit = max_bytes
+        return endpoint
 
-@functools.cache
-def upload_policy() -> RoutePolicy:
-    return RoutePolicy(max_body=upload_limit(), content_types=("multipart/form-data",), bearer_auth=True)
+    return mark
 
 
 class ApiMount(Mount):
     """The mount of the API app; carries the request guard's policy for everything under it
-    (small JSON bodies), except the upload operations (``UPLOADS``)."""
+    (``lms_policy_for``: the JSON policy, or the upload policy of an endpoint marked ``upload``)."""
 
     lms_route_policy = API_POLICY
 
+    def __init__(self, path: str, app: FastAPI):
+        super().__init__(path, app=app)
+        from fastapi.routing import APIRoute
+
+        from lms_app.core.request_guard import MULTIPART_SLACK
+
+        self.uploads = [(route.path_regex, route.methods, RoutePolicy(
+            max_body=_limit(route.endpoint.lms_upload_limit) + MULTIPART_SLACK, content_types=("multipart/form-data",),
+            bearer_auth=True)) for router in getattr(app.state, "lms_routers", ()) for route in router.routes
+            if isinstance(route, APIRoute) and getattr(route.endpoint, "lms_upload_limit", None)]
+
     def lms_policy_for(self, scope) -> RoutePolicy:
-        path = scope["path"][len(PREFIX):] if scope["path"].startswith(PREFIX) else scope["path"]
-        if any(scope["method"] == m and rx.match(path) for m, rx in UPLOADS):
-            return upload_policy()
+        path = scope["path"]
+        if self.uploads and path.startswith(PREFIX + "/"):
+            inner = path[len(PREFIX):]
+            for regex, methods, policy in self.uploads:
+                if scope["method"] in methods and regex.match(inner):
+                    return policy
         return API_POLICY
+
+
+def _limit(value) -> int:
+    return value() if callable(value) else value
 
 
 def mount() -> ApiMount:

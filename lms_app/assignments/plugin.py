@@ -101,6 +101,6 @@ def lms_personal_data():
 
 @hookimpl
 def lms_api_routers():
-    from lms_app.assignments import rest_staff
+    from lms_app.assignments import rest, rest_staff
 
-    return [rest_staff.router]
+    return [rest.router, rest_staff.router]

@@ -11,6 +11,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 
+from lms_app.api.app import upload
 from lms_app.api.deps import require
 from lms_app.api.dto import model_of
 from lms_app.api.errors import ApiError, responses
@@ -21,7 +22,7 @@ from lms_app.authoring.services import courses, curriculum, review, roster, view
 from lms_app.authoring.views import CourseDetailsView, LessonEditView, LessonRow, ModuleRow, TeacherCourseRow
 from lms_app.core.db import run_db
 from lms_app.core.errors import PermissionDenied, ServiceError
-from lms_app.core.request_guard import MULTIPART_SLACK
+from lms_app.core.request_guard import MULTIPART_SLACK, upload_limit
 from lms_app.core.settings import get_settings
 
 router = APIRouter(tags=["teaching"])
@@ -273,6 +274,7 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
     "properties": {"file": {"type": "string", "format": "binary", "description": "The lesson's file"}}}}}}}
 
 
+@upload(lambda: upload_limit() - MULTIPART_SLACK)  # the largest lesson type's; the endpoint applies its own
 @router.put("/teach/lessons/{lesson_id}/file", response_model=_LessonM, openapi_extra=UPLOAD_BODY,
             responses=responses(401, 403, 404, 413, 415, 422, 429),
             summary="Upload the lesson's file (multipart/form-data, field 'file'; the lesson type's size limit)")
@@ -285,18 +287,21 @@ async def upload_lesson_file(request: Request, lesson_id: int = Id(), principal:
     if limit and declared.isdigit() and int(declared) > limit + MULTIPART_SLACK:
         raise ApiError(413, f"The file is larger than this lesson type accepts ({limit // (1024 * 1024)} MB).",
                        "too_large", "file")
-    data, filename = b"", ""
-    if limit:
-        try:
-            form = await request.form(max_files=1, max_fields=1)
-        except (MultiPartException, StarletteHTTPException):  # a malformed multipart body
-            raise ApiError(422, "file: send the file as multipart/form-data.", "validation_error", "file") from None
+    if not limit:
+        return await call(_file_store, principal.actor, lesson_id, b"", "")
+    try:
+        form = await request.form(max_files=1, max_fields=1)
+    except (MultiPartException, StarletteHTTPException):  # a malformed multipart body
+        raise ApiError(422, "file: send the file as multipart/form-data.", "validation_error", "file") from None
+    try:
         upload = form.get("file")
         if not isinstance(upload, StarletteUpload):
             raise ApiError(422, "file: Field required", "validation_error", "file")
-        data, filename = await upload.read(limit + 1), upload.filename or ""
+        # The spooled file, streamed to storage in chunks by the service (stopped at the limit):
+        # a 200 MB video is not held in memory.
+        return await call(_file_store, principal.actor, lesson_id, upload.file, upload.filename or "")
+    finally:
         await form.close()
-    return await call(_file_store, principal.actor, lesson_id, data, filename)
 
 
 @router.delete("/teach/lessons/{lesson_id}/file", response_model=_LessonM, responses=_OWN,

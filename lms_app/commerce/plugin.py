@@ -75,6 +75,6 @@ def lms_personal_data():
 
 @hookimpl
 def lms_api_routers():
-    from lms_app.commerce import rest_staff
+    from lms_app.commerce import rest, rest_staff
 
-    return [rest_staff.router]
+    return [rest.router, rest_staff.router]

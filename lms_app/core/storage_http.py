@@ -47,6 +47,19 @@ def serve(storage: Storage, settings: Settings, key: str | None, *, media_type: 
                                                            "Referrer-Policy": "no-referrer"})
 
 
+def send(storage: Storage, key: str | None, *, media_type: str, headers: dict[str, str]) -> Response:
+    """The file itself in the answer (never a redirect), for API clients that expect the bytes:
+    the local file, or streamed from object storage; 404 when it is gone."""
+    if key is None:
+        return not_found()
+    path = storage.local_path(key)
+    if path is not None:
+        return FileResponse(path, media_type=media_type, headers=headers)
+    if storage.kind == "local":
+        return not_found()
+    return _stream(storage, key, media_type, headers)
+
+
 def _stream(storage: Storage, key: str, media_type: str, headers: dict[str, str]) -> Response:
     size = storage.size(key)
     if size is None:

@@ -31,3 +31,10 @@ def lms_demo_data(session, settings):
 @hookimpl
 def lms_personal_data():
     return [PersonalData("quiz_attempts", ("user_id",), "delete", why="The person's answers and scores.")]
+
+
+@hookimpl
+def lms_api_routers():
+    from lms_app.quizzes import rest
+
+    return [rest.router]

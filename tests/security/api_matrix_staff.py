@@ -75,7 +75,7 @@ def staff_world(people: dict, course, draft, open_course, make_user, make_course
         submission_id = submission.id
     order = buy(_as(extra["buyer"]), paid.slug)
     return {"draft_id": draft.id, "ot_draft_id": ot_draft.id, "pending_ids": [c.id for c in pending],
-            "order_id": order.id, "submission_id": submission_id, "criteria": criteria,
+            "staff_order_id": order.id, "submission_id": submission_id, "criteria": criteria,
             "target_id": extra["target"].id, "locked_id": extra["locked"].id, **ids}
 
 
@@ -171,8 +171,8 @@ def staff_rows(w) -> list:
         ("POST", "/admin/categories/{category_id}/move", f"/admin/categories/{cats[0]}/move", {"direction": "up"},
          admin_only),
         ("DELETE", "/admin/categories/{category_id}", f"/admin/categories/{cats[1]}", None, admin_only),
-        ("GET", "/admin/orders", f"/admin/orders?q={g('order_id', 1)}", None, admin_only),
-        ("POST", "/admin/orders/{order_id}/refund", f"/admin/orders/{g('order_id', 1)}/refund",
+        ("GET", "/admin/orders", f"/admin/orders?q={g('staff_order_id', 1)}", None, admin_only),
+        ("POST", "/admin/orders/{order_id}/refund", f"/admin/orders/{g('staff_order_id', 1)}/refund",
          {"reason": "Bought by mistake."}, admin_only),
         ("GET", "/admin/audit", "/admin/audit?limit=5", None, admin_only),
         ("GET", "/admin/certificates", f"/admin/certificates?q={certs[0]}", None, admin_only),

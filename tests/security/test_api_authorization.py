@@ -18,6 +18,7 @@ from lms_app.core.http import build_api, guard
 from lms_app.core.sessions import Actor
 from lms_app.core.types import utcnow
 from lms_app.core.users import User
+from tests.security.api_matrix_learning import learner_rows, learner_world
 from tests.security.api_matrix_staff import staff_rows, staff_world
 from tests.unit.learning.learning_support import add_lessons
 
@@ -67,7 +68,7 @@ def matrix(w) -> list[tuple[str, str, str, dict | None, dict[str, int]]]:
         ("GET", "/teach/courses/{course_id}/enrollments", f"/teach/courses/{w['course_id']}/enrollments", None,
          {**teacher_only, "other_teacher": 403}),
         ("GET", "/admin/users", "/admin/users", None, {**{c: 403 for c in signed}, **needs_auth, "admin": 200}),
-    ] + staff_rows(w)
+    ] + staff_rows(w) + learner_rows(w)
 
 
 @pytest.fixture
@@ -97,7 +98,8 @@ def world(make_user, make_course, enroll):
         target_id = target.id
     emails = {name: u.email for name, u in people.items()}
     staff = staff_world(people, course, draft, open_course, make_user, make_course, enroll)
-    return {"auth": auth, "emails": emails, "slug": course.slug, "draft_slug": draft.slug,
+    return learner_world(people, make_course, enroll) | {
+            "auth": auth, "emails": emails, "slug": course.slug, "draft_slug": draft.slug,
             "open_slug": open_course.slug, "lesson_id": lessons[0].id, "course_id": course.id,
             "learner_pat_id": target_id, **staff}
 

@@ -5,6 +5,8 @@ that violates the documented schema. A fixed, small budget keeps it under two mi
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 
@@ -69,13 +71,19 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(server, make_use
     assert not failures, "\n\n".join(failures)
 
 
-def test_example_client_runs_against_the_live_server(server, make_user, make_course):
+def test_example_client_runs_against_the_live_server(server, make_user, make_course, tmp_path):
     """``examples/api_client.py`` as a user runs it: a subprocess against the live backend."""
     learner = make_user()
     course = make_course(title="Free API course")
     add_lessons(course, ("text", "text"))
     result = subprocess.run([sys.executable, str(live.ROOT / "examples" / "api_client.py"), server.origin,
-                             learner.email, DEFAULT_PASSWORD], capture_output=True, text=True, timeout=60)
+                             learner.email, DEFAULT_PASSWORD], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "LMS_API_DOWNLOADS": str(tmp_path)})
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"enrolled in {course.slug}" in result.stdout
     assert "100%" in result.stdout and "1 certificate(s)" in result.stdout
+    assert "downloaded certificate" in result.stdout and "OpenBadgeCredential" in result.stdout
+    pdfs = list(tmp_path.glob("certificate-*.pdf"))
+    assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
+    credential = json.loads(next(tmp_path.glob("certificate-*.json")).read_text())
+    assert credential["proof"]["proofValue"] and credential["credentialSubject"]["certificateNumber"] in pdfs[0].name

@@ -14,7 +14,7 @@ from lms_app.ui.forms import field, form_error
 from lms_app.ui.layout import loading_block, page_heading, page_shell
 from lms_app.ui.links import link_button
 from lms_app.core.db import run_db
-from lms_app.commerce.services import checkout, provider_checkout
+from lms_app.commerce.services import checkout
 from lms_app.core.errors import ServiceError
 from lms_app.commerce.gateways import get_gateway
 from lms_app.core.permissions import LEARNER_AREA
@@ -50,14 +50,8 @@ def _summary(view: dict) -> SummaryView:
 
 
 def _pay(session, actor, slug, coupon, form):
-    settings = get_settings()
-    gateway = get_gateway(settings)
-    direct = hasattr(gateway, "charge")
-    if direct or checkout.price(session, actor, slug, coupon).quote.amount_minor == 0:  # a 100 % coupon: no provider
-        order = checkout.purchase(session, settings, actor, slug, coupon,
-                                  checkout.card_from(form) if direct else None, gateway)
-        return f"/orders/{order.id}"
-    return provider_checkout.start(session, actor, slug, coupon, gateway)[1]
+    paid = checkout.pay(session, get_settings(), actor, slug, coupon, form)
+    return paid.redirect_url or f"/orders/{paid.order_id}"
 
 
 def _hosted_label() -> str:

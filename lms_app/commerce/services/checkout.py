@@ -211,3 +211,29 @@ def purchase_item(session: Session, settings: Settings, actor: Actor, item: Sale
 def owned_course_slug(session: Session, order_id: int) -> str:
     return session.exec(select(Course.slug).join(Order, Order.course_id == Course.id)
                         .where(Order.id == order_id)).first() or ""
+
+
+@dataclass(frozen=True)
+class Paid:
+    """What paying led to: a paid order (direct gateway, or nothing to pay under a 100 % coupon),
+    or a pending order and the redirect gateway's confirmation URL."""
+
+    order_id: int
+    redirect_url: str = ""
+
+
+def pay(session: Session, settings: Settings, actor: Actor, slug: object, coupon_code: object, card_form: object,
+        gateway=None) -> Paid:
+    """Pay for a course with the configured gateway (the checkout page and the API): a direct
+    gateway charges the card now; a redirect gateway gets a pending order and answers its URL; a
+    total of 0 under a coupon needs no gateway at all."""
+    from lms_app.commerce.gateways import get_gateway
+    from lms_app.commerce.services import provider_checkout
+
+    gateway = gateway or get_gateway(settings)
+    direct = hasattr(gateway, "charge")
+    if direct or price(session, actor, slug, coupon_code).quote.amount_minor == 0:
+        order = purchase(session, settings, actor, slug, coupon_code, card_from(card_form) if direct else None, gateway)
+        return Paid(order_id=order.id)
+    order_id, url = provider_checkout.start(session, actor, slug, coupon_code, gateway)
+    return Paid(order_id=order_id, redirect_url=url)

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import select
 
 from lms_app.core.db import run_db
-from lms_app.core.courses import Course
 from lms_app.learning.services import progress, reviews
-from lms_app.catalog.services.course_page import may_view
 from lms_app.core.errors import ServiceError
 from lms_app.core.permissions import ADMIN_AREA, LEARNER_AREA, TEACHER_AREA
 from lms_app.core.guard import current_actor, guarded, public, resolve
 
 
 def _course(session, slug: str, viewer):
-    course = session.exec(select(Course).where(Course.slug == slug)).first() if slug else None
-    return course if course is not None and may_view(course, viewer) else None
+    return reviews.course_for_reviews(session, viewer, slug)
 
 
 def _page_data(session, viewer, slug: str) -> dict:

@@ -382,3 +382,35 @@ def first_lessons(session: Session, course_ids: list[int]) -> dict[int, int]:
             .order_by(Lesson.course_id, Module.position, Module.id, Lesson.position, Lesson.id).limit(20000)).all():
         out.setdefault(course_id, lesson_id)
     return out
+
+
+def lesson_state(session: Session, actor: Actor, lesson_ref: object) -> tuple[int, bool, CourseProgress]:
+    """The learner's saved video position in a lesson, whether it is complete, and the course's
+    progress (the player's resume point; same enrolment and sequential rule as saving it)."""
+    target = learner_lesson(session, actor, lesson_ref)
+    position = session.exec(select(LessonProgress.video_position_seconds).where(
+        LessonProgress.user_id == actor.user_id, LessonProgress.lesson_id == target.lesson.id)).first()
+    return position or 0, target.lesson.id in target.done, course_progress(target.order, target.done)
+
+
+def course_state(session: Session, actor: Actor, course_ref: object) -> tuple[Course, CourseProgress,
+                                                                               dict[int, tuple[bool, int]], int]:
+    """An enrolled learner's progress in a course (by slug): (course, totals, lesson id →
+    (completed, video position), the lesson to continue with). Four queries."""
+    require_role(actor, LEARNER_AREA)
+    if not isinstance(course_ref, str) or not 0 < len(course_ref) <= 120:
+        raise ServiceError("That course does not exist.")
+    found = session.exec(select(Course, Enrollment.id).outerjoin(
+        Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.user_id == actor.user_id))
+        .where(Course.slug == course_ref)).first()
+    if found is None:
+        raise ServiceError("That course does not exist.")
+    course, enrollment_id = found
+    if enrollment_id is None:
+        raise PermissionDenied(ENROLL_FIRST)
+    order = lesson_order(session, course.id)
+    rows = rows_of(session, actor.user_id, course.id)
+    done = {lid for lid, (completed, _) in rows.items() if completed}
+    resume = resume_point(session, actor.user_id, course.id)
+    return course, course_progress(order, done), {lid: rows.get(lid, (False, 0)) for lid in order}, \
+        resume.lesson_id if resume else (order[0] if order else 0)

@@ -162,7 +162,7 @@ def set_hidden(session: Session, actor: Actor, review_ref: object, hidden: objec
     return review
 
 
-def _view(review: Review, author: str, viewer: Actor | None) -> ReviewView:
+def review_view(review: Review, author: str, viewer: Actor | None) -> ReviewView:
     return ReviewView(id=review.id or 0, author=author, rating=review.rating,
                       stars="★" * review.rating + "☆" * (5 - review.rating), comment=review.comment,
                       teacher_reply=review.teacher_reply, date=review.created_at.strftime("%Y-%m-%d"),
@@ -175,10 +175,20 @@ def for_course(session: Session, viewer: Actor | None, course_id: int) -> list[R
     if viewer is None or viewer.role != "admin":
         query = query.where(Review.hidden.is_(False))
     rows = session.exec(query.order_by(Review.created_at.desc(), Review.id.desc()).limit(LIST_LIMIT)).all()
-    return [_view(review, name, viewer) for review, name in rows]
+    return [review_view(review, name, viewer) for review, name in rows]
 
 
 def own(session: Session, viewer: Actor | None, course_id: int) -> Review | None:
     if viewer is None:
         return None
     return session.exec(select(Review).where(Review.user_id == viewer.user_id, Review.course_id == course_id)).first()
+
+
+def course_for_reviews(session: Session, viewer: Actor | None, slug: object) -> Course | None:
+    """The course a review list or a review is about, if the viewer may see its page (by slug)."""
+    from lms_app.catalog.services.course_page import may_view
+
+    if not isinstance(slug, str) or not 0 < len(slug) <= 120:
+        return None
+    course = session.exec(select(Course).where(Course.slug == slug)).first()
+    return course if course is not None and may_view(course, viewer) else None

@@ -371,7 +371,8 @@ def player(session: Session, actor: Actor, lesson_id: object, now: datetime | No
     lid = as_id(lesson_id, "lesson")
     lesson = session.get(Lesson, lid)
     course = session.get(Course, lesson.course_id) if lesson else None
-    if lesson is None or course is None or lesson.lesson_type != "quiz":
+    if lesson is None or course is None or lesson.lesson_type != "quiz" \
+            or not course_access.may_see_course(actor, course):  # a draft's quiz: only its staff
         raise ServiceError("That quiz does not exist.")
     quiz = session.exec(select(Quiz).where(Quiz.lesson_id == lesson.id)).first()
     if course_access.is_staff_for(actor, course):
@@ -417,3 +418,26 @@ def review(session: Session, actor: Actor, attempt_id: object) -> tuple[QuizAtte
         QuizAttempt.user_id == actor.user_id, QuizAttempt.quiz_id == attempt.quiz_id,
         QuizAttempt.passed.is_(True))).first() is not None
     return attempt, shows_key(quiz.show_answers, attempt, passed_ever)
+
+
+def learner_attempt(session: Session, actor: Actor, attempt_id: object,
+                    now: datetime | None = None) -> tuple[QuizAttempt, bool]:
+    """One of the learner's own attempts (in progress or submitted) and whether its answer key may
+    be shown; an attempt past its deadline is graded first, as the player does. In progress: never."""
+    attempt = _own_attempt(session, actor, attempt_id)
+    course_id = _enrolled_course(session, actor, attempt)
+    if attempt.status == "in_progress" and _expired(attempt, now or utcnow()):
+        _finish(session, attempt, course_id, None, now or utcnow())
+    if attempt.status != "submitted":
+        return attempt, False
+    return review(session, actor, attempt.id)
+
+
+def save_answers(session: Session, actor: Actor, attempt_id: object, answers: dict,
+                 now: datetime | None = None) -> QuizAttempt:
+    """Save several answers at once (each by ``save_answer``'s rules); all or nothing."""
+    if not isinstance(answers, dict) or len(answers) > 500:
+        raise ServiceError("Send the answers as {question id: answer}.")
+    for question_id, value in answers.items():
+        save_answer(session, actor, attempt_id, question_id, value, now)
+    return _own_attempt(session, actor, attempt_id, lock=False)

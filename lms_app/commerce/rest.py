@@ -1,0 +1,130 @@
+"""REST: buying a course (the checkout page's services) and my orders with their PDF receipts.
+
+``POST /checkout/{slug}`` is ``checkout.pay``, as the page: with a direct gateway (the test card
+gateway) the card is charged now and the order comes back paid; with a redirect gateway (Stripe,
+Paystack, the generic webhook provider) the order is pending and ``redirect_url`` is where the
+buyer confirms; the provider's webhook then fulfils it. Under a 100 % coupon nothing is charged.
+Free courses are enrolled with ``POST /courses/{slug}/enroll``. The price is always the server's."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from lms_app.api.deps import require
+from lms_app.api.errors import ApiError, not_found, responses
+from lms_app.api.services.tokens import Principal
+from lms_app.commerce.services import checkout, orders, receipts
+from lms_app.core.db import run_db
+from lms_app.core.settings import get_settings
+
+router = APIRouter(tags=["checkout"])
+SLUG = r"^[A-Za-z0-9][A-Za-z0-9-]{0,119}$"
+ORDER = Path(ge=1, le=2_147_483_647)
+
+
+class PdfResponse(Response):
+    media_type = "application/pdf"
+
+
+PDF = {200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+             "description": "The PDF"}}
+
+
+class Quote(BaseModel):
+    slug: str
+    title: str
+    currency: str
+    list_label: str
+    discount_label: str
+    total_label: str
+    is_free_now: bool
+    coupon_code: str
+    coupon_error: str
+    email_verified: bool
+    enrolled: bool
+
+
+class Card(BaseModel):
+    card_number: str = Field(max_length=40)
+    expiry: str = Field(max_length=10, description="MM/YY")
+    cvc: str = Field(max_length=6)
+    name: str = Field(default="", max_length=120)
+
+
+class CheckoutRequest(BaseModel):
+    coupon_code: str = Field(default="", max_length=40)
+    card: Card | None = Field(default=None, description="For a card gateway (the test gateway); not sent otherwise")
+
+
+class OrderView(BaseModel):
+    id: int
+    number: str
+    course_title: str
+    course_slug: str
+    status: str
+    status_label: str
+    list_label: str
+    discount_label: str
+    amount_label: str
+    coupon_code: str
+    date_label: str
+    refunded_label: str
+    refund_reason: str
+    buyer: str
+    payment_label: str
+
+
+class CheckoutResult(BaseModel):
+    order: OrderView
+    redirect_url: str | None = Field(description="A redirect gateway's confirmation page (the order is pending)")
+
+
+def _checkout(session, actor, slug: str, coupon: str, card: dict) -> CheckoutResult:
+    paid = checkout.pay(session, get_settings(), actor, slug, coupon, card)
+    return CheckoutResult(order=orders.detail(session, actor, paid.order_id), redirect_url=paid.redirect_url or None)
+
+
+@router.get("/checkout/{slug}", response_model=Quote, responses=responses(401, 403, 422, 429),
+            summary="The price of a course for me now, with a coupon applied when it is valid")
+async def quote(slug: str = Path(max_length=120, pattern=SLUG), coupon: str = Query("", max_length=40),
+                principal: Principal = Depends(require("read"))) -> Quote:
+    return Quote(**await run_db(checkout.quote_view, principal.actor, slug, coupon))
+
+
+@router.post("/checkout/{slug}", response_model=CheckoutResult, responses=responses(401, 402, 403, 422, 429),
+             summary="Buy a course with the configured gateway (card now, or a redirect URL)")
+async def buy(body: CheckoutRequest, slug: str = Path(max_length=120, pattern=SLUG),
+              principal: Principal = Depends(require("learn"))) -> CheckoutResult:
+    card = body.card.model_dump() if body.card else {}
+    try:
+        return await run_db(_checkout, principal.actor, slug, body.coupon_code, card)
+    except checkout.PaymentDeclined as exc:
+        raise ApiError(402, exc.message, "payment_declined", exc.field) from None
+
+
+@router.get("/me/orders", response_model=list[OrderView], responses=responses(401, 403, 429),
+            summary="My orders, newest first")
+async def my_orders(principal: Principal = Depends(require("read"))):
+    return await run_db(orders.history, principal.actor)
+
+
+@router.get("/me/orders/{order_id}", response_model=OrderView, responses=responses(401, 403, 404, 429),
+            summary="One of my orders")
+async def my_order(order_id: int = ORDER, principal: Principal = Depends(require("read"))):
+    found = await run_db(orders.detail, principal.actor, order_id)
+    if found is None:
+        raise not_found("That order")
+    return found
+
+
+@router.get("/me/orders/{order_id}/receipt", response_class=Response,
+            responses={**PDF, **responses(401, 403, 404, 429)}, summary="The PDF receipt of one of my orders")
+async def receipt(order_id: int = ORDER, principal: Principal = Depends(require("read"))) -> Response:
+    found = await run_db(receipts.receipt_pdf, get_settings(), principal.actor, order_id)
+    if found is None:
+        raise not_found("That order")
+    name, data = found
+    return PdfResponse(data, headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                      "X-Content-Type-Options": "nosniff"})
