@@ -45,6 +45,17 @@ ENV PYTHONUNBUFFERED=1 \
     NPM_CONFIG_AUDIT=false
 WORKDIR /app
 
+# 0. Networks that inspect TLS: PEM files put in .build-ca/ (scripts/docker-check.sh copies the
+#    host's bundle there when SSL_CERT_FILE or PIP_CERT is set) are trusted by pip, npm and bun
+#    in this stage only. The runtime image keeps the base image's certificates.
+COPY requirements.txt .build-ca* /tmp/build-ca/
+RUN set -e; bundle=/etc/ssl/certs/ca-certificates.crt; \
+    for pem in /tmp/build-ca/*.crt /tmp/build-ca/*.pem; do [ -f "$pem" ] && cat "$pem" >> "$bundle"; done; \
+    rm -rf /tmp/build-ca
+ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
+    SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
+    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+
 # 1. Python packages, Node.js (wheel) and bun (npm): reused while these files stay the same.
 COPY requirements.txt ./
 COPY scripts/env.sh scripts/setup.sh scripts/

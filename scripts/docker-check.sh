@@ -12,7 +12,8 @@
 #      page served;
 #   6. removes the container and its volume (also on failure). The image stays as build cache.
 # Prints the build time, image size and start-to-healthy time. Logs: test-artifacts/docker/.
-# Environment: LMS_DOCKER_IMAGE (tag, default lms-app:check); LMS_BASE_LOCAL=1 (skip the pull).
+# Environment: LMS_DOCKER_IMAGE (tag, default lms-app:check); LMS_BASE_LOCAL=1 (skip the pull);
+#   LMS_BUILD_CA_FILE: extra CA bundle for the build (default $PIP_CERT or $SSL_CERT_FILE).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -55,12 +56,17 @@ if [ -z "${DOCKER_BUILDKIT:-}" ] && ! docker buildx version >/dev/null 2>&1; the
 t=$SECONDS
 BASE="$(scripts/docker-base.sh | tail -n1)"
 base_took=$((SECONDS - t))
+# Behind a TLS-inspecting proxy the build trusts what this machine trusts (Dockerfile step 0).
+CA_FILE="${LMS_BUILD_CA_FILE:-${PIP_CERT:-${SSL_CERT_FILE:-}}}"
+rm -rf .build-ca
+if [ -n "$CA_FILE" ] && [ -f "$CA_FILE" ]; then mkdir -p .build-ca && cp "$CA_FILE" .build-ca/host.crt; fi
 t=$SECONDS
 say "building $IMAGE on $BASE (log: $ART/build.log)"
 if ! docker build --build-arg BASE_IMAGE="$BASE" -t "$IMAGE" . >"$ART/build.log" 2>&1; then
   tail -n 40 "$ART/build.log"; say "docker build failed"; exit 1
 fi
 build_took=$((SECONDS - t))
+rm -rf .build-ca
 size_mb="$(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f", $1/1e6}')"
 
 # 4. Start it like production: read-only root, data in a volume, scratch in a tmpfs.
