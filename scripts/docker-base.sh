@@ -29,11 +29,14 @@ if [ "${LMS_BASE_LOCAL:-0}" != "1" ]; then
   if timeout "${LMS_BASE_PULL_TIMEOUT:-60}" "$DOCKER" pull -q "$UPSTREAM" >&2 2>/dev/null; then
     say "using $UPSTREAM (pulled)"; echo "$UPSTREAM"; exit 0
   fi
-  say "cannot pull $UPSTREAM: building a local base image with debootstrap"
+  say "cannot pull $UPSTREAM: using the local base image (debootstrap)"
 fi
 
-# The recipe's fingerprint: a changed script makes a new image, an unchanged one is reused.
-RECIPE="$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)"
+# The recipe's fingerprint: change RECIPE_SPEC with the recipe below and the next run builds a
+# new image; otherwise the one built before is reused.
+SUITE=bookworm VARIANT=minbase PACKAGES=python3,python3-venv,ca-certificates
+RECIPE_SPEC="$SUITE $VARIANT $PACKAGES cleanup-1"
+RECIPE="$(printf '%s' "$RECIPE_SPEC" | sha256sum | cut -c1-16)"
 if [ "$("$DOCKER" image inspect -f '{{ index .Config.Labels "org.lumen.base-recipe" }}' "$LOCAL_TAG" 2>/dev/null)" = "$RECIPE" ]; then
   say "using $LOCAL_TAG (built before from this recipe)"; echo "$LOCAL_TAG"; exit 0
 fi
@@ -61,9 +64,8 @@ WORK="$(mktemp -d /tmp/lms-base.XXXXXX)"
 trap '$SUDO rm -rf "$WORK"' EXIT
 ROOTFS="$WORK/rootfs"
 started=$SECONDS
-say "debootstrap bookworm from $MIRROR (a few minutes)"
-$SUDO debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates \
-  bookworm "$ROOTFS" "$MIRROR" >&2
+say "building $LOCAL_TAG: debootstrap $SUITE from $MIRROR (a few minutes)"
+$SUDO debootstrap --variant="$VARIANT" --include="$PACKAGES" "$SUITE" "$ROOTFS" "$MIRROR" >&2
 # What a container never needs: package caches and lists, documentation, man pages, locales
 # other than C (the runtime uses C.UTF-8, built into glibc).
 $SUDO rm -rf "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/lib/apt/lists/* \
@@ -71,7 +73,7 @@ $SUDO rm -rf "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/lib/apt/lists/
   "$ROOTFS"/var/log/*.log "$ROOTFS"/var/cache/debconf/*-old
 $SUDO find "$ROOTFS"/usr/share/locale -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} +
 # The container's apt uses the same mirror (for images built FROM this one).
-echo "deb $MIRROR bookworm main" | $SUDO tee "$ROOTFS/etc/apt/sources.list" >/dev/null
+echo "deb $MIRROR $SUITE main" | $SUDO tee "$ROOTFS/etc/apt/sources.list" >/dev/null
 $SUDO tar -C "$ROOTFS" -c . | "$DOCKER" import \
   --change 'ENV LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change "LABEL org.lumen.base-recipe=$RECIPE" \
