@@ -54,16 +54,26 @@ EXPOSE 5432
 STOPSIGNAL SIGINT
 ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
 EOF
+# Like the official image: protected mode off (the compose network is the boundary; without a
+# config file Redis refuses every client but localhost), whatever command compose gives.
+cat >"$WORK/redis/entrypoint.sh" <<'EOF'
+#!/bin/sh
+if [ "${1:-}" = "redis-server" ]; then shift; exec redis-server --protected-mode no "$@"; fi
+exec "$@"
+EOF
 cat >"$WORK/redis/Dockerfile" <<EOF
 FROM $BASE
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server \\
  && rm -rf /var/lib/apt/lists/* /usr/share/doc/* /usr/share/man/* \\
  && mkdir -p /data && chown redis:redis /data
+COPY entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+RUN chmod 755 /usr/local/bin/docker-entrypoint.sh
 USER redis
 WORKDIR /data
 VOLUME ["/data"]
 EXPOSE 6379
-CMD ["redis-server", "--bind", "0.0.0.0", "--protected-mode", "no", "--dir", "/data"]
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
+CMD ["redis-server", "--dir", "/data"]
 EOF
 docker build -q -t "${LMS_POSTGRES_IMAGE:-lms-postgres:15}" "$WORK/postgres" >/dev/null
 docker build -q -t "${LMS_REDIS_IMAGE:-lms-redis:7}" "$WORK/redis" >/dev/null
