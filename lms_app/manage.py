@@ -234,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--branch", help="makemigrations: an installed plugin's migration branch")
     parser.add_argument("action", nargs="?", choices=["run", "drain"],
                         help="jobs run NAME: one round of a periodic job; jobs drain: run what is queued, here")
-    parser.add_argument("name", nargs="?", help="jobs run: the job's name")
+    # Its own dest: sharing "name" with --name made create-admin's default name None.
+    parser.add_argument("job_name", nargs="?", metavar="name", help="jobs run: the job's name")
     parser.add_argument("--email", help="create-admin: the admin's email")
     parser.add_argument("--name", default="Administrator", help="create-admin: the admin's name")
     parser.add_argument("--to", help="backup: folder for the archive (default LMS_BACKUP_DIR or data/backups)")
@@ -271,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration OK ({settings.environment}, {settings.database_url.split('://')[0]}).")
         return 0
     if args.command == "jobs":
-        return jobs(args.action, args.name)
+        return jobs(args.action, args.job_name)
     if args.command == "backup":
         return backup(args.to)
     if args.command == "restore":

@@ -20,7 +20,8 @@ fi
 # One marker per requirements file and content, so switching between run.sh and test.sh
 # does not reinstall; the dev file includes the runtime one, so its marker implies both.
 stamp="$VENV/.installed-${REQ%.txt}-$(cat requirements.txt "$REQ" | sha256sum | cut -c1-16)"
-dev_stamp="$VENV/.installed-requirements-dev-$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)"
+dev_stamp="$VENV/.installed-none"   # the Docker build copies requirements.txt only
+[ -f requirements-dev.txt ] && dev_stamp="$VENV/.installed-requirements-dev-$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ] && [ ! -f "$dev_stamp" ]; then
   echo "==> Installing Python packages ($REQ)"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip

@@ -3,6 +3,9 @@
 #   1. tests/unit tests/state tests/security on SQLite
 #   2. the same on PostgreSQL, when LMS_TEST_DATABASE_URL is set (CI sets it)
 #   3. tests/e2e: Playwright + Chromium against a fresh production build on a free port
+#   4. docker image (when CI=true or LMS_DOCKER_TEST=1): scripts/docker-check.sh builds the image
+#      (base image pulled, or built with debootstrap), starts it read-only in production mode and
+#      checks health, sign-in through the API and a course page
 # The example plugins (examples/plugins/*) are installed into the virtualenv first, so every pass
 # runs with them enabled; their own tests run in passes 1 and 2 too.
 #
@@ -11,6 +14,7 @@
 #   LMS_TEST_DATABASE_URL   postgresql+psycopg://user@host:5432/db for the PostgreSQL pass
 #   LMS_SKIP_E2E=1          skip the browser pass (e.g. no Chromium and no way to install it)
 #   LMS_E2E_CHROMIUM        browser executable (default /usr/bin/chromium)
+#   LMS_DOCKER_TEST=1       run the docker image pass outside CI; LMS_SKIP_DOCKER=1 skips it
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -132,6 +136,22 @@ else
   echo
   echo "==> Pass 3: tests/e2e in Chromium against a fresh production build"
   PASS_DB_URL="" run_pass "browser tests (tests/e2e)" e2e tests/e2e -- "$@"
+fi
+
+if [ "${LMS_SKIP_DOCKER:-0}" = "1" ]; then
+  SUMMARY+=("skipped       docker image (LMS_SKIP_DOCKER=1)")
+elif [ "${CI:-}" = "true" ] || [ "${LMS_DOCKER_TEST:-0}" = "1" ]; then
+  echo
+  echo "==> Pass 4: docker image (build, start read-only in production mode, sign in, a course page)"
+  docker_started=$SECONDS
+  if PY="$PY" scripts/docker-check.sh; then
+    SUMMARY+=("passed        docker image ($((SECONDS - docker_started))s)")
+  else
+    SUMMARY+=("FAILED        docker image ($((SECONDS - docker_started))s; logs in test-artifacts/docker/)")
+    FAILED=1
+  fi
+else
+  SUMMARY+=("skipped       docker image (CI=true or LMS_DOCKER_TEST=1 runs it)")
 fi
 
 echo
