@@ -79,13 +79,14 @@ class CoursePageState(rx.State):
     @rx.event
     @guarded(LEARNER_AREA)
     async def enroll(self):
-        """One click for a free course (the service refuses paid or hidden ones)."""
+        """One click for a free course (the service refuses paid or hidden ones); the learner lands
+        in the first lesson, ready to start."""
         slug = slug_from_path(self.router.url.path)
         try:
-            await run_db(enrollment.enroll_free, current_actor(), slug)
+            href = await run_db(enrollment.enroll_free_and_start, current_actor(), slug)
         except ServiceError as exc:
             return rx.toast.error(exc.message)
-        return [rx.toast.success("You are enrolled. Enjoy the course!"), CoursePageState.load]
+        return [rx.toast.success("You are enrolled. Enjoy the course!"), rx.redirect(href)]
 
     @rx.var
     def language_name(self) -> str:
