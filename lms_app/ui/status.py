@@ -33,14 +33,15 @@ def safe_markdown(text: rx.Var | str, **props) -> rx.Component:
 
 
 def _tight_paragraph(value, **props) -> rx.Component:
-    return rx.text(value, margin_y="0.25em", **props)
+    return rx.text(value, margin="0", **props)
 
 
 def compact_markdown(text: rx.Var | str, **props) -> rx.Component:
     """Short user Markdown (quiz prompts, options, explanations): rendered like ``safe_markdown``
     (no raw HTML), with tight paragraphs so it sits inside a radio label, a checkbox or a callout."""
     return rx.box(rx.markdown(text, use_raw=False, component_map={"p": _tight_paragraph}),
-                  class_name="lms-prose lms-compact-md", **props)
+                  class_name="lms-prose lms-compact-md", style={"& p + p, & p + ul, & ul + p": {"marginTop": "0.5em"}},
+                  **props)
 
 
 def course_status_text(status: rx.Var) -> rx.Var:

@@ -276,7 +276,7 @@ def _multi_options(q) -> rx.Component:
         rx.foreach(q["options"], lambda o: rx.text(rx.flex(Checkbox.create(
             default_checked=q["chosen"].contains(o["id"]), size="3",
             on_change=lambda checked: QuizState.toggle(q["id"], o["id"], checked)),
-            compact_markdown(o["text"]), gap="2", align="start"), as_="label", size="3")),
+            compact_markdown(o["text"]), spacing="2", align="center"), as_="label", size="3")),
         rx.text("Choose every correct option.", size="1", color=rx.color("gray", 11)),
         spacing="2", align="start",
     )
