@@ -3,9 +3,9 @@
 1. First render in a fresh process (fonts parsed, QR encoder and fpdf2 imported): one
    subprocess per round, ``--cold`` rounds.
 2. Warm render: ``--warm`` certificates with different Unicode names (Latin accents, Cyrillic,
-   Greek), median and p95. Target: <= 5 ms per certificate.
-3. 1,000 certificates rendered one after another in one process. Target: <= 2 s.
-4. Download: ``certificates.pdf_path`` for a stored certificate (cookie's actor, one SELECT,
+   Greek), median and p95 (information: each certificate is rendered once, then stored).
+3. N certificates rendered one after another in one process (information).
+4. Download (the figure that matters, issue 18): ``certificates.pdf_path`` for a stored certificate (cookie's actor, one SELECT,
    a file check) plus reading the file, with rendering disabled (it would raise): the stored
    file is served, never re-rendered. Compared with the first download, which renders.
 5. Issue in the completion transaction: ``issue_for_completion`` time and SQL statements
@@ -79,14 +79,14 @@ def renders(cold: int, warm: int, batch: int) -> None:
         times.append((time.perf_counter() - t) * 1e3)
         sizes.append(len(data))
     print(f"[2] warm render: {ms(times)}; PDF size median {statistics.median(sizes) / 1024:.1f} KB"
-          f"  (target <= 5 ms)")
+          f"  (rendered once per certificate, then stored)")
 
     items = [content(i) for i in range(batch)]
     t = time.perf_counter()
     for c in items:
         certificate_pdf.render(c)
     total = time.perf_counter() - t
-    print(f"[3] {batch} certificates: {total:.2f} s ({total / batch * 1e3:.1f} ms each)  (target <= 2 s)")
+    print(f"[3] {batch} certificates: {total:.2f} s ({total / batch * 1e3:.1f} ms each)")
 
 
 def storage_and_issue() -> None:

@@ -5,7 +5,8 @@ invariants the services rely on:
 
 - at most one *open or paid* order per (learner, course): a partial unique index;
 - at most one successful payment per order; provider references and webhook event ids unique;
-- a coupon is redeemed at most once per learner; ``used_count`` never exceeds the cap;
+- a coupon is redeemed at most once per learner (unless it is ``once_per_account = false``, like the
+  demo coupon DEMO20); ``used_count`` never exceeds the cap;
 - an order's amounts are never negative and the discount never exceeds the list price.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, CheckConstraint, Column, Index, Integer, String, Text, UniqueConstraint, text, true
 from sqlmodel import Field, SQLModel
 
 from lms_app.core.types import UTCDateTime, utcnow
@@ -47,6 +48,9 @@ class Coupon(SQLModel, table=True):
     used_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    # True: one use per learner (a CouponRedemption row, unique per coupon and learner). False: a
+    # learner may use it on every purchase (the demo coupon DEMO20: "20 % off any course").
+    once_per_account: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
 
 
 class Order(SQLModel, table=True):
@@ -110,10 +114,14 @@ class Payment(SQLModel, table=True):
 
 class CouponRedemption(SQLModel, table=True):
     __tablename__ = "coupon_redemptions"
-    __table_args__ = (UniqueConstraint("coupon_id", "user_id", name="uq_coupon_redemptions_coupon_user"),)
+    # Once-per-account coupons: at most one redemption per (coupon, learner), by the database.
+    __table_args__ = (Index("uq_coupon_redemptions_once", "coupon_id", "user_id", unique=True,
+                            sqlite_where=text("once_per_account"), postgresql_where=text("once_per_account")),)
 
     id: int | None = Field(default=None, primary_key=True)
     coupon_id: int = Field(foreign_key="coupons.id", ondelete="CASCADE")
+    # Copied from the coupon when redeemed (the partial unique index reads it).
+    once_per_account: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     order_id: int = Field(foreign_key="orders.id", index=True, ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -12,6 +12,8 @@ from typing import Any, TypedDict
 
 import reflex as rx
 
+from lms_app.ui.wording import status_text
+
 from lms_app.commerce.gateways.base import CardDetails
 from lms_app.core.auth_state import AuthState
 from lms_app.core.db import run_db
@@ -1090,7 +1092,7 @@ def admin_page() -> rx.Component:
             ["#", "Session", "Learner", "When (UTC)", "Status", "Paid"],
             rx.foreach(S.rows, lambda r: rx.table.row(
                 rx.table.cell(r["id"]), rx.table.cell(r["title"]), rx.table.cell(r["learner"]),
-                rx.table.cell(r["when"]), rx.table.cell(r["status"]), rx.table.cell(r["amount_label"])))),
+                rx.table.cell(r["when"]), rx.table.cell(status_text(r["status"])), rx.table.cell(r["amount_label"])))),
             empty_state("calendar", "No bookings yet", "Bookings of live sessions will appear here.")),
             loading_block()))
 

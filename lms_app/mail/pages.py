@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_app.ui.wording import status_text
+
 from lms_app.core.auth_state import AuthState
 from lms_app.core.db import run_db
 from lms_app.core.guard import current_actor, guarded
@@ -64,7 +66,7 @@ S = AdminMailState
 
 
 def _status(value) -> rx.Component:
-    return rx.badge(value, color_scheme=rx.match(value, ("sent", "green"), ("failed", "red"), ("stored", "blue"),
+    return rx.badge(status_text(value), color_scheme=rx.match(value, ("sent", "green"), ("failed", "red"), ("stored", "blue"),
                                                  "gray"))
 
 
@@ -82,7 +84,7 @@ def _reader() -> rx.Component:
         rx.hstack(rx.heading(S.open_message["subject"], size="4"), rx.spacer(),
                   rx.button(rx.icon("x", size=16), "Close", size="1", variant="soft", on_click=S.close),
                   width="100%", align="start"),
-        rx.text("To ", S.open_message["to"], " · ", S.open_message["created"], " · ", S.open_message["status"],
+        rx.text("To ", S.open_message["to"], " · ", S.open_message["created"], " · ", status_text(S.open_message["status"]),
                 size="2", color=rx.color("gray", 11)),
         rx.el.pre(S.open_message["text"], id="mail-body",
                   style={"whiteSpace": "pre-wrap", "wordBreak": "break-word", "fontFamily": "var(--code-font-family)",

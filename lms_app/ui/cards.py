@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_app.ui.status import course_status_text
+
 from lms_app.core.views import CategoryView, CourseCardView
 
 # A link whose ::after covers the nearest positioned ancestor (the card): the whole card is
@@ -56,7 +58,7 @@ def course_card(course: rx.Var[CourseCardView], show_status: bool = False) -> rx
             rx.hstack(
                 rx.badge(course["category_name"], variant="soft", size="1"),
                 rx.badge(course["level"], variant="outline", color_scheme="gray", size="1"),
-                rx.cond(show_status, rx.badge(course["status"], color_scheme=rx.match(
+                rx.cond(show_status, rx.badge(course_status_text(course["status"]), color_scheme=rx.match(
                     course["status"], ("published", "green"), ("pending", "amber"), ("rejected", "red"), "gray"),
                     size="1")),
                 spacing="1", wrap="wrap",

@@ -30,3 +30,22 @@ def type_icon(icon: rx.Var, size: int = 16, **props) -> rx.Component:
 def safe_markdown(text: rx.Var | str, **props) -> rx.Component:
     """User Markdown without raw HTML (the text was also neutralised when it was saved)."""
     return rx.box(rx.markdown(text, use_raw=False), class_name="lms-prose", width="100%", **props)
+
+
+def _tight_paragraph(value, **props) -> rx.Component:
+    return rx.text(value, margin="0", **props)
+
+
+def compact_markdown(text: rx.Var | str, **props) -> rx.Component:
+    """Short user Markdown (quiz prompts, options, explanations): rendered like ``safe_markdown``
+    (no raw HTML), with tight paragraphs so it sits inside a radio label, a checkbox or a callout."""
+    return rx.box(rx.markdown(text, use_raw=False, component_map={"p": _tight_paragraph}),
+                  class_name="lms-prose lms-compact-md", style={"& p + p, & p + ul, & ul + p": {"marginTop": "0.5em"}},
+                  **props)
+
+
+def course_status_text(status: rx.Var) -> rx.Var:
+    """A course's status as the badges word it ("In review", "Changes requested"), in sentence case."""
+    from lms_app.ui.wording import status_text
+
+    return rx.match(status, *[(k, v) for k, v in STATUS_LABELS.items()], status_text(status))

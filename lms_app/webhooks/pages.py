@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_app.ui.wording import status_text
+
 from lms_app.core.auth_state import AuthState
 from lms_app.core.db import run_db
 from lms_app.core.errors import ServiceError
@@ -130,7 +132,7 @@ S = WebhooksState
 
 
 def _status(value) -> rx.Component:
-    return rx.badge(value, color_scheme=rx.match(value, ("ok", "green"), ("failed", "red"), "amber"))
+    return rx.badge(status_text(value), color_scheme=rx.match(value, ("ok", "green"), ("failed", "red"), "amber"))
 
 
 def _delivery(d) -> rx.Component:

@@ -24,7 +24,6 @@ def _enrol_and_complete(ui, page: Page, name: str) -> None:
     ui.ready(page)
     ui.goto(page, f"/courses/{COURSE}")
     page.get_by_role("button", name="Enroll for free").first.click()
-    page.get_by_role("link", name="Continue learning").first.click()
     page.wait_for_url(re.compile(rf"/learn/{COURSE}/\d+"), timeout=30_000)
     ui.ready(page)
     page.locator("#course-sidebar").get_by_role("link", name=LESSON).click()

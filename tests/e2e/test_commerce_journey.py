@@ -100,6 +100,9 @@ def test_buy_with_coupon_receipt_lesson_decline_and_refund(ui, page: Page, new_c
     ui.goto(admin, "/admin/orders")
     admin.get_by_role("button", name=f"Refund order {order_number}").click()
     dialog = admin.get_by_role("alertdialog")
+    # An empty reason says so inside the dialog (it used to do nothing, silently).
+    dialog.get_by_role("button", name="Refund order", exact=True).click()
+    expect(dialog.get_by_role("alert")).to_have_text("Say why the order is refunded.")
     dialog.get_by_label("Reason").fill("Requested by the learner")
     dialog.get_by_role("button", name="Refund order", exact=True).click()
     expect(admin.get_by_text("Order refunded")).to_be_visible()

@@ -90,7 +90,6 @@ def test_enrol_read_complete_watch_and_continue_later(ui, page: Page, new_learne
 
     ui.goto(page, f"/courses/{COURSE}")
     page.get_by_role("button", name="Enroll for free").first.click()
-    page.get_by_role("link", name="Continue learning").first.click()
     page.wait_for_url(re.compile(rf"/learn/{COURSE}/\d+"), timeout=30_000)
     ui.ready(page)
     expect(page.locator("#course-progress")).to_have_text("0%")

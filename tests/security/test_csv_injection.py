@@ -14,7 +14,8 @@ from lms_app.core import audit
 from lms_app.core import csv_export, events
 
 PAYLOADS = ["=HYPERLINK(\"http://evil.test\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)",
-            "\t=1+1", "\r=1+1", "=1+1\n=2+2"]
+            "\t=1+1", "\r=1+1", "=1+1\n=2+2", "+cmd|' /C calc'!A0", "-1+1", "+122%+cmd|'/C calc'!A0",
+            "-5\n=1+1", "+12%A1", "-", "+"]
 
 
 def parse(text: str) -> list[list[str]]:
@@ -32,6 +33,14 @@ def test_dangerous_cells_are_neutralised(payload):
 @pytest.mark.parametrize("value", ["Python basics", "a=b", "Title with - dash", "", "100%", "café"])
 def test_ordinary_text_is_left_alone(value):
     assert csv_export.safe_cell(value) == value
+
+
+@pytest.mark.parametrize("value", ["+122%", "-3.5%", "+12", "-0.25", "-5", "+1,200", "-12,345.50", "+4 %"])
+def test_plain_signed_numbers_and_percentages_are_left_alone(value):
+    """A change column reads +122%, not '+122% (the guard is for formulas, not values)."""
+    assert csv_export.safe_cell(value) == value
+    [_, row] = parse(csv_export.to_csv(["Change"], [[value]]))
+    assert row == [value]
 
 
 def test_numbers_stay_numbers_and_headers_are_neutralised_too():

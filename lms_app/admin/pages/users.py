@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_app.ui.wording import status_text
+
 from lms_app.ui.admin_nav import admin_shell, pager
 from lms_app.ui.layout import empty_state, loading_block
 from lms_app.ui.links import anchor_button
@@ -255,7 +257,7 @@ def detail_dialog() -> rx.Component:
                 rx.heading("Orders", size="3", as_="h3"),
                 rx.cond(S.detail_orders.length() > 0,
                         _mini_table(["Course", "Amount", "Status", "Date"], S.detail_orders,
-                                    lambda r: [r["course"], r["amount"], r["status"], r["when"]]),
+                                    lambda r: [r["course"], r["amount"], status_text(r["status"]), r["when"]]),
                         rx.text("No orders.", size="2", color=rx.color("gray", 11))),
                 rx.heading("Personal data", size="3", as_="h3"),
                 rx.hstack(

@@ -7,6 +7,8 @@ from typing import TypedDict
 
 import reflex as rx
 
+from lms_app.ui.status import course_status_text
+
 from lms_app.ui.layout import empty_state, loading_block, page_heading, page_shell, stat_card
 from lms_app.core.db import run_db
 from lms_app.analytics.pages.admin import table
@@ -166,7 +168,7 @@ def body() -> rx.Component:
         card(rx.fragment("Enrollments · ", S.label), enrollment_chart()),
         card("Your courses", table(
             ["Course", "Status", "Rating", "Enrolled", "Completed", "Completion", "Revenue"], S.courses,
-            lambda c: [c["title"], c["status"], c["rating"], c["enrolled"], c["completed"], c["completion"],
+            lambda c: [c["title"], course_status_text(c["status"]), c["rating"], c["enrolled"], c["completed"], c["completion"],
                        c["revenue"]])),
         card("Lesson funnel",
              rx.text("How many learners reached and completed each lesson, in course order: a drop shows where "

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from lms_app.core.wording import plural
+
 from lms_app.assignments.models import AssignmentSettings, RubricCriterion
 
 
@@ -40,5 +42,5 @@ def review_markdown(session: Session, lesson_ids: list[int]) -> dict[int, str]:
         rows = criteria.get(lid, [])
         rubric = "\n".join(_criterion(r) for r in rows) if rows else "*No rubric yet.*"
         total = sum(max((int(lv["points"]) for lv in r.levels), default=0) for r in rows)
-        out[lid] = f"{_settings_line(settings.get(lid))}\n\n**Rubric** ({total} points)\n\n{rubric}"
+        out[lid] = f"{_settings_line(settings.get(lid))}\n\n**Rubric** ({plural(total, 'point')})\n\n{rubric}"
     return out

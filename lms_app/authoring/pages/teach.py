@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_app.ui.wording import counted
+
 from lms_app.ui.layout import empty_state, loading_block, page_heading, page_shell, stat_card
 from lms_app.ui.links import link_button
 from lms_app.ui.navbar import nav_items
@@ -122,9 +124,9 @@ def _course_row(c) -> rx.Component:
                                   color=rx.color("gray", 12), underline="hover"),
                           status_badge(c["status"], "1"), align="center", spacing="2", wrap="wrap"),
                 rx.hstack(
-                    rx.hstack(rx.icon("users", size=14), rx.text(c["student_count"], " students"), spacing="1",
+                    rx.hstack(rx.icon("users", size=14), rx.text(counted(c["student_count"], "student")), spacing="1",
                               align="center"),
-                    rx.hstack(rx.icon("list", size=14), rx.text(c["lesson_count"], " lessons"), spacing="1",
+                    rx.hstack(rx.icon("list", size=14), rx.text(counted(c["lesson_count"], "lesson")), spacing="1",
                               align="center"),
                     rx.text(c["price_label"]),
                     rx.text("Updated ", c["updated"], class_name="lms-hide-narrow"),

@@ -210,7 +210,10 @@ def set_lesson_content(session: Session, actor: Actor, lesson_id: object, form: 
         raise FormErrors(errors)
     neutralised = bool(cleaned.pop("_neutralised", False))
     lesson.title = title
-    lesson.duration_seconds = minutes * 60
+    if minutes != (lesson.duration_seconds or 0) // 60:
+        # The form shows whole minutes: a 12-second clip reads "0"; saving other fields must not
+        # round its real length away.
+        lesson.duration_seconds = minutes * 60
     for name, value in cleaned.items():
         setattr(lesson, name, value)
     touch(course)

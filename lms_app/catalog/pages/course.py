@@ -14,6 +14,7 @@ from lms_app.core import plugins
 
 from lms_app.ui.layout import page_shell
 from lms_app.ui.links import link_button
+from lms_app.ui.wording import counted
 from lms_app.core import lesson_types
 from lms_app.core.db import run_db
 from lms_app.catalog.views import CourseCtaView, CourseDetailView, LessonRowView, ModuleView
@@ -78,13 +79,14 @@ class CoursePageState(rx.State):
     @rx.event
     @guarded(LEARNER_AREA)
     async def enroll(self):
-        """One click for a free course (the service refuses paid or hidden ones)."""
+        """One click for a free course (the service refuses paid or hidden ones); the learner lands
+        in the first lesson, ready to start."""
         slug = slug_from_path(self.router.url.path)
         try:
-            await run_db(enrollment.enroll_free, current_actor(), slug)
+            href = await run_db(enrollment.enroll_free_and_start, current_actor(), slug)
         except ServiceError as exc:
             return rx.toast.error(exc.message)
-        return [rx.toast.success("You are enrolled. Enjoy the course!"), CoursePageState.load]
+        return [rx.toast.success("You are enrolled. Enjoy the course!"), rx.redirect(href)]
 
     @rx.var
     def language_name(self) -> str:
@@ -133,8 +135,8 @@ def hero() -> rx.Component:
             _meta("users", C["student_count"], rx.cond(C["student_count"] == 1, " student", " students")),
             _meta("signal", C["level"].to(str).capitalize()),
             _meta("languages", CoursePageState.language_name),
-            _meta("clock", C["duration_label"]),
-            _meta("list", C["lesson_count"], " lessons"),
+            rx.cond(C["duration_label"] != "", _meta("clock", C["duration_label"])),
+            _meta("list", counted(C["lesson_count"], "lesson")),
             wrap="wrap", align="center", style={"columnGap": "1.1rem", "rowGap": "0.4rem"},
         ),
         rx.hstack(
@@ -183,8 +185,8 @@ def buy_box() -> rx.Component:
                             CoursePageState.cta["note"], size="1", color=rx.color("gray", 11))),
             rx.separator(size="4"),
             rx.text("This course includes", size="2", weight="bold"),
-            _meta("clock", C["duration_label"], " of lessons"),
-            _meta("layers", C["module_count"], " modules · ", C["lesson_count"], " lessons"),
+            rx.cond(C["duration_label"] != "", _meta("clock", C["duration_label"], " of lessons")),
+            _meta("layers", counted(C["module_count"], "module"), " · ", counted(C["lesson_count"], "lesson")),
             rx.cond(CoursePageState.preview_count > 0,
                     _meta("eye", CoursePageState.preview_count,
                           rx.cond(CoursePageState.preview_count == 1, " free preview lesson", " free preview lessons"))),
@@ -248,7 +250,8 @@ def module_block(module: rx.Var[ModuleView]) -> rx.Component:
         rx.hstack(
             rx.text(module["title"], weight="bold", size="3"),
             rx.spacer(),
-            rx.text(module["lesson_count"], " lessons · ", module["duration_label"], size="1",
+            rx.text(counted(module["lesson_count"], "lesson"),
+                    rx.cond(module["duration_label"] != "", " · " + module["duration_label"], ""), size="1",
                     color=rx.color("gray", 11), white_space="nowrap"),
             align="center", width="100%", padding="0.75rem 1rem", background=rx.color("gray", 2),
         ),
@@ -262,7 +265,8 @@ def curriculum() -> rx.Component:
         rx.hstack(
             rx.heading("Curriculum", size="5", as_="h2"),
             rx.spacer(),
-            rx.text(C["module_count"], " modules · ", C["lesson_count"], " lessons · ", C["duration_label"],
+            rx.text(counted(C["module_count"], "module"), " · ", counted(C["lesson_count"], "lesson"),
+                    rx.cond(C["duration_label"] != "", " · " + C["duration_label"], ""),
                     size="2", color=rx.color("gray", 11)),
             align="baseline", width="100%", wrap="wrap",
         ),

@@ -22,17 +22,12 @@ from lms_app.learning.services import progress
 from lms_app.core.money import format_price
 from lms_app.core.view_builders import avatar_url
 from lms_app.core.view_builders import hue_for, initials
+from lms_app.core.wording import duration_label  # noqa: F401  (re-exported)
 
 PUBLIC_STATUSES = ("published",)
 META_DESCRIPTION_MAX = 160
 
 
-def duration_label(seconds: int) -> str:
-    minutes = max(0, int(seconds or 0)) // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def learn_url(slug: str, lesson_id: int) -> str:

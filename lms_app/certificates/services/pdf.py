@@ -1,10 +1,9 @@
 """Certificate PDFs: landscape A4, Unicode names, a QR code to the verify page.
 
-The font ships with the app (lms_app/fonts: DejaVu Sans subset to Latin, Greek and Cyrillic), so
-accents, Cyrillic and Greek render on every install. Text the shipped font covers (nearly every
-certificate) is written by certificate_writer (≈ 2 ms a page); anything else, such as a CJK
-name, goes through fpdf2 with a system CJK font as fallback, when one is installed. Both draw
-the same layout (``LAYOUT``). The QR code is vector rectangles (segno computes the matrix).
+Rendered with fpdf2. The font ships with the app (lms_app/certificates/fonts: DejaVu Sans subset
+to Latin, Greek and Cyrillic), so accents, Cyrillic and Greek render on every install; a CJK name
+falls back to a system CJK font when one is installed. fpdf2 embeds only the glyphs used. The
+QR code is vector rectangles (segno computes the matrix).
 """
 
 from __future__ import annotations
@@ -15,8 +14,6 @@ from pathlib import Path
 import segno
 from fpdf import FPDF
 from fpdf.enums import TextMode
-
-from lms_app.certificates.services import writer as certificate_writer
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR = FONT_DIR / "DejaVuSans-Cert.ttf"
@@ -109,67 +106,38 @@ def _strong(pdf: FPDF, stroke: float):
 
 
 def render(content: CertificateContent) -> bytes:
-    font = certificate_writer.load_font(REGULAR)
-    texts = (content.site_name, content.learner_name, content.course_title, content.teacher_name,
-             content.date_label, content.number, content.verify_url)
-    if certificate_writer.covers(font, *texts, "taught by Verify: "):
-        return _render_direct(font, content)
+    """The certificate PDF (fpdf2). Rendered once per certificate and stored (issuing.pdf_path):
+    a download streams the stored file, so the render time does not reach the learner."""
     return _render_fpdf(content)
 
 
-def _title_lines(page: certificate_writer.Page, title: str, width: float) -> tuple[float, list[str]]:
-    """The course title on one line (22 pt down to 14), else wrapped on words (at most 3 lines)."""
-    size = page.fit(title, 22, width, 14)
-    if page.width(title, size) <= width:
-        return size, [title]
+def _title_lines(pdf: FPDF, title: str, width: float) -> tuple[float, list[str]]:
+    """The course title on one line (22 pt down to 14), else wrapped on words (at most 3 lines),
+    measured with fpdf2's string widths in the certificate font."""
+    def fits(text: str, size: float) -> bool:
+        pdf.set_font("cert", "", size)
+        return pdf.get_string_width(text) <= width
+
+    for size in range(22, 13, -1):
+        if fits(title, size):
+            return size, [title]
     for size in range(18, 9, -1):
         lines, line = [], ""
         for word in title.split():
             candidate = f"{line} {word}".strip()
-            if line and page.width(candidate, size) > width:
+            if line and not fits(candidate, size):
                 lines.append(line)
                 line = word
             else:
                 line = candidate
         lines.append(line)
-        if len(lines) <= 3 and all(page.width(x, size) <= width for x in lines):
+        if len(lines) <= 3 and all(fits(x, size) for x in lines):
             return size, lines
     return 10, [title]
 
 
-def _render_direct(font, content: CertificateContent) -> bytes:
-    """The layout of ``_render_fpdf``, written by certificate_writer."""
-    page = certificate_writer.Page(font)
-    w, h = 297, 210
-    inner = w - 60
-    page.rect(10, 10, w - 20, h - 20, ACCENT, 1.2)
-    page.rect(14, 14, w - 28, h - 28, ACCENT, 0.3)
-    page.text(30, 28, inner, 10, content.site_name, 16, ACCENT, stroke=0.6)
-    page.text(30, 44, inner, 16, "Certificate of Completion", 32, INK, stroke=1.2)
-    page.text(30, 68, inner, 8, "This certifies that", 13, MUTED)
-    page.text(30, 79, inner, 16, content.learner_name, page.fit(content.learner_name, 32, inner, 12), INK, stroke=1.5)
-    page.line(w / 2 - 70, 98, w / 2 + 70, ACCENT, 0.3)
-    page.text(30, 103, inner, 8, "has successfully completed the course", 13, MUTED)
-    size, lines = _title_lines(page, content.course_title, inner)
-    y = 113
-    for line in lines:
-        page.text(30, y, inner, 10, line, size, INK, stroke=0.9)
-        y += 10
-    page.text(30, min(y + 4, 140), inner, 8, f"taught by {content.teacher_name}", 13, MUTED)
-    page.text(30, 160, 120, 6, "Completed on", 11, INK, align="L", stroke=0.5)
-    page.text(30, 166, 120, 6, content.date_label, 11, INK, align="L")
-    page.text(30, 172, 120, 6, "Certificate number", 11, INK, align="L", stroke=0.5)
-    page.text(30, 178, 120, 6, content.number, 11, INK, align="L")
-    qr_size = 34
-    qr_x, qr_y = w - 30 - qr_size, 150
-    matrix = qr_matrix(content.verify_url)
-    page.runs(qr_x, qr_y, qr_size / len(matrix), _runs(matrix))
-    page.text(w - 30 - 90, qr_y + qr_size + 1, 90, 4, "Verify: " + content.verify_url, 7, MUTED, align="R")
-    return certificate_writer.document(page, f"Certificate {content.number}", content.site_name)
-
-
 def _render_fpdf(content: CertificateContent) -> bytes:
-    """fpdf2, for text outside the shipped font (its fallback fonts cover CJK when installed)."""
+    """One landscape A4 page; a system CJK font is the fallback for text outside the shipped font."""
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_title(f"Certificate {content.number}")
@@ -220,9 +188,14 @@ def _render_fpdf(content: CertificateContent) -> bytes:
     pdf.set_text_color(*INK)
     pdf.set_draw_color(*INK)
     _strong(pdf, 0.9)
-    _fit(pdf, content.course_title, 22, inner, minimum=10)
-    pdf.set_xy(30, 113)
-    pdf.multi_cell(inner, 10, content.course_title, align="C", max_line_height=10, new_x="LMARGIN", new_y="NEXT")
+    size, lines = _title_lines(pdf, content.course_title, inner)
+    pdf.set_font("cert", "", size)
+    y = 113
+    for line in lines:
+        pdf.set_xy(30, y)
+        pdf.cell(inner, 10, line, align="C")
+        y += 10
+    pdf.set_y(y)
     pdf.text_mode = TextMode.FILL
     pdf.set_text_color(*MUTED)
     pdf.set_font("cert", "", 13)

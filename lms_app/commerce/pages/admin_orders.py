@@ -111,9 +111,15 @@ def refund_dialog() -> rx.Component:
                 rx.vstack(
                     rx.el.label("Reason", html_for="refund-reason",
                                 style={"fontSize": "var(--font-size-2)", "fontWeight": "500"}),
-                    rx.text_area(id="refund-reason", name="reason", required=True, width="100%"),
+                    # Not ``required``: the browser's own check stopped the submit without a visible
+                    # word inside the dialog. The service checks the reason and the error shows here,
+                    # under the field (the dialog stays open; what was typed stays).
+                    rx.text_area(id="refund-reason", name="reason", width="100%", aria_required="true",
+                                 aria_invalid=rx.cond(AdminOrdersState.error != "", "true", "false"),
+                                 aria_describedby="refund-reason-error"),
                     rx.cond(AdminOrdersState.error != "",
-                            rx.text(AdminOrdersState.error, color=rx.color("red", 11), size="2", role="alert")),
+                            rx.text(AdminOrdersState.error, id="refund-reason-error", color=rx.color("red", 11),
+                                    size="2", role="alert")),
                     rx.hstack(rx.button("Cancel", variant="soft", color_scheme="gray", type="button",
                                         on_click=AdminOrdersState.cancel_refund),
                               rx.button("Refund order", color_scheme="red", type="submit",

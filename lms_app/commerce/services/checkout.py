@@ -134,7 +134,8 @@ def purchase(session: Session, settings: Settings, actor: Actor, slug: object, c
         session.flush()
         if p.coupon is not None:
             step = "coupon"
-            session.add(CouponRedemption(coupon_id=p.coupon.id, user_id=user_id, order_id=order.id))
+            session.add(CouponRedemption(coupon_id=p.coupon.id, user_id=user_id, order_id=order.id,
+                                             once_per_account=p.coupon.once_per_account))
             session.flush()
     except IntegrityError:
         session.rollback()
@@ -192,7 +193,8 @@ def purchase_item(session: Session, settings: Settings, actor: Actor, item: Sale
     session.add(order)
     session.flush()
     if coupon is not None:
-        session.add(CouponRedemption(coupon_id=coupon.id, user_id=actor.user_id, order_id=order.id))
+        session.add(CouponRedemption(coupon_id=coupon.id, user_id=actor.user_id, order_id=order.id,
+                                     once_per_account=coupon.once_per_account))
         try:
             session.flush()
         except IntegrityError:

@@ -2,7 +2,8 @@
 
 Admins create site-wide or course coupons; teachers only coupons scoped to their own courses.
 Usage is counted by one atomic ``UPDATE ... SET used_count = used_count + 1 WHERE used_count <
-cap`` (no read-then-write race on any backend) and a unique (coupon, learner) redemption row.
+cap`` (no read-then-write race on any backend) and a redemption row per use, unique per (coupon,
+learner) for once-per-account coupons (a partial unique index); reusable ones (DEMO20) skip that.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def refusal(session: Session, coupon: Coupon | None, user_id: int, course: Cours
         return WRONG_CURRENCY
     if coupon.max_redemptions is not None and coupon.used_count >= coupon.max_redemptions:
         return USED_UP
+    if not coupon.once_per_account:
+        return None
     used = session.exec(select(CouponRedemption.id).where(CouponRedemption.coupon_id == coupon.id,
                                                           CouponRedemption.user_id == user_id)).first()
     return ALREADY_USED if used is not None else None
@@ -112,7 +115,7 @@ def _date(raw: object, field: str) -> datetime | None:
 
 def create(session: Session, actor: Actor, code: object, kind: object, amount: object, *,
            course_id: object = None, valid_from: object = None, valid_until: object = None,
-           max_redemptions: object = None) -> Coupon:
+           max_redemptions: object = None, once_per_account: object = True) -> Coupon:
     require_role(actor, TEACHER_AREA)
     clean = clean_code(code)
     if kind not in ("percent", "fixed"):
@@ -136,7 +139,7 @@ def create(session: Session, actor: Actor, code: object, kind: object, amount: o
         raise ServiceError("A coupon with this code already exists.", "code")
     coupon = Coupon(code=clean, kind=kind, amount=value, currency=course.currency if course else "USD",
                     course_id=course.id if course else None, created_by=actor.user_id, valid_from=start,
-                    valid_until=end, max_redemptions=cap)
+                    valid_until=end, max_redemptions=cap, once_per_account=once_per_account not in (False, "off", "false"))
     session.add(coupon)
     session.flush()
     audit.record(session, actor, "coupon.create", "coupon", coupon.id, f"{clean}: {kind} {value}")

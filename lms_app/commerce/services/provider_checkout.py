@@ -51,7 +51,8 @@ def start(session: Session, actor: Actor, slug: object, coupon_code: object, gat
         session.add(order)
         session.flush()
         if p.coupon is not None:
-            session.add(CouponRedemption(coupon_id=p.coupon.id, user_id=actor.user_id, order_id=order.id))
+            session.add(CouponRedemption(coupon_id=p.coupon.id, user_id=actor.user_id, order_id=order.id,
+                                             once_per_account=p.coupon.once_per_account))
         if getattr(gateway, "wants_details", False):  # Stripe/Paystack show the title and need the e-mail
             reference, url = gateway.create_payment(q.amount_minor, q.currency, order.id, description=course.title,
                                                     email=_email_of(session, actor.user_id))

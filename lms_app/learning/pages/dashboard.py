@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_app.ui.wording import counted
+
 from lms_app.ui.cards import course_grid, thumbnail
 from lms_app.certificates.pages.card import certificate_card
 from lms_app.ui.links import link_button
@@ -60,7 +62,7 @@ def _learning_card(row: rx.Var[LearningView]) -> rx.Component:
                             aria_label="Progress in " + course["title"]),
                 rx.hstack(
                     rx.text(row["percent"].to_string() + "% · " + row["done"].to_string() + " of "
-                            + row["total"].to_string() + " lessons", size="2", color=rx.color("gray", 11)),
+                            + counted(row["total"], "lesson"), size="2", color=rx.color("gray", 11)),
                     rx.spacer(),
                     link_button(rx.cond(row["percent"] >= 100, "Review", "Continue"),
                                 rx.icon("arrow-right", size=16), href=row["continue_href"], size="2",

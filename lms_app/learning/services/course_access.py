@@ -26,6 +26,7 @@ from lms_app.learning.services import progress
 from lms_app.core.sessions import Actor
 from lms_app.authoring.services.courses import LESSONS
 from lms_app.core.settings import Settings
+from lms_app.core.wording import duration_label  # noqa: F401  (re-exported)
 
 
 _REF = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -39,11 +40,6 @@ def size_label(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def duration_label(seconds: int) -> str:
-    minutes = (seconds or 0) // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def is_staff_for(actor: Actor | None, course: Course) -> bool:

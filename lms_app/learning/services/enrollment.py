@@ -63,3 +63,14 @@ def enroll_free(session: Session, actor: Actor, slug: object) -> Course:
     except IntegrityError:
         session.rollback()  # a concurrent click won: the learner is enrolled either way
     return course
+
+
+def enroll_free_and_start(session: Session, actor: Actor, slug: object) -> str:
+    """Enrol in a free course and return where learning starts: the lesson the learner was last
+    on, else the course's first lesson (the course page when it has no lessons yet)."""
+    from lms_app.learning.services import progress
+
+    course = enroll_free(session, actor, slug)
+    resume = progress.resume_point(session, actor.user_id, course.id)
+    first = progress.first_lessons(session, [course.id]).get(course.id)
+    return progress.continue_href(course.slug, resume, first)

@@ -7,6 +7,8 @@ from typing import TypedDict
 
 import reflex as rx
 
+from lms_app.ui.wording import status_text
+
 from lms_app.core.auth_state import AuthState
 from lms_app.core.db import run_db
 from lms_app.core.errors import ServiceError
@@ -350,7 +352,7 @@ def _sub_row(s) -> rx.Component:
                   rx.cond(s["note"] != "", rx.text(s["note"], size="1", color=rx.color("gray", 11))),
                   spacing="1", align="start"),
         rx.spacer(),
-        rx.badge(s["status"], color_scheme=rx.match(s["status"], ("active", "green"), ("trialing", "green"),
+        rx.badge(status_text(s["status"]), color_scheme=rx.match(s["status"], ("active", "green"), ("trialing", "green"),
                                                     ("past_due", "amber"), "gray"), variant="soft"),
         rx.cond(s["can_cancel"], rx.button("Cancel renewal", size="1", variant="soft", color_scheme="red",
                                            on_click=S.ask(s["id"]))),

@@ -15,6 +15,9 @@ from typing import TypedDict
 
 import reflex as rx
 
+from lms_app.ui.wording import counted
+from lms_app.ui.status import compact_markdown
+
 from lms_app.ui.layout import empty_state, loading_block, page_shell
 from lms_app.ui.links import link_button
 from lms_app.core.db import run_db
@@ -402,9 +405,9 @@ def _row(q) -> rx.Component:
             rx.vstack(
                 rx.hstack(rx.text(q["number"].to_string() + ".", weight="bold"),
                           rx.badge(q["kind_label"], variant="soft"),
-                          rx.badge(q["points"].to_string() + " pt", variant="outline", color_scheme="gray"),
+                          rx.badge(counted(q["points"], "point"), variant="outline", color_scheme="gray"),
                           spacing="2", align="center", wrap="wrap"),
-                rx.text(q["prompt"], white_space="pre-wrap", size="3"),
+                compact_markdown(q["prompt"], width="100%"),
                 rx.text(q["summary"], size="2", color=rx.color("green", 11)),
                 spacing="1", align="start", flex="1", min_width="0",
             ),
@@ -484,7 +487,7 @@ def _builder() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.heading("Questions", size="4", as_="h2"),
-                    rx.text(B.rows.length().to_string() + " · " + B.total_points.to_string() + " points", size="2",
+                    rx.text(counted(B.rows.length(), "question") + " · " + counted(B.total_points, "point"), size="2",
                             color=rx.color("gray", 11)),
                     rx.spacer(),
                     rx.cond(B.editable, rx.button(rx.icon("plus", size=16), "Add question",

@@ -19,11 +19,15 @@ from __future__ import annotations
 from typing import TypedDict
 
 import reflex as rx
+from reflex_components_radix.themes.components.checkbox import Checkbox  # the bare box: the label is ours
 
-from lms_app.ui.status import safe_markdown
+from lms_app.ui.wording import counted
+
+from lms_app.ui.status import compact_markdown, safe_markdown
 from lms_app.core.db import run_db
 from lms_app.quizzes.models import AttemptQuestionView, AttemptRowView, FeedbackView, QuizInfoView
 from lms_app.core.types import utcnow
+from lms_app.core.wording import plural
 from lms_app.learning.pages.learn_state import LearnState
 from lms_app.quizzes.services import attempts as quiz_attempts
 from lms_app.core.errors import ServiceError
@@ -125,7 +129,7 @@ class QuizState(rx.State):
         return [rx.call_script(_COUNTDOWN.format(seconds=seconds))]
 
     def _show_result(self, attempt, show_key: bool) -> None:
-        self.result = ResultView(attempt_no=attempt.attempt_no, score=f"{attempt.score} of {attempt.max_score} points",
+        self.result = ResultView(attempt_no=attempt.attempt_no, score=f"{attempt.score} of {plural(attempt.max_score, 'point')}",
                                  percent=attempt.percent or 0, passed=bool(attempt.passed),
                                  pass_percent=attempt.pass_percent)
         self.feedback = quiz_attempts.feedback(attempt, show_key)
@@ -259,7 +263,8 @@ def _facts() -> rx.Component:
 
 def _choice_options(q) -> rx.Component:
     return rx.radio_group.root(
-        rx.vstack(rx.foreach(q["options"], lambda o: rx.radio_group.item(o["text"], value=o["id"])),
+        rx.vstack(rx.foreach(q["options"], lambda o: rx.radio_group.item(compact_markdown(o["text"]),
+                                                                          value=o["id"])),
                   spacing="2", align="start"),
         default_value=q["answer"], on_change=lambda v: QuizState.answer(q["id"], v),
         aria_label="Question " + q["number"].to_string(), size="3",
@@ -268,9 +273,10 @@ def _choice_options(q) -> rx.Component:
 
 def _multi_options(q) -> rx.Component:
     return rx.vstack(
-        rx.foreach(q["options"], lambda o: rx.checkbox(
-            o["text"], default_checked=q["chosen"].contains(o["id"]), size="3",
-            on_change=lambda checked: QuizState.toggle(q["id"], o["id"], checked))),
+        rx.foreach(q["options"], lambda o: rx.text(rx.flex(Checkbox.create(
+            default_checked=q["chosen"].contains(o["id"]), size="3",
+            on_change=lambda checked: QuizState.toggle(q["id"], o["id"], checked)),
+            compact_markdown(o["text"]), spacing="2", align="center"), as_="label", size="3")),
         rx.text("Choose every correct option.", size="1", color=rx.color("gray", 11)),
         spacing="2", align="start",
     )
@@ -289,10 +295,10 @@ def _question(q) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(rx.text("Question ", q["number"].to_string(), weight="bold", size="2"), rx.spacer(),
-                      rx.badge(q["points"].to_string() + rx.cond(q["points"] == 1, " point", " points"),
+                      rx.badge(counted(q["points"], "point"),
                                variant="soft"),
                       width="100%", align="center"),
-            rx.text(q["prompt"], size="3", white_space="pre-wrap"),
+            compact_markdown(q["prompt"], width="100%"),
             rx.match(q["kind"],
                      ("single", _choice_options(q)), ("true_false", _choice_options(q)),
                      ("multiple", _multi_options(q)), ("short", _text_answer(q, False)),
@@ -341,11 +347,12 @@ def _feedback_row(f) -> rx.Component:
                               color=rx.cond(f["correct"], rx.color("green", 10), rx.color("red", 10))),
                       rx.text("Question ", f["number"].to_string(), weight="bold", size="2"), rx.spacer(),
                       rx.text(f["earned"], size="2", color=rx.color("gray", 11)), width="100%", align="center"),
-            rx.text(f["prompt"], size="2", white_space="pre-wrap"),
+            compact_markdown(f["prompt"], width="100%"),
             rx.text("Your answer: ", rx.el.strong(f["your_answer"]), size="2"),
             rx.cond(~f["correct"], rx.text("Correct answer: ", rx.el.strong(f["correct_answer"]), size="2",
                                            color=rx.color("green", 11))),
-            rx.cond(f["explanation"] != "", rx.callout(f["explanation"], icon="lightbulb", size="1", width="100%")),
+            rx.cond(f["explanation"] != "", rx.callout.root(rx.callout.icon(rx.icon("lightbulb", size=16)),
+                                                         compact_markdown(f["explanation"]), size="1", width="100%")),
             spacing="2", width="100%", align="start",
         ),
         width="100%",
@@ -419,10 +426,11 @@ def _staff() -> rx.Component:
                    "shuffling is on). Attempts are for enrolled learners.", icon="eye", width="100%"),
         _facts(),
         rx.foreach(Q.preview, lambda q: rx.card(rx.vstack(
-            rx.text("Question ", q["number"].to_string(), " · ", q["points"].to_string(), " pt", weight="bold",
+            rx.text("Question ", q["number"].to_string(), " · ", counted(q["points"], "point"), weight="bold",
                     size="2"),
-            rx.text(q["prompt"], white_space="pre-wrap"),
-            rx.foreach(q["options"], lambda o: rx.text("• ", o["text"], size="2")),
+            compact_markdown(q["prompt"], width="100%"),
+            rx.foreach(q["options"], lambda o: rx.hstack(rx.text("•", size="2"), compact_markdown(o["text"]),
+                                                         spacing="2", align="start")),
             spacing="2", align="start"), width="100%")),
         spacing="3", width="100%", align="start",
     )

@@ -3,6 +3,8 @@ correct answers marked and the explanation (Markdown; admin review screen only, 
 
 from __future__ import annotations
 
+from lms_app.core.wording import plural
+
 from sqlmodel import Session, select
 
 from lms_app.quizzes.models import Quiz, QuizQuestion
@@ -12,12 +14,12 @@ KIND_LABELS = {"single": "one answer", "multiple": "several answers", "true_fals
 
 
 def _points(n: int) -> str:
-    return f"{n} point" if n == 1 else f"{n} points"
+    return plural(n, "point")
 
 
 def _settings_line(quiz: Quiz) -> str:
     parts = [f"Pass mark {quiz.pass_percent} %"]
-    parts.append(f"{quiz.max_attempts} attempts" if quiz.max_attempts else "unlimited attempts")
+    parts.append(plural(quiz.max_attempts, "attempt") if quiz.max_attempts else "unlimited attempts")
     if quiz.time_limit_minutes:
         parts.append(f"time limit {quiz.time_limit_minutes} min")
     if quiz.pool_size:

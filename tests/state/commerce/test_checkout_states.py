@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import lms_app.core.db
+from sqlmodel import select
 from lms_app.core.courses import Course
 from lms_app.commerce.pages.admin_orders import AdminOrdersState
 from lms_app.commerce.pages.checkout import CheckoutState
@@ -68,14 +69,27 @@ def test_full_coupon_enrols_without_card(states, make_course, make_user, sign_in
     assert counts(learner.id)["enrollments"] == 1
 
 
-def test_course_page_enroll_button_joins_free_course(states, make_course, make_user, sign_in):
+def test_course_page_enroll_button_joins_free_course_and_opens_the_first_lesson(states, make_course, make_user,
+                                                                                 sign_in):
+    from lms_app.core.courses import Lesson, Module
+
     course = make_course(price_minor=0)
+    with lms_app.core.db.session_scope() as s:
+        second, first = Module(course_id=course.id, title="Later", position=1), Module(course_id=course.id,
+                                                                                      title="Start", position=0)
+        s.add_all([second, first])
+        s.flush()
+        s.add_all([Lesson(module_id=second.id, course_id=course.id, title="B", lesson_type="text", position=0),
+                   Lesson(module_id=first.id, course_id=course.id, title="A2", lesson_type="text", position=1),
+                   Lesson(module_id=first.id, course_id=course.id, title="A1", lesson_type="text", position=0)])
+        s.flush()
+        first_lesson = s.exec(select(Lesson.id).where(Lesson.title == "A1")).one()
     token, _ = sign_in(make_user())
     root = states.root(token, path=f"/courses/{course.slug}")
     page = states.sub(root, CoursePageState)
     states.call(page, "load")
     assert page.cta["kind"] == "enroll"
-    states.call(page, "enroll")
+    assert states.redirects(states.call(page, "enroll")) == [f"/learn/{course.slug}/{first_lesson}"]
     states.call(page, "load")
     assert page.cta["kind"] == "continue"
     with lms_app.core.db.session_scope() as s:
@@ -95,7 +109,11 @@ def test_admin_refund_flow(states, make_course, make_user, sign_in):
     states.call(admin, "ask_refund", row["id"])
     assert admin.target_id == row["id"]
     states.call(admin, "refund", {"reason": ""})
-    assert admin.error and admin.target_id == row["id"]
+    assert admin.error == "Say why the order is refunded." and admin.target_id == row["id"]
+    # The field is not ``required``: the browser submits and the dialog shows the error (inline).
+    from lms_app.commerce.pages.admin_orders import refund_dialog
+    rendered = str(refund_dialog().render())
+    assert "refund-reason" in rendered and "required:true" not in rendered.replace(" ", "")
     states.call(admin, "refund", {"reason": "Duplicate purchase"})
     assert admin.target_id == 0 and admin.rows[0]["status"] == "refunded"
     assert counts(learner.id)["enrollments"] == 0

@@ -156,6 +156,15 @@ def test_rejection_needs_a_message_keeps_the_role_and_allows_a_new_application(m
     assert run(teacher_applications.mine, actor)["status"] == "pending"
 
 
+def test_admins_see_applicants_full_emails_to_tell_two_of_one_name_apart(make_user, sign_in):
+    _, admin = sign_in(make_user(role="admin"))
+    for email in ("sam.lee@school-one.test", "sam.levy@school-two.test"):
+        run(teacher_applications.apply, sign_in(make_user(name="Sam Lee", email=email))[1], MOTIVATION, "")
+    rows = run(teacher_applications.pending, admin)
+    assert [r["name"] for r in rows] == ["Sam Lee", "Sam Lee"]
+    assert [r["email"] for r in rows] == ["sam.lee@school-one.test", "sam.levy@school-two.test"]
+
+
 def test_teachers_cannot_apply(make_user, sign_in):
     _, teacher = sign_in(make_user(role="teacher"))
     with pytest.raises(ServiceError, match="already teach"):

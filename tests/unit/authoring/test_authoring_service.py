@@ -161,6 +161,20 @@ def test_duration_is_derived_from_lessons(make_user):
     assert get_course(c["id"]).duration_seconds == 5 * 60
 
 
+def test_saving_a_short_clip_lesson_keeps_its_real_seconds(make_user):
+    """The form shows whole minutes ("0" for a 12-second clip); saving the title must not turn the
+    clip's 12 s into 0 (the course page would lose its length)."""
+    teacher = make_user(role="teacher")
+    me = actor_of(teacher)
+    c = build_course(teacher, modules=1, lessons=1)
+    with session_scope() as s:
+        s.get(Lesson, c["lessons"][0]).duration_seconds = 12
+    call(curriculum.set_lesson_content, me, c["lessons"][0], {"title": "Renamed", "minutes": "0", "body": "x"})
+    assert get_course(c["id"]).duration_seconds == 12
+    call(curriculum.set_lesson_content, me, c["lessons"][0], {"title": "Renamed", "minutes": "3", "body": "x"})
+    assert get_course(c["id"]).duration_seconds == 180
+
+
 def test_lesson_content_errors_save_nothing(make_user):
     teacher = make_user(role="teacher")
     c = build_course(teacher, modules=1, lessons=1)

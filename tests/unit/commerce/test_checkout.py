@@ -218,6 +218,35 @@ def test_coupon_refusal_reasons(paid, make_course, make_user, sign_in):
         assert checkout.quote_view(s, actor, paid.slug, "ONCE")["coupon_error"] == coupons.ALREADY_USED
 
 
+def test_the_demo_coupon_takes_20_percent_off_every_course_a_learner_buys(make_course, make_user, sign_in):
+    """The README: "The demo coupon DEMO20 takes 20 % off any course" - not only the first one."""
+    from lms_app.commerce.services.demo import ensure_demo_coupons
+
+    with lms_app.core.db.session_scope() as s:
+        assert ensure_demo_coupons(s) == 1
+    _, actor = sign_in(make_user())
+    first, second = make_course(price_minor=2900), make_course(price_minor=4900)
+    assert buy(actor, first.slug, "DEMO20").amount_minor == 2320
+    with lms_app.core.db.session_scope() as s:
+        assert checkout.quote_view(s, actor, second.slug, "DEMO20")["coupon_error"] == ""
+    assert buy(actor, second.slug, "demo20").amount_minor == 3920
+    with lms_app.core.db.session_scope() as s:
+        demo = s.exec(select(Coupon).where(Coupon.code == "DEMO20")).one()
+        assert demo.used_count == 2 and ensure_demo_coupons(s) == 0
+
+
+def test_once_per_account_is_kept_by_the_database(paid, make_course, make_user, sign_in):
+    from sqlalchemy.exc import IntegrityError
+    from lms_app.commerce.models import CouponRedemption
+
+    learner = make_user()
+    _, actor = sign_in(learner)
+    once = make_coupon(code="ONLYONCE")
+    order = buy(actor, make_course(price_minor=500).slug, "ONLYONCE")
+    with pytest.raises(IntegrityError), lms_app.core.db.session_scope() as s:
+        s.add(CouponRedemption(coupon_id=once.id, user_id=learner.id, order_id=order.id, once_per_account=True))
+
+
 def test_unverified_learner_cannot_buy_but_can_join_free_courses(paid, make_course, make_user, sign_in):
     learner = make_user(email_verified_at=None)
     _, actor = sign_in(learner)

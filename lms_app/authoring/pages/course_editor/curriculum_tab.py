@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_app.ui.wording import counted
+
 from lms_app.ui.forms import field
 from lms_app.ui.layout import empty_state
 from lms_app.ui.links import link_button
@@ -92,7 +94,7 @@ def _module_card(module: rx.Var[ModuleRow]) -> rx.Component:
                          on_blur=lambda v: S.rename_module(module["id"], v), aria_label="Module title", size="3",
                          flex=rx.breakpoints(initial="1 1 70%", sm="1"), min_width="140px", max_length=160, read_only=LOCKED,
                          font_weight="bold"),
-                rx.text(module["lesson_count"], " lessons", size="1", color=rx.color("gray", 10), white_space="nowrap"),
+                rx.text(counted(module["lesson_count"], "lesson"), size="1", color=rx.color("gray", 10), white_space="nowrap"),
                 rx.icon_button(rx.icon("chevron-up", size=16), variant="ghost", color_scheme="gray",
                                aria_label="Move module up", disabled=module["is_first"] | LOCKED,
                                on_click=S.move_module(module["id"], module["position"] - 1)),

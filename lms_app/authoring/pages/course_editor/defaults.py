@@ -14,7 +14,7 @@ THUMB_TYPES = {"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/we
 def empty_details() -> CourseDetailsView:
     return CourseDetailsView(id=0, title="", subtitle="", description="", slug="", category_id="", level="beginner",
                              language="en", currency="USD", price="0", outcomes_text="", sequential=False, thumbnail_url="",
-                             status="draft", duration_label="0 min", review_note="", initials="", hue=0)
+                             status="draft", duration_label="", review_note="", initials="", hue=0)
 
 
 def empty_lesson() -> LessonEditView:

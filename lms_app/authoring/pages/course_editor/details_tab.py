@@ -87,8 +87,9 @@ def _details_tab() -> rx.Component:
             ),
             rx.hstack(
                 rx.button(rx.icon("save", size=16), "Save details", type="submit", loading=S.saving, disabled=LOCKED),
-                rx.text("Estimated duration: ", d["duration_label"], " (from the lessons)", size="2",
-                        color=rx.color("gray", 11)),
+                rx.cond(d["duration_label"] != "",
+                        rx.text("Estimated duration: ", d["duration_label"], " (from the lessons)", size="2",
+                                color=rx.color("gray", 11))),
                 align="center", spacing="4", wrap="wrap",
             ),
             spacing="4", width="100%", align="start",
