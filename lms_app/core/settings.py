@@ -116,6 +116,10 @@ class Settings:
     trusted_proxy_hops: int = 0
     # Unhandled errors go to Sentry when set (core/error_reporting.py); empty: off.
     sentry_dsn: str = ""
+    # Without Redis, a tab's state lives in the worker's memory: it is dropped this many minutes
+    # after the tab's websocket disconnected (core/tab_expiry.py); a tab that comes back later
+    # loads its page again. Redis expires states itself (redis_token_expiration).
+    tab_state_idle_minutes: int = 10
 
     @property
     def is_production(self) -> bool:
@@ -194,6 +198,7 @@ def load_settings() -> Settings:
         public_url=(os.environ.get("LMS_PUBLIC_URL") or "").strip().rstrip("/"),
         allowed_origins=_origins("LMS_ALLOWED_ORIGINS"),
         sentry_dsn=(os.environ.get("LMS_SENTRY_DSN") or "").strip(),
+        tab_state_idle_minutes=_int("LMS_TAB_STATE_IDLE_MINUTES", 10, 1, 24 * 60),
     )
 
 
