@@ -201,7 +201,16 @@ class Cluster:
         started = time.monotonic()
         ports = [free_port() for _ in range(self.workers)]
         first = self._spawn(0, ports[0], first=True)
-        self._wait_ready(first)
+        try:
+            self._wait_ready(first)
+        except RuntimeError as exc:
+            # React Router's prerender step gives up after a fixed timeout when the machine is
+            # overloaded ("Prerender: Request failed ... timeout"): build once more, then fail.
+            if "Prerender" not in str(exc) or first.alive():
+                raise
+            self.running.remove(first)
+            first = self._spawn(0, ports[0], first=True)
+            self._wait_ready(first)
         self.build_seconds = time.monotonic() - started
         for i in range(1, self.workers):
             self._spawn(i, ports[i], first=False)
