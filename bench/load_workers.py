@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from tests.deploy.cluster import Cluster  # noqa: E402
+from tests.deploy.cluster import Cluster, rss_kb  # noqa: E402
 
 
 def established_to(ports: list[int]) -> dict[int, int]:
@@ -66,7 +66,7 @@ class Sampler(threading.Thread):
     def run(self):
         while not self.stop.is_set():
             for w in self.cluster.running:
-                self.peak[w.index] = max(self.peak[w.index], w.rss_kb())
+                self.peak[w.index] = max(self.peak[w.index], rss_kb(w.serving_pid() or 0))
             for port, n in established_to([w.port for w in self.cluster.running]).items():
                 self.max_conns[port] = max(self.max_conns[port], n)
             self.stop.wait(1.0)
@@ -95,14 +95,15 @@ def run_one(workers: int, args) -> dict:
     flush_redis(args.redis_url)
     workdir = Path(tempfile.mkdtemp(prefix=f"lms-load-{workers}w-"))
     cluster = Cluster(workdir=workdir, database_url=args.database_url, redis_url=args.redis_url,
-                      workers=workers, frontend=False, nginx=True)
+                      workers=workers, frontend=False, nginx=True, web_dir=workdir / "web")
     print(f"\n=== {workers} worker(s) behind nginx, Redis {args.redis_url.rsplit('/', 1)[-1]}, "
           f"PostgreSQL; {args.learners} learners, one event / {args.interval:g}s each, {args.duration:g}s ===",
           flush=True)
     cluster.start()
     try:
-        idle = {w.index: w.rss_kb() for w in cluster.running}
-        pids = [p for w in cluster.running for p in w.pids()]
+        # RSS of each worker's serving process (Granian's worker, which holds the websockets).
+        idle = {w.index: rss_kb(w.serving_pid() or 0) for w in cluster.running}
+        pids = [w.serving_pid() for w in cluster.running]
         print("workers: " + ", ".join(f"#{w.index} port {w.port} pid {w.serving_pid()} idle RSS "
                                       f"{idle[w.index] / 1024:.0f} MB" for w in cluster.running), flush=True)
         sampler = Sampler(cluster)

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from tests.deploy.cluster import Cluster  # noqa: E402
+from tests.deploy.cluster import Cluster, rss_kb  # noqa: E402
 
 TARGET = 1.15
 
@@ -89,9 +89,14 @@ async def main_async(args, cluster: Cluster) -> int:
 
     worker = cluster.running[0]
     base = worker.url
+    pid = worker.serving_pid()  # the process that holds the tab states (not the CLI that started it)
+
+    def rss() -> int:
+        return rss_kb(pid)
+
     slug, course_id, lesson_ids, people = await asyncio.to_thread(
         create_rows, cluster.database_url, args.learners, 20)
-    print(f"worker pid {worker.serving_pid()} on {base}; {len(people)} learners; "
+    print(f"worker pid {pid} (processes {worker.pids()}) on {base}; {len(people)} learners; "
           f"LMS_TAB_STATE_IDLE_MINUTES={args.idle_minutes}; wait after each round {args.wait:.0f}s", flush=True)
 
     def tabs(offset: int) -> list:
@@ -102,7 +107,7 @@ async def main_async(args, cluster: Cluster) -> int:
     await crowd(warm, 2, 10, args.timeout)
     await leave(warm)
     await asyncio.sleep(3)
-    baseline = worker.rss_kb()
+    baseline = rss()
     print(f"baseline (after a 10-tab warm-up): {mb(baseline)}", flush=True)
 
     rows = []
@@ -112,13 +117,13 @@ async def main_async(args, cluster: Cluster) -> int:
         learners = tabs(r * 100_000)
         t = time.perf_counter()
         failures = await crowd(learners, args.events, args.concurrency, args.timeout)
-        connected_rss = worker.rss_kb()
+        connected_rss = rss()
         await leave(learners)
         took = time.perf_counter() - t
         if first_round is None:
             first_round = learners
         await asyncio.sleep(args.wait)
-        after = worker.rss_kb()
+        after = rss()
         rows.append((r, connected_rss, after, sum(failures.values()), took))
         print(f"round {r}: {len(learners)} learners, {args.events} events each in {took:.0f}s, "
               f"failures {sum(failures.values())} {dict(failures) or ''}; RSS with the crowd {mb(connected_rss)}, "
@@ -177,7 +182,7 @@ def main() -> int:
         args.wait = min(args.idle_minutes, 5) * 60 + 45
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="lms-memory-rounds-"))
     cluster = Cluster(workdir=workdir, database_url=f"sqlite:///{workdir / 'data' / 'lms.db'}", redis_url=None,
-                      workers=1, frontend=False, nginx=False,
+                      workers=1, frontend=False, nginx=False, web_dir=workdir / "web",
                       extra_env={"LMS_TAB_STATE_IDLE_MINUTES": str(args.idle_minutes)})
     (workdir / "data").mkdir(parents=True, exist_ok=True)
     os.environ.pop("LMS_REDIS_URL", None)
