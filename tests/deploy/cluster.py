@@ -200,17 +200,18 @@ class Cluster:
         self.prepare()
         started = time.monotonic()
         ports = [free_port() for _ in range(self.workers)]
-        first = self._spawn(0, ports[0], first=True)
-        try:
-            self._wait_ready(first)
-        except RuntimeError as exc:
-            # React Router's prerender step gives up after a fixed timeout when the machine is
-            # overloaded ("Prerender: Request failed ... timeout"): build once more, then fail.
-            if "Prerender" not in str(exc) or first.alive():
-                raise
-            self.running.remove(first)
+        tries = int(os.environ.get("LMS_DEPLOY_BUILD_TRIES", "3"))
+        for attempt in range(1, tries + 1):
             first = self._spawn(0, ports[0], first=True)
-            self._wait_ready(first)
+            try:
+                self._wait_ready(first)
+                break
+            except RuntimeError as exc:
+                # React Router's prerender gives each page 10 s, once: on an overloaded machine the
+                # build fails with "Prerender: Request failed ... timeout". Build again, then give up.
+                if "Prerender" not in str(exc) or first.alive() or attempt == tries:
+                    raise
+                self.running.remove(first)
         self.build_seconds = time.monotonic() - started
         for i in range(1, self.workers):
             self._spawn(i, ports[i], first=False)
