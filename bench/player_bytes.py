@@ -41,7 +41,7 @@ from player_fixture import SERVER_DB  # noqa: E402
 from reflex_ws import NAMESPACE, ROOT_STATE  # noqa: E402
 
 TARGET = 1024
-LEARN = f"{ROOT_STATE}.lms_app___pages___learn_state____learn_state"
+LEARN = f"{ROOT_STATE}.lms_app___learning___pages___learn_state____learn_state"
 SIZES = ((5, 1), (50, 5), (500, 25))  # (lessons, modules)
 ACTIONS = (("mark_complete", {}), ("mark_incomplete", {}), ("save_position", {"position": [123.25, 600]}))
 

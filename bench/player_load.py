@@ -57,7 +57,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from player_fixture import SERVER_DB  # noqa: E402
 from reflex_ws import ROOT_STATE, ReflexSocket, reflex_version  # noqa: E402
 
-LEARN = f"{ROOT_STATE}.lms_app___pages___learn_state____learn_state"
+# The state moved to lms_app/learning/pages/learn_state.py (feature packages): its full name with it.
+LEARN = f"{ROOT_STATE}.lms_app___learning___pages___learn_state____learn_state"
 P95_MS, P99_MS = 50.0, 150.0
 
 
@@ -290,7 +291,8 @@ def pct(values: list[float], q: float) -> float:
 
 async def main_async(args) -> int:
     port = urlsplit(args.base_url).port or 80
-    pids = [args.server_pid] if args.server_pid else listening_pids(port)
+    # bench/load_workers.py passes every worker's pid (the port is nginx's there).
+    pids = list(getattr(args, "server_pids", None) or ([args.server_pid] if args.server_pid else listening_pids(port)))
     if not pids:
         print(f"no process listens on port {port}: start the server (bench/player_server.sh) or pass --server-pid")
         return 2

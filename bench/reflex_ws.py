@@ -54,6 +54,7 @@ class ReflexSocket:
     sent_bytes: int = 0
     backend_events_sent: int = 0
     client_events: list = field(default_factory=list)
+    client_payloads: list = field(default_factory=list)  # (name, payload) of each client-side event
     closed: str | None = None
     _reader: asyncio.Task | None = None
     _connected: asyncio.Future | None = None
@@ -64,7 +65,9 @@ class ReflexSocket:
             data["query"] = dict(self.query)
         return data
 
-    async def connect(self, timeout: float = 30.0) -> None:
+    async def connect(self, timeout: float = 30.0, hydrate: bool = True) -> None:
+        """Open the socket; ``hydrate=False`` connects without the hydrate event (a browser always
+        sends it: tests use this to see the tab state another worker left in Redis, untouched)."""
         parts = urlsplit(self.base_url)
         scheme = "wss" if parts.scheme == "https" else "ws"
         url = f"{scheme}://{parts.netloc}{NAMESPACE}/?EIO=4&transport=websocket&token={self.token}"
@@ -84,7 +87,7 @@ class ReflexSocket:
         self._connected = asyncio.get_running_loop().create_future()
         self._reader = asyncio.create_task(self._read())
         auth = {"event": {"name": f"{ROOT_STATE}.hydrate_and_load", "payload": {}, "router_data": self.router_data()}}
-        await self._send_raw(f"40{NAMESPACE}," + json.dumps(auth, separators=(",", ":")))
+        await self._send_raw(f"40{NAMESPACE}," + json.dumps(auth, separators=(",", ":")) if hydrate else f"40{NAMESPACE},")
         await asyncio.wait_for(self._connected, timeout)
 
     async def emit(self, name: str, payload: dict | None = None) -> float:
@@ -142,6 +145,7 @@ class ReflexSocket:
                 self.backend_events_sent += 1
             else:
                 self.client_events.append(name)
+                self.client_payloads.append((name, ev.get("payload") if isinstance(ev, dict) else None))
 
     async def next_frame(self, timeout: float) -> Frame | None:
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_app.core import error_reporting, log_hygiene, log_setup, metrics, plugins
+from lms_app.core import error_reporting, log_hygiene, log_setup, metrics, plugins, tab_expiry
 from lms_app.core.http import api_transformers
 from lms_app.core.settings import SettingsError, get_settings
 
@@ -50,3 +50,4 @@ app = rx.App(
 )
 add_pages(app)
 metrics.install(app)
+tab_expiry.install(app, get_settings().tab_state_idle_minutes)

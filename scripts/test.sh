@@ -2,6 +2,7 @@
 # The test command. Runs every pass, then prints a summary and exits non-zero if any failed:
 #   1. tests/unit tests/state tests/security on SQLite
 #   2. the same on PostgreSQL, when LMS_TEST_DATABASE_URL is set (CI sets it)
+#   2b. tests/deploy: two app workers + Redis behind nginx, on that PostgreSQL (skipped otherwise)
 #   3. tests/e2e: Playwright + Chromium against a fresh production build on a free port
 #   4. docker image (when CI=true or LMS_DOCKER_TEST=1): scripts/docker-check.sh builds the image
 #      (base image pulled, or built with debootstrap), starts it read-only in production mode and
@@ -128,6 +129,27 @@ if [ -n "$PG_URL" ]; then
   PASS_DB_URL="$PG_URL" plugin_passes PostgreSQL postgres -- "$@"
 else
   SUMMARY+=("skipped       unit/state/security on PostgreSQL (set LMS_TEST_DATABASE_URL)")
+fi
+
+# Pass 2b (issue 16): two app workers sharing PostgreSQL + Redis behind a real nginx
+# (tests/deploy, deploy/nginx.conf). Only on PostgreSQL; the test skips itself, saying why, when
+# Redis is missing (LMS_DEPLOY_REDIS_URL, default redis://127.0.0.1:6379/12).
+if [[ "$PG_URL" == postgresql* ]]; then
+  if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    echo "==> nginx not found: installing Debian's nginx (tests/deploy runs it as a child process)"
+    if [ "$(id -u)" = "0" ]; then NGINX_SUDO=""; elif sudo -n true 2>/dev/null; then NGINX_SUDO="sudo -n"; else NGINX_SUDO="none"; fi
+    if [ "$NGINX_SUDO" != "none" ] && command -v apt-get >/dev/null 2>&1; then
+      $NGINX_SUDO apt-get update -qq \
+        && $NGINX_SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx </dev/null \
+        || echo "apt-get could not install nginx" >&2
+    fi
+  fi
+  echo
+  echo "==> Pass 2b: tests/deploy (two workers behind nginx) on PostgreSQL (${PG_URL##*@}) + Redis"
+  PASS_DB_URL="$PG_URL" run_pass "several workers behind nginx (tests/deploy) on PostgreSQL + Redis" deploy \
+    tests/deploy -- "$@"
+else
+  SUMMARY+=("skipped       several workers behind nginx (tests/deploy): needs LMS_TEST_DATABASE_URL on PostgreSQL")
 fi
 
 if [ "${LMS_SKIP_E2E:-0}" = "1" ]; then

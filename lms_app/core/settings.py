@@ -128,6 +128,10 @@ class Settings:
     s3_public_url: str = ""
     # Lifetime of the presigned URLs private files are handed out as (object storage).
     storage_url_seconds: int = 300
+    # Without Redis, a tab's state lives in the worker's memory: it is dropped this many minutes
+    # after the tab's websocket disconnected (core/tab_expiry.py); a tab that comes back later
+    # loads its page again. Redis expires states itself (redis_token_expiration).
+    tab_state_idle_minutes: int = 10
 
     @property
     def is_production(self) -> bool:
@@ -209,6 +213,7 @@ def load_settings() -> Settings:
         allowed_origins=_origins("LMS_ALLOWED_ORIGINS"),
         sentry_dsn=(os.environ.get("LMS_SENTRY_DSN") or "").strip(),
         **_storage_settings(),
+        tab_state_idle_minutes=_int("LMS_TAB_STATE_IDLE_MINUTES", 10, 1, 24 * 60),
     )
 
 
