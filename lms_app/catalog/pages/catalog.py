@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_app.ui.cards import course_grid
+from lms_app.ui.cards import course_grid, course_grid_skeleton
 from lms_app.ui.layout import empty_state, page_shell
 from lms_app.ui.links import link_button
 from lms_app.core.db import run_db
@@ -193,11 +193,12 @@ def search_bar() -> rx.Component:
 
 def toolbar() -> rx.Component:
     return rx.flex(
-        rx.text(
+        # The results' heading (h1 → h2 → the cards' h3): "14 courses".
+        rx.heading(
             rx.text.strong(CatalogState.result["total_label"]),
             rx.cond(CatalogState.result["total"] == 1, " course", " courses"),
             rx.cond(CatalogState.q != "", rx.fragment(" for “", CatalogState.q, "”")),
-            size="2", color=rx.color("gray", 11), aria_live="polite",
+            as_="h2", size="2", weight="regular", color=rx.color("gray", 11), aria_live="polite",
         ),
         rx.spacer(),
         rx.hstack(
@@ -253,8 +254,7 @@ def results() -> rx.Component:
                 ),
             ),
         ),
-        rx.grid(*[rx.skeleton(rx.box(height="260px")) for _ in range(6)],
-                columns=rx.breakpoints(initial="1", xs="2", lg="3"), spacing="4", width="100%", aria_busy="true"),
+        course_grid_skeleton(8),
     )
 
 
