@@ -46,7 +46,8 @@ app = rx.App(
     stylesheets=["/styles.css"],
     api_transformer=api_transformers(),
     backend_exception_handler=log_hygiene.backend_exception_handler,
-    head_components=[rx.el.meta(name="theme-color", content="#3e63dd")],
+    head_components=[rx.el.meta(name="theme-color", content="#3e63dd"),
+                     rx.el.script(src="/a11y.js", defer=True)],  # keyboard access to scrolling tables
 )
 add_pages(app)
 metrics.install(app)

@@ -41,3 +41,12 @@ if [ ! -f "$bun_stamp" ]; then
   touch "$bun_stamp"
 fi
 bun --version >/dev/null
+# axe-core for the browser tests' accessibility check (tests/e2e/test_accessibility.py).
+if [ "$REQ" = requirements-dev.txt ]; then
+  axe_stamp="tools/axe/node_modules/.installed-$(sha256sum tools/axe/package-lock.json | cut -c1-16)"
+  if [ ! -f "$axe_stamp" ]; then
+    echo "==> Installing axe-core from the npm registry"
+    (cd tools/axe && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$axe_stamp"
+  fi
+fi

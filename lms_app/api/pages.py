@@ -129,7 +129,7 @@ def section() -> rx.Component:
             rx.input(id="pat-name", name="name", placeholder="e.g. Enrolment script", max_length=80, width="100%"),
             rx.text("Scopes", size="2", weight="medium"),
             rx.hstack(rx.foreach(S.allowed, lambda s: rx.el.label(
-                rx.checkbox(name="scope_" + s, default_checked=s == "read"), rx.text(s, size="2"),
+                rx.checkbox(name="scope_" + s, default_checked=s == "read", aria_label=s), rx.text(s, size="2"),
                 style={"display": "flex", "gap": "6px", "alignItems": "center"})), spacing="4", wrap="wrap"),
             rx.el.label("Expires after (days, empty: never)", html_for="pat-days",
                         style={"fontSize": "var(--font-size-2)", "fontWeight": "500"}),

@@ -606,7 +606,7 @@ def _booking_card(b) -> rx.Component:
             rx.cond(b["join_open"], rx.button(rx.icon("video", size=16), "Join", on_click=S.join(b["id"]), size="2"),
                     rx.text("Join opens 15 min before", size="1", color=rx.color("gray", 11))),
             rx.button(rx.icon("calendar-plus", size=16), ".ics", variant="soft", size="2", on_click=S.invite(b["id"]),
-                      aria_label="Download calendar invite"),
+                      aria_label=".ics: download calendar invite"),
             rx.cond(b["can_cancel"],
                     rx.alert_dialog.root(
                         rx.alert_dialog.trigger(rx.button("Cancel", variant="ghost", color_scheme="red", size="2")),

@@ -182,10 +182,10 @@ def unsubscribe_page() -> rx.Component:
                         "You will get no more e-mails of this kind. Choose other channels on your profile page.",
                         rx.vstack(rx.text(U.label, weight="bold", id="unsubscribed-kind"),
                                   rx.link("Notification preferences", href="/profile#notification-preferences"),
-                                  align="center")),
+                                  align="center"), level="h1"),
             empty_state("circle-alert", "This link does not work",
                         "It may be incomplete. Sign in and choose your e-mail preferences on your profile page.",
-                        rx.link("Go to your profile", href="/profile"))),
+                        rx.link("Go to your profile", href="/profile"), level="h1")),
             loading_block()),
         width="760px",
     )

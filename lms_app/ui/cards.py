@@ -9,10 +9,13 @@ from lms_app.ui.status import course_status_text
 from lms_app.core.views import CategoryView, CourseCardView
 
 # A link whose ::after covers the nearest positioned ancestor (the card): the whole card is
-# clickable, with one link in the accessibility tree and a visible focus ring on the card.
+# clickable, with one link in the accessibility tree. The focus ring is drawn around the card
+# itself (assets/styles.css, `.rt-Card:has(a:focus-visible)`): the card clips its children.
 _STRETCHED = {"&::after": {"content": "''", "position": "absolute", "inset": "0", "borderRadius": "inherit"},
-              "&:focus-visible": {"outline": "none"},
-              "&:focus-visible::after": {"outline": f"2px solid {rx.color('accent', 8)}", "outlineOffset": "2px"}}
+              "&:focus-visible": {"outline": "none"}}
+# The title always takes two lines, so cards (and their skeletons) have one height before and
+# after the data arrives: no layout shift when the catalog fills in.
+_TITLE_STYLE = {"lineHeight": "1.3", "minHeight": "2.6em"}
 
 CATEGORY_ICONS = ["code", "globe", "chart-line", "palette", "briefcase", "server", "smartphone", "shield-check"]
 
@@ -68,7 +71,7 @@ def course_card(course: rx.Var[CourseCardView], show_status: bool = False) -> rx
                 # while screen readers and keyboards meet a single, well-named link.
                 rx.link(course["title"], href="/courses/" + course["slug"].to(str), color=rx.color("gray", 12),
                         underline="none", style=_STRETCHED),
-                size="3", as_="h3", style={"lineHeight": "1.3"},
+                size="3", as_="h3", style=_TITLE_STYLE,
             ),
             rx.text(course["teacher_name"], size="1", color=rx.color("gray", 11)),
             rx.hstack(rating(course), rx.spacer(),
@@ -82,11 +85,37 @@ def course_card(course: rx.Var[CourseCardView], show_status: bool = False) -> rx
     )
 
 
+GRID_COLUMNS = rx.breakpoints(initial="1", xs="2", md="3", lg="4")
+
+
 def course_grid(courses: rx.Var[list[CourseCardView]], show_status: bool = False) -> rx.Component:
     return rx.grid(
         rx.foreach(courses, lambda c: course_card(c, show_status)),
-        columns=rx.breakpoints(initial="1", xs="2", md="3", lg="4"), spacing="4", width="100%",
+        columns=GRID_COLUMNS, spacing="4", width="100%",
     )
+
+
+def course_card_skeleton() -> rx.Component:
+    """A card-shaped placeholder with the real card's boxes (16:9 picture, badges, two-line title,
+    teacher, rating and price), so the grid does not move when the courses arrive."""
+    line = lambda height, width="100%": rx.skeleton(rx.box(height=height, width=width))  # noqa: E731
+    return rx.card(
+        rx.inset(rx.skeleton(rx.box(width="100%", aspect_ratio="16 / 9")), side="top", pb="current"),
+        rx.vstack(
+            line("20px", "60%"),
+            rx.box(line("1em"), line("1em", "70%"), font_size="var(--font-size-3)", style=_TITLE_STYLE,
+                   display="flex", flex_direction="column", gap="0.3em", width="100%"),
+            line("16px", "40%"),
+            line("24px"),
+            spacing="2", align="start", width="100%",
+        ),
+        width="100%", height="100%", aria_hidden="true",
+    )
+
+
+def course_grid_skeleton(count: int) -> rx.Component:
+    return rx.grid(*[course_card_skeleton() for _ in range(count)], columns=GRID_COLUMNS, spacing="4",
+                   width="100%", aria_busy="true", aria_label="Loading courses")
 
 
 def category_tile(category: rx.Var[CategoryView]) -> rx.Component:

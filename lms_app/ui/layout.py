@@ -13,7 +13,7 @@ def footer() -> rx.Component:
     return rx.el.footer(
         rx.hstack(
             rx.text(f"© 2026 {get_settings().site_name} · open-source learning, written in Python", size="1",
-                    color=rx.color("gray", 10)),
+                    color=rx.color("gray", 11)),
             rx.hstack(
                 rx.link("Home", href="/", size="1", color=rx.color("gray", 11)),
                 rx.cond(AuthState.signed_in,
@@ -54,12 +54,14 @@ def loading_block() -> rx.Component:
                      aria_busy="true")
 
 
-def empty_state(icon: str, title: str, text: str, action: rx.Component | None = None) -> rx.Component:
+def empty_state(icon: str, title: str, text: str, action: rx.Component | None = None,
+                level: str = "h2") -> rx.Component:
+    """A centred message; ``level="h1"`` when it is all the page shows (the page's one h1)."""
     return rx.center(
         rx.vstack(
             rx.center(rx.icon(icon, size=28, color=rx.color("accent", 11)), background=rx.color("accent", 3),
                       border_radius="full", width="56px", height="56px"),
-            rx.heading(title, size="4", as_="h2"),
+            rx.heading(title, size="4", as_=level),
             rx.text(text, color=rx.color("gray", 11), text_align="center", max_width="420px"),
             action or rx.fragment(),
             align="center", spacing="3",

@@ -20,7 +20,7 @@ def logo() -> rx.Component:
             rx.text(get_settings().site_name, weight="bold", size="4", color=rx.color("gray", 12)),
             align="center", spacing="2",
         ),
-        href="/", underline="none", aria_label="Home",
+        href="/", underline="none", aria_label=f"{get_settings().site_name} home",
     )
 
 
@@ -65,9 +65,13 @@ def _menu_item(item, **props) -> rx.Component:
 def _account_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
-            rx.button(avatar("1"), rx.text(_user["name"], size="2", class_name="lms-hide-narrow"),
+            # The accessible name starts with the visible name (WCAG 2.5.3, label in name).
+            # No initials in the button: axe joins its text nodes ("ALAda Lovelace"), so the visible
+            # text would no longer be part of the name; the photo (alt = name) or a person icon.
+            rx.button(rx.cond(_user["avatar_url"] != "", avatar("1"), rx.icon("circle-user-round", size=20)),
+                      rx.text(_user["name"], size="2", class_name="lms-hide-narrow"),
                       rx.icon("chevron-down", size=14), variant="ghost", color_scheme="gray",
-                      aria_label="Account menu"),
+                      aria_label=_user["name"].to(str) + " · Account menu"),
         ),
         rx.menu.content(
             *[_for_roles(item.roles, _menu_item(item)) for item in nav_items("account")],

@@ -181,7 +181,7 @@ def _form() -> rx.Component:
                             "background": "var(--gray-1)", "color": "var(--gray-12)", "border": "1px solid var(--gray-7)"}),
         rx.text("Events", size="2", weight="medium"),
         rx.flex(rx.foreach(S.events, lambda e: rx.el.label(
-            rx.checkbox(name="event_" + e), rx.text(e, size="2"),
+            rx.checkbox(name="event_" + e, aria_label=e), rx.text(e, size="2"),
             style={"display": "flex", "gap": "6px", "alignItems": "center"})), wrap="wrap",
             style={"columnGap": "20px", "rowGap": "8px"}),
         rx.cond(S.error != "", rx.text(S.error, size="2", color=rx.color("red", 11), role="alert")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_app.ui.forms import blank_errors, field
+from lms_app.ui.forms import blank_errors, field, upload
 from lms_app.ui.layout import loading_block, page_heading, page_shell, profile_card
 from lms_app.ui.navbar import avatar
 from lms_app.core.db import run_db
@@ -125,7 +125,8 @@ def _avatar_section() -> rx.Component:
         rx.hstack(
             avatar("6"),
             rx.vstack(
-                rx.upload.root(
+                upload(
+                    "Profile photo",
                     rx.button(rx.icon("upload", size=16), "Upload a photo", variant="soft", loading=ProfileState.uploading,
                               type="button"),
                     id="avatar", accept=AVATAR_TYPES, multiple=False, max_files=1, no_drag=True,

@@ -59,7 +59,7 @@ def page() -> rx.Component:
     return page_shell(
         auth_card(
             "Create your account",
-            rx.text("Already have one? ", rx.link("Sign in", href="/login"), size="2", color=rx.color("gray", 11)),
+            rx.text("Already have one? ", rx.link("Sign in", href="/login", underline="always"), size="2", color=rx.color("gray", 11)),
             rx.vstack(
                 form_error(RegisterState.error),
                 rx.form(

@@ -145,9 +145,9 @@ def create_form() -> rx.Component:
 def _row(c) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.hstack(
-            rx.icon_button(rx.icon("arrow-up", size=14), size="1", variant="ghost", disabled=c["first"],
+            rx.icon_button(rx.icon("arrow-up", size=16), size="2", variant="soft", disabled=c["first"],
                            aria_label="Move " + c["name"] + " up", on_click=S.move(c["id"], "up")),
-            rx.icon_button(rx.icon("arrow-down", size=14), size="1", variant="ghost", disabled=c["last"],
+            rx.icon_button(rx.icon("arrow-down", size=16), size="2", variant="soft", disabled=c["last"],
                            aria_label="Move " + c["name"] + " down", on_click=S.move(c["id"], "down")),
             spacing="1")),
         rx.table.cell(rx.vstack(rx.text(c["name"], weight="medium"),

@@ -217,12 +217,13 @@ def bar_chart(data, key: str, label: str, name_key: str) -> rx.Component:
     )
 
 
-def table(headers: list[str], rows, cells) -> rx.Component:
+def table(headers: list[str], rows, cells, label: str = "") -> rx.Component:
+    """A table in a box that scrolls; the box is a focusable, named region so a keyboard can scroll it."""
     return rx.box(rx.table.root(
         rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
         rx.table.body(rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(c) for c in cells(r)]))),
         size="1", variant="surface", width="100%"), width="100%", overflow_x="auto", max_height="320px",
-        overflow_y="auto")
+        overflow_y="auto", tab_index=0, role="region", aria_label=label or "Table: " + ", ".join(headers))
 
 
 def _none(text: str) -> rx.Component:

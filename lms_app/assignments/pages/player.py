@@ -13,6 +13,7 @@ import zoneinfo
 import reflex as rx
 
 from lms_app.assignments.pages.rubric import feedback_input, rubric_summary, scores_from_form, scoring_inputs
+from lms_app.ui.forms import upload
 from lms_app.ui.status import safe_markdown
 from lms_app.core.db import run_db
 from lms_app.assignments.views import (
@@ -285,7 +286,8 @@ def _submission_form() -> rx.Component:
             rx.cond(
                 sub["can_change"],
                 rx.vstack(
-                    rx.upload.root(
+                    upload(
+                        "Files for your submission",
                         rx.button(rx.icon("upload", size=16), "Attach files", variant="soft", type="button",
                                   loading=S.uploading),
                         id=UPLOAD_ID, multiple=True, max_files=5, no_drag=True, border="none", padding="0",

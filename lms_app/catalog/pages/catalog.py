@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_app.ui.cards import course_grid
+from lms_app.ui.cards import course_grid, course_grid_skeleton
 from lms_app.ui.layout import empty_state, page_shell
 from lms_app.ui.links import link_button
 from lms_app.core.db import run_db
@@ -105,6 +105,19 @@ def _group(title: str, *children: rx.Component) -> rx.Component:
                      spacing="2", width="100%", align="start")
 
 
+# Rows reserved for the facet lists while the first results load (the demo's eight categories,
+# the fixed levels and ratings), so the filters below them do not jump when they arrive.
+PLACEHOLDER_CATEGORIES = 8
+
+
+def _facets(links: rx.Var, placeholders: int) -> rx.Component:
+    return rx.cond(
+        CatalogState.loaded,
+        rx.foreach(links, _facet),
+        rx.fragment(*[rx.skeleton(rx.box(height="20px", width="70%")) for _ in range(placeholders)]),
+    )
+
+
 def _facet(link: rx.Var[FacetLink]) -> rx.Component:
     return rx.link(
         rx.hstack(
@@ -138,9 +151,9 @@ def _price_form() -> rx.Component:
 def filters_panel() -> rx.Component:
     r = CatalogState.result
     return rx.vstack(
-        _group("Category", rx.foreach(r["category_links"], _facet)),
+        _group("Category", _facets(r["category_links"], PLACEHOLDER_CATEGORIES)),
         rx.separator(size="4"),
-        _group("Level", rx.foreach(r["level_links"], _facet)),
+        _group("Level", _facets(r["level_links"], len(catalog_params.COURSE_LEVELS))),
         rx.separator(size="4"),
         _group(
             "Language",
@@ -163,7 +176,7 @@ def filters_panel() -> rx.Component:
             rx.cond(~CatalogState.free, _price_form()),
         ),
         rx.separator(size="4"),
-        _group("Rating", rx.foreach(r["rating_links"], _facet)),
+        _group("Rating", _facets(r["rating_links"], len(catalog_params.MIN_RATINGS))),
         spacing="4", width="100%", align="start",
     )
 
@@ -193,11 +206,12 @@ def search_bar() -> rx.Component:
 
 def toolbar() -> rx.Component:
     return rx.flex(
-        rx.text(
+        # The results' heading (h1 → h2 → the cards' h3): "14 courses".
+        rx.heading(
             rx.text.strong(CatalogState.result["total_label"]),
             rx.cond(CatalogState.result["total"] == 1, " course", " courses"),
             rx.cond(CatalogState.q != "", rx.fragment(" for “", CatalogState.q, "”")),
-            size="2", color=rx.color("gray", 11), aria_live="polite",
+            as_="h2", size="2", weight="regular", color=rx.color("gray", 11), aria_live="polite",
         ),
         rx.spacer(),
         rx.hstack(
@@ -253,8 +267,8 @@ def results() -> rx.Component:
                 ),
             ),
         ),
-        rx.grid(*[rx.skeleton(rx.box(height="260px")) for _ in range(6)],
-                columns=rx.breakpoints(initial="1", xs="2", lg="3"), spacing="4", width="100%", aria_busy="true"),
+        # As many placeholders as the first page brings, so the footer does not jump either.
+        course_grid_skeleton(catalog_params.DEFAULT_PAGE_SIZE),
     )
 
 

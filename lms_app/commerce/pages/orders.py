@@ -129,7 +129,7 @@ def receipt_page() -> rx.Component:
                     spacing="4", width="100%", align="start",
                 ),
                 empty_state("search-x", "Order not found", "It does not exist or is not yours.",
-                            link_button("Your payments", href="/orders")),
+                            link_button("Your payments", href="/orders"), level="h1"),
             ),
             loading_block(),
         ),

@@ -160,9 +160,11 @@ def _outline() -> rx.Component:
                 rx.hstack(_row_icon(row, i), rx.text(row["title"], size="2", trim="both"), align="center", spacing="2"),
                 href="/learn/" + L.course_slug + "/" + row["id"].to_string() + rx.cond(L.as_learner, "?as=learner", ""),
                 weight=rx.cond(row["current"], "bold", "regular"),
-                color=rx.cond(row["current"], rx.color("accent", 11), rx.color("gray", rx.cond(_row_locked(i), 10, 12))),
+                color=rx.cond(row["current"], rx.color("accent", 11), rx.color("gray", rx.cond(_row_locked(i), 11, 12))),
                 aria_current=rx.cond(row["current"], "page", "false"),
                 background=rx.cond(row["current"], rx.color("accent", 3), "transparent"),
+                # A target of at least 24 px (WCAG 2.5.8): the row, not the 14 px line of text.
+                display="flex", align_items="center", min_height="32px",
                 padding_x="0.4rem", border_radius="6px", width="100%",
             ),
         )),

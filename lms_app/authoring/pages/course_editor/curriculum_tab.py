@@ -6,7 +6,7 @@ import reflex as rx
 
 from lms_app.ui.wording import counted
 
-from lms_app.ui.forms import field
+from lms_app.ui.forms import field, upload
 from lms_app.ui.layout import empty_state
 from lms_app.ui.links import link_button
 from lms_app.ui.status import safe_markdown, type_icon
@@ -159,7 +159,8 @@ def _lesson_dialog() -> rx.Component:
                           align="center", spacing="2", wrap="wrap"),
                 rx.text("No file uploaded.", size="2", color=rx.color("gray", 11)),
             ),
-            rx.upload.root(
+            upload(
+                "Lesson file",
                 rx.button(rx.icon("upload", size=16), "Upload a file (up to ", L["upload_limit"], ")", variant="soft",
                           type="button", loading=S.lesson_uploading, disabled=LOCKED),
                 id="lesson_file", multiple=False, max_files=1, no_drag=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_app.ui.forms import field
+from lms_app.ui.forms import field, upload
 from lms_app.ui.status import safe_markdown
 from lms_app.authoring.pages.course_editor.defaults import THUMB_TYPES
 from lms_app.authoring.pages.course_editor.state import LOCKED, S
@@ -98,11 +98,12 @@ def _details_tab() -> rx.Component:
     )
     thumb = rx.card(
         rx.vstack(
-            rx.heading("Thumbnail", size="3", as_="h3"),
+            rx.heading("Thumbnail", size="3", as_="h2"),
             _thumbnail_preview(),
             rx.text("PNG, JPEG or WebP, up to 5 MB. It is cropped to 16:9.", size="1", color=rx.color("gray", 11)),
             rx.hstack(
-                rx.upload.root(
+                upload(
+                    "Course thumbnail image",
                     rx.button(rx.icon("upload", size=16), "Upload", variant="soft", loading=S.uploading,
                               type="button", disabled=LOCKED),
                     id="thumbnail", accept=THUMB_TYPES, multiple=False, max_files=1, no_drag=True,
