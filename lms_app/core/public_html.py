@@ -53,6 +53,20 @@ log = logging.getLogger(__name__)
 
 SPA_FALLBACK = "__spa-fallback.html"
 CACHE_CONTROL = "public, max-age=60"
+# Only where the block shows (JavaScript off): a readable centred column, and the empty app root
+# of the SPA shell no longer takes a whole screen above it (Radix gives it min-height: 100vh).
+NOSCRIPT_CSS = (
+    "#lms-static-content{display:block;max-width:760px;margin:2rem auto;padding:0 1.25rem;"
+    "font:16px/1.6 system-ui,sans-serif;color:var(--gray-12,#1c2024)}"
+    "#lms-static-content h1{font-size:2rem;line-height:1.2;margin:0 0 .5rem}"
+    "#lms-static-content h2{font-size:1.35rem;line-height:1.3;margin:1.5rem 0 .5rem}"
+    "#lms-static-content h3{font-size:1.1rem;margin:1rem 0 .25rem}"
+    "#lms-static-content p,#lms-static-content dl{margin:0 0 .75rem}"
+    "#lms-static-content ul,#lms-static-content ol{margin:0 0 .75rem;padding-left:1.5rem}"
+    "#lms-static-content ul{list-style:disc}#lms-static-content ol{list-style:decimal}"
+    "#lms-static-content dt{font-weight:600}#lms-static-content dd{margin:0 0 .5rem}"
+    "#lms-static-content a{color:var(--accent-11,#3a5bc7);text-decoration:underline}"
+    "[data-is-root-theme=true]{min-height:0!important}")
 # What the build puts in every exported page's head that the rendered head replaces.
 _BUILD_HEAD_TAGS = (
     re.compile(r"<title>.*?</title>", re.S),
@@ -134,7 +148,8 @@ def head_tags(page: PublicPage, base: str, site_name: str) -> str:
 
 
 def noscript_body(page: PublicPage) -> str:
-    return f'<noscript><main id="lms-static-content">{page.body}</main></noscript>' if page.body else ""
+    return (f'<noscript><style>{NOSCRIPT_CSS}</style><main id="lms-static-content">{page.body}</main></noscript>'
+            if page.body else "")
 
 
 def inject(shell: str, page: PublicPage, base: str, site_name: str) -> str:

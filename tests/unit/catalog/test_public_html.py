@@ -240,3 +240,15 @@ def test_revoked_and_unknown_certificates(client, make_course, make_user, enroll
     assert page.titles == ["Certificate not found · Lumen Learning"] and page.meta("robots") == ["noindex"]
     assert "AAAA-BBBB" not in unknown.text  # what was typed is not echoed
     get(client, "/verify/%3Cscript%3E", status=404)
+
+
+def test_robots_txt_names_the_sitemap_and_keeps_private_areas_out(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
+    lines = response.text.splitlines()
+    assert lines[0] == "User-agent: *" and f"Sitemap: {BASE}/sitemap.xml" in lines
+    assert {"Disallow: /api/", "Disallow: /admin", "Disallow: /learn/"} <= set(lines)
+    disallowed = [line.removeprefix("Disallow: ") for line in lines if line.startswith("Disallow: ")]
+    for public_path in ("/", "/courses", "/courses/python", "/verify/ABCD-EFGH"):
+        assert not any(public_path.startswith(prefix) for prefix in disallowed), public_path
+    assert "forged-host" not in response.text
