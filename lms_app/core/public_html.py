@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import html
 import json
-import logging
 import os
 import re
 from collections.abc import Callable
@@ -49,7 +48,6 @@ from lms_app.core.db import run_db
 from lms_app.core.origins import public_base
 from lms_app.core.settings import Settings, get_settings
 
-log = logging.getLogger(__name__)
 
 SPA_FALLBACK = "__spa-fallback.html"
 CACHE_CONTROL = "public, max-age=60"
