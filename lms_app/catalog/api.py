@@ -1,4 +1,4 @@
-"""Sitemap with the published courses, generated per request from the database.
+"""Sitemap with the published courses, generated per request from the database; robots.txt.
 
 Reflex's SitemapPlugin writes a static ``sitemap.xml`` at build time and skips dynamic routes
 (``/courses/[course_slug]``), so it cannot list courses. These routes are mounted through
@@ -44,5 +44,24 @@ async def sitemap(request: Request) -> Response:
                     headers={"Cache-Control": "public, max-age=600"})
 
 
+# Signed-in areas and the API: nothing there for a search engine. /verify stays crawlable so its
+# noindex is seen (a disallowed URL can still be indexed from links, without its content).
+PRIVATE_PREFIXES = ("/api/", "/admin", "/teach", "/dashboard", "/learn/", "/checkout/", "/account", "/orders",
+                    "/profile", "/messages", "/notifications", "/reset-password/", "/verify-email/",
+                    "/unsubscribe/", "/_upload", "/_event")
+
+
+def robots_txt(base: str) -> str:
+    lines = ["User-agent: *", *(f"Disallow: {prefix}" for prefix in PRIVATE_PREFIXES), "",
+             f"Sitemap: {base.rstrip('/')}/sitemap.xml"]
+    return "\n".join(lines) + "\n"
+
+
+async def robots(request: Request) -> Response:
+    base = public_base(get_settings(), f"{request.url.scheme}://{request.url.netloc}")  # never a forged Host
+    return Response(robots_txt(base), media_type="text/plain", headers={"Cache-Control": "public, max-age=3600"})
+
+
 ROUTES = [Route("/sitemap.xml", sitemap, methods=["GET", "HEAD"]),
-          Route("/sitemap-courses.xml", sitemap, methods=["GET", "HEAD"])]
+          Route("/sitemap-courses.xml", sitemap, methods=["GET", "HEAD"]),
+          Route("/robots.txt", robots, methods=["GET", "HEAD"])]

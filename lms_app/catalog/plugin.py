@@ -22,9 +22,9 @@ def lms_navbar_widgets():
 
 @hookimpl
 def lms_http_routes():
-    from lms_app.catalog import api
+    from lms_app.catalog import api, public_html
 
-    return api.ROUTES
+    return api.ROUTES + public_html.ROUTES
 
 
 @hookimpl

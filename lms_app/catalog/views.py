@@ -98,3 +98,15 @@ class CourseCtaView(TypedDict):
     label: str
     href: str
     note: str
+
+
+class PublicCourseView(TypedDict):
+    """A published course as the server-sent HTML describes it (never sent in a state var)."""
+
+    detail: CourseDetailView
+    modules: list[ModuleView]
+    price_minor: int
+    currency: str
+    meta_description: str
+    published_on: str  # ISO date or ""
+    updated_on: str

@@ -22,9 +22,9 @@ def lms_nav_items():
 
 @hookimpl
 def lms_http_routes():
-    from lms_app.certificates import api
+    from lms_app.certificates import api, public_html
 
-    return api.ROUTES
+    return api.ROUTES + public_html.ROUTES
 
 
 @hookimpl

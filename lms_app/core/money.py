@@ -30,3 +30,12 @@ def format_amount(minor: int, currency: str) -> str:
     amount = f"{(minor / (10**exp) if exp else minor):,.{exp}f}"
     symbol = _SYMBOLS.get(currency.upper())
     return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency.upper()}"
+
+
+def decimal_amount(minor: int, currency: str) -> str:
+    """The amount as a plain decimal string in major units ('49.00', '4900' for JPY), exactly
+    (integer arithmetic), e.g. for schema.org ``Offer.price``."""
+    exp = exponent(currency)
+    sign = "-" if minor < 0 else ""
+    whole, frac = divmod(abs(int(minor)), 10**exp)
+    return f"{sign}{whole}.{frac:0{exp}d}" if exp else f"{sign}{whole}"

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from lms_app.core.courses import Category, Course, Enrollment, Lesson, Module
 from lms_app.core.users import User
-from lms_app.catalog.views import CourseCtaView, CourseDetailView, LessonRowView, ModuleView
+from lms_app.catalog.views import CourseCtaView, CourseDetailView, LessonRowView, ModuleView, PublicCourseView
 from lms_app.core.sessions import Actor
 from lms_app.learning.services import progress
 from lms_app.core.money import format_price
@@ -104,6 +104,29 @@ def meta_description(course: Course) -> str:
 
 def course_page(session: Session, slug: object, viewer: Actor | None):
     """(CourseDetailView, modules, CTA, meta description) or None when the viewer may not see it."""
+    found = _visible_course(session, slug, viewer)
+    if found is None:
+        return None
+    course, detail, modules = found
+    return detail, modules, _cta(session, course, viewer, modules), meta_description(course)
+
+
+def public_course(session: Session, slug: object) -> PublicCourseView | None:
+    """What anyone (no viewer) may know of a course, for the HTML the server sends and link
+    previews: the page's own detail and curriculum plus the price as minor units and currency.
+    None unless published. Two queries (the course page's own, without the viewer's enrolment)."""
+    found = _visible_course(session, slug, None)
+    if found is None:
+        return None
+    course, detail, modules = found
+    return PublicCourseView(detail=detail, modules=modules, price_minor=course.price_minor,
+                            currency=course.currency, meta_description=meta_description(course),
+                            published_on=course.published_at.date().isoformat() if course.published_at else "",
+                            updated_on=course.updated_at.date().isoformat() if course.updated_at else "")
+
+
+def _visible_course(session: Session, slug: object, viewer: Actor | None):
+    """(course row, CourseDetailView, modules) when ``viewer`` may see the course named ``slug``."""
     if not isinstance(slug, str) or not slug or len(slug) > 120:
         return None
     found = session.exec(
@@ -134,4 +157,4 @@ def course_page(session: Session, slug: object, viewer: Actor | None):
         thumbnail_url=f"/media/thumbnails/{course.thumbnail_file}" if course.thumbnail_file else "",
         updated_label=course.updated_at.strftime("%B %Y") if course.updated_at else "",
     )
-    return detail, modules, _cta(session, course, viewer, modules), meta_description(course)
+    return course, detail, modules
