@@ -17,8 +17,9 @@ def lms_lesson_types():
 
 @hookimpl
 def lms_pages():
-    from lms_app.assignments.pages import editor, grading
+    from lms_app.assignments.pages import editor, grading, player  # noqa: F401
 
+    # The player panel's state is imported with the pages, so it is registered with the app.
     return pages_of(editor, grading)
 
 

@@ -248,7 +248,7 @@ def _select(name: str, label: str, value, options) -> rx.Component:
     """A native select (works before hydration, labelled, keyboard-friendly)."""
     return rx.vstack(
         rx.text(label, as_="label", html_for=f"live-{name}", size="1", weight="medium", color=rx.color("gray", 11)),
-        rx.el.select(*options, id=f"live-{name}", name=name, default_value=value,
+        rx.el.select(*options, id=f"live-{name}", name=name, default_value=value, aria_label=label,
                      style={"height": "var(--space-6)", "padding": "0 0.5rem", "borderRadius": "var(--radius-2)",
                             "border": f"1px solid {rx.color('gray', 7)}", "background": rx.color("gray", 1),
                             "color": rx.color("gray", 12), "minWidth": "9rem"}),
@@ -258,7 +258,7 @@ def _select(name: str, label: str, value, options) -> rx.Component:
 def _date(name: str, label: str, value) -> rx.Component:
     return rx.vstack(
         rx.text(label, as_="label", html_for=f"live-{name}", size="1", weight="medium", color=rx.color("gray", 11)),
-        rx.input(type="date", id=f"live-{name}", name=name, default_value=value), spacing="1")
+        rx.input(type="date", id=f"live-{name}", name=name, default_value=value, aria_label=label), spacing="1")
 
 
 def _filters() -> rx.Component:
@@ -441,7 +441,7 @@ def _slot_row(slot) -> rx.Component:
         rx.cond(slot["booked"], rx.badge(rx.icon("check", size=14), "Booked", color_scheme="green", size="2"),
                 rx.cond(slot["offered"],
                         rx.button("Pay to confirm your seat", on_click=S.choose(slot["id"]),
-                                  aria_label="Pay to confirm " + slot["label"]),
+                                  aria_label="Pay to confirm your seat: " + slot["label"]),
                 rx.cond(slot["seats_left"] > 0,
                         rx.cond(S.offering["is_free"],
                                 rx.button("Book", on_click=S.book_free(slot["id"]), loading=S.busy,
@@ -452,7 +452,7 @@ def _slot_row(slot) -> rx.Component:
                                 rx.hstack(rx.badge("Full", color_scheme="gray", size="2"),
                                           rx.button("Join waitlist", size="2", variant="outline",
                                                     on_click=S.join_waitlist(slot["id"]),
-                                                    aria_label="Join the waitlist for " + slot["label"]),
+                                                    aria_label="Join waitlist for " + slot["label"]),
                                           spacing="2", align="center"))))),
         align="center", width="100%", wrap="wrap", spacing="3"), width="100%")
 
@@ -946,9 +946,10 @@ def _move_dialog(slot) -> rx.Component:
     """"Move this time": a new date and time in the session's own zone; booked learners keep their
     seats, get a new invite and may cancel with a refund until the new start."""
     S = LiveTeachState
-    return rx.dialog.root(
-        rx.dialog.trigger(rx.button(rx.icon("calendar-clock", size=14), "Move", size="1", variant="soft",
-                                    on_click=S.open_move(slot["id"]))),
+    # A plain button opens the controlled dialog (Reflex wraps a dialog trigger's child in a Flex,
+    # which then carries the button's ARIA attributes).
+    return rx.fragment(rx.button(rx.icon("calendar-clock", size=14), "Move", size="1", variant="soft",
+                                 on_click=S.open_move(slot["id"]), aria_haspopup="dialog"), rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title("Move this time"),
             rx.dialog.description("Everyone booked keeps their seat, gets the new time with a new calendar invite, "
@@ -970,7 +971,7 @@ def _move_dialog(slot) -> rx.Component:
                           rx.button("Move and tell learners", type="submit"), spacing="2", justify="end", width="100%"),
                 spacing="3", width="100%"), on_submit=S.reschedule, reset_on_submit=False),
         ),
-        open=S.moving == slot["id"], on_open_change=S.close_move)
+        open=S.moving == slot["id"], on_open_change=S.close_move))
 
 
 def _week_day(day) -> rx.Component:

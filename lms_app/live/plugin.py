@@ -19,7 +19,7 @@ _register_refund_undo()
 
 @hookimpl
 def lms_pages():
-    from lms_app.live import pages
+    from lms_app.live import lesson_panel, pages  # noqa: F401  (the lesson panel's state registers with the app)
 
     return [Page("/live", pages.list_page, "Live sessions", pages.ON_LOAD_LIST),
             Page("/live/[offering_id]", pages.offering_page, "Live session", pages.ON_LOAD_OFFERING),

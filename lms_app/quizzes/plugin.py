@@ -16,8 +16,10 @@ def lms_lesson_types():
 
 @hookimpl
 def lms_pages():
-    from lms_app.quizzes.pages import builder
+    from lms_app.quizzes.pages import builder, player  # noqa: F401
 
+    # The player panel's state is imported with the pages, so it is registered with the app
+    # (not first when a lesson page is built).
     return pages_of(builder)
 
 

@@ -29,7 +29,9 @@ def footer() -> rx.Component:
 
 def page_shell(*children: rx.Component, width: str = "1200px") -> rx.Component:
     return rx.flex(
-        rx.el.a("Skip to content", href="#main", class_name="lms-skip-link"),
+        # A plain same-page anchor (not a router link: React Router resolves "#main" against the
+        # route's path, "/courses/#main" on /courses, which is then no longer a skip link).
+        rx.html('<a class="lms-skip-link" href="#main">Skip to content</a>'),
         navbar(),
         rx.el.main(*children, id="main",
                    style={"width": "100%", "maxWidth": width, "marginLeft": "auto", "marginRight": "auto",
