@@ -35,6 +35,8 @@ class CardView(TypedDict):
     duration_label: str
     capacity: int
     next_label: str
+    # Booked by picking a time from availability windows (no fixed next time).
+    picks: bool
     href: str
 
 
@@ -159,7 +161,7 @@ class AdminBookingView(TypedDict):
 
 
 EMPTY_OFFERING = OfferingView(id=0, title="", teacher="", category="", image_url="", price_label="", duration_label="",
-                              capacity=0, next_label="", href="", description="", status="", is_owner=False,
+                              capacity=0, next_label="", picks=False, href="", description="", status="", is_owner=False,
                               cutoff_hours=0, timezone="UTC", is_free=True)
 
 READ_TZ = "Intl.DateTimeFormat().resolvedOptions().timeZone"
@@ -238,7 +240,9 @@ def _offering_card(card) -> rx.Component:
                   width="100%", align="center"),
         rx.heading(card["title"], size="4", as_="h2"),
         rx.text(card["teacher"], size="2", color=rx.color("gray", 11)),
-        rx.hstack(rx.icon("calendar", size=14), rx.text("Next: ", card["next_label"], size="2"), align="center",
+        rx.hstack(rx.icon("calendar", size=14),
+                  rx.cond(card["picks"], rx.text("Pick a time that suits you", size="2"),
+                          rx.text("Next: ", card["next_label"], size="2")), align="center",
                   spacing="1"),
         spacing="2", align="start", width="100%"), width="100%", height="100%"),
         href=card["href"], underline="none", color=rx.color("gray", 12), width="100%")

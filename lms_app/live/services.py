@@ -560,7 +560,7 @@ def _card(offering: LiveOffering, teacher: str, next_start: datetime | None, tz:
     return {"id": offering.id, "title": offering.title, "teacher": teacher, "category": offering.category,
             "image_url": offering.image_url, "price_label": _price_label(offering.price_minor, offering.currency),
             "duration_label": f"{offering.duration_minutes} min", "capacity": offering.capacity,
-            "next_label": _label(next_start, tz) if next_start else "No upcoming times",
+            "next_label": _label(next_start, tz) if next_start else "", "picks": next_start is None,
             "href": f"/live/{offering.id}"}
 
 
@@ -600,11 +600,21 @@ def catalog(session: Session, viewer_tz: object = "UTC", search: object = "", no
     window = (LiveSlot.offering_id == LiveOffering.id) & (LiveSlot.status == "scheduled") & (LiveSlot.starts_at > after)
     if before is not None:
         window = window & (LiveSlot.starts_at < before)
+    # Offerings booked by picking a time from availability windows (live/windows.py) have no slot
+    # until someone books: they are listed while a window covers the range ("Pick a time").
+    from lms_app.live.models import LiveWindow
+
+    open_window = (select(LiveWindow.id).where(LiveWindow.offering_id == LiveOffering.id,
+                                               LiveWindow.last_day >= after.astimezone(tz).date())
+                   .correlate(LiveOffering))
+    if before is not None:
+        open_window = open_window.where(LiveWindow.first_day < before.astimezone(tz).date() + timedelta(days=1))
     next_start = func.min(LiveSlot.starts_at).label("next_start")
     query = (select(LiveOffering, User.name, next_start)
              .join(User, User.id == LiveOffering.teacher_id)
-             .join(LiveSlot, window)
-             .where(LiveOffering.status == "active").group_by(LiveOffering.id, User.name))
+             .outerjoin(LiveSlot, window)
+             .where(LiveOffering.status == "active", LiveSlot.id.is_not(None) | open_window.exists())
+             .group_by(LiveOffering.id, User.name))
     if f["q"]:
         query = query.where(func.lower(LiveOffering.title).contains(f["q"].lower()))
     if f["category"]:
@@ -613,9 +623,10 @@ def catalog(session: Session, viewer_tz: object = "UTC", search: object = "", no
         query = query.where(LiveOffering.price_minor == 0)
     elif f["price"] == "paid":
         query = query.where(LiveOffering.price_minor > 0)
-    order = {"soon": (next_start, LiveOffering.id),
-             "price": (LiveOffering.price_minor, next_start, LiveOffering.id),
-             "price_desc": (LiveOffering.price_minor.desc(), next_start, LiveOffering.id),
+    later = next_start.is_(None)  # "pick a time" offerings after the fixed times
+    order = {"soon": (later, next_start, LiveOffering.id),
+             "price": (LiveOffering.price_minor, later, next_start, LiveOffering.id),
+             "price_desc": (LiveOffering.price_minor.desc(), later, next_start, LiveOffering.id),
              "newest": (LiveOffering.created_at.desc(), LiveOffering.id.desc())}[f["sort"]]
     rows = session.exec(query.order_by(*order).limit(limit)).all()
     return [_card(o, name, _as_utc(start) if start else None, tz) for o, name, start in rows]

@@ -151,3 +151,27 @@ def test_two_learners_racing_for_one_picked_time_on_postgres(teacher, make_user,
     with lms_app.core.db.session_scope() as s:
         assert s.exec(select(func.count(LiveSlot.id))).one() == 1
         assert s.exec(select(func.count(LiveBooking.id)).where(LiveBooking.status == "confirmed")).one() == 1
+
+
+def test_offerings_booked_from_windows_are_listed_to_pick_a_time(teacher, count_queries):
+    from lms_app.live import services
+
+    fixed = make_offering(teacher, title="Group class", price="0")
+    make_slots(teacher, fixed.id, day="2030-03-20", at="09:00")
+    coaching = make_offering(teacher, title="Coaching", duration_minutes="60", capacity="1", price="30")
+    add(teacher, coaching.id, weekdays=(1,), first="2030-03-18", weeks=2)  # until Sun 31 Mar
+
+    def cards(**filters):
+        with lms_app.core.db.session_scope() as s:
+            return [(c["title"], c["picks"]) for c in services.catalog(s, "Europe/Berlin", now=NOW, filters=filters)]
+
+    assert cards() == [("Group class", False), ("Coaching", True)]  # fixed times first, then "pick a time"
+    assert cards(price="paid") == [("Coaching", True)]
+    assert cards(**{"from": "2030-04-01"}) == []  # the window has ended by then; the class is earlier
+    assert cards(**{"to": "2030-03-19"}) == [("Coaching", True)]
+    with count_queries() as counted:
+        cards()
+    assert counted.count == 1
+    later = datetime(2030, 4, 2, 8, 0, tzinfo=timezone.utc)
+    with lms_app.core.db.session_scope() as s:
+        assert services.catalog(s, "UTC", now=later) == []  # every window is over
