@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from lms_app.admin.services import categories, teacher_applications, users
 from lms_app.api.deps import require
+from lms_app.commerce.rest import OrderView
 from lms_app.api.dto import model_of
 from lms_app.api.errors import responses
 from lms_app.api.services.tokens import Principal
@@ -224,26 +225,8 @@ async def delete_category(category_id: int = Id(), principal: Principal = Depend
 
 # --- orders and refunds --------------------------------------------------------------------------
 
-class OrderRow(BaseModel):
-    id: int
-    number: str
-    course_title: str
-    course_slug: str
-    status: str
-    status_label: str
-    list_label: str
-    discount_label: str
-    amount_label: str
-    coupon_code: str
-    date_label: str
-    refunded_label: str
-    refund_reason: str
-    buyer: str
-    payment_label: str
-
-
 class OrderPage(BaseModel):
-    rows: list[OrderRow]
+    rows: list[OrderView]
     next: int = Field(description="Pass as ``before`` for the next page (0: this is the last page)")
 
 
@@ -261,7 +244,7 @@ def _refund(session, actor, order_id, reason):
     except RuntimeError:
         gateway = None
     order = refunds.refund(session, actor, order_id, reason, gateway)
-    return OrderRow(**orders.order_row(order))
+    return OrderView(**orders.order_row(order))
 
 
 @router.get("/admin/orders", response_model=OrderPage, responses=responses(401, 403, 429),
@@ -274,7 +257,7 @@ async def list_orders(q: str = Query("", max_length=100, description="An order n
     return await call(_orders, principal.actor, q, status, before)
 
 
-@router.post("/admin/orders/{order_id}/refund", response_model=OrderRow, responses=_ADMIN,
+@router.post("/admin/orders/{order_id}/refund", response_model=OrderView, responses=_ADMIN,
              summary="Refund a paid order (removes the enrolment; the gateway refunds the payment)")
 async def refund_order(body: Reason, order_id: int = Id(), principal: Principal = Depends(require("admin"))):
     return await call(_refund, principal.actor, order_id, body.reason)

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from lms_app.api.deps import require
+from lms_app.api.dto import model_of
 from lms_app.api.errors import ApiError, not_found, responses
 from lms_app.api.services.tokens import Principal
 from lms_app.commerce.services import checkout, orders, receipts
@@ -58,22 +59,8 @@ class CheckoutRequest(BaseModel):
     card: Card | None = Field(default=None, description="For a card gateway (the test gateway); not sent otherwise")
 
 
-class OrderView(BaseModel):
-    id: int
-    number: str
-    course_title: str
-    course_slug: str
-    status: str
-    status_label: str
-    list_label: str
-    discount_label: str
-    amount_label: str
-    coupon_code: str
-    date_label: str
-    refunded_label: str
-    refund_reason: str
-    buyer: str
-    payment_label: str
+# The pages' order view as the API's model (one definition: commerce.services.orders.OrderView).
+OrderView = model_of(orders.OrderView)
 
 
 class CheckoutResult(BaseModel):

@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
-
 import reflex as rx
 
 from lms_app.ui.layout import empty_state, loading_block, page_heading, page_shell
 from lms_app.ui.links import anchor_button, link_button
 from lms_app.core.db import run_db
 from lms_app.commerce.services import orders
+from lms_app.commerce.services.orders import OrderView
 from lms_app.core.permissions import LEARNER_AREA
 from lms_app.core.guard import current_actor, guarded
-
-
-class OrderView(TypedDict):
-    id: int
-    number: str
-    course_title: str
-    course_slug: str
-    status: str
-    status_label: str
-    list_label: str
-    discount_label: str
-    amount_label: str
-    coupon_code: str
-    date_label: str
-    refunded_label: str
-    refund_reason: str
-    buyer: str
-    payment_label: str
 
 
 EMPTY = OrderView(id=0, number="", course_title="", course_slug="", status="", status_label="", list_label="",

@@ -6,6 +6,8 @@ A learner sees only their own orders; admins see all. Anyone else asking for an 
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -24,6 +26,25 @@ STATUS_LABELS = {"paid": "Paid", "refunded": "Refunded", "pending": "Awaiting pa
 
 def _money(minor: int, currency: str) -> str:
     return format_amount(minor, currency)
+
+
+class OrderView(TypedDict):
+    """One order as the pages and the API show it (``order_row``)."""
+    id: int
+    number: str
+    course_title: str
+    course_slug: str
+    status: str
+    status_label: str
+    list_label: str
+    discount_label: str
+    amount_label: str
+    coupon_code: str
+    date_label: str
+    refunded_label: str
+    refund_reason: str
+    buyer: str
+    payment_label: str
 
 
 def order_row(order: Order, slug: str = "", buyer: str = "", last4: str = "") -> dict:
