@@ -689,18 +689,19 @@ class LiveTeachState(rx.State):
         data = await run_db(services.teacher_sessions, current_actor(), self.tz)
         self.offerings, self.slots = data["offerings"], data["slots"]
         self.revenue = await run_db(services.revenue, current_actor())
+        self.windows = await run_db(windows.teacher_windows, current_actor())
         await self._load_week()
         self.loaded = True
 
     async def _reload(self):
         data = await run_db(services.teacher_sessions, current_actor(), self.tz)
         self.offerings, self.slots = data["offerings"], data["slots"]
+        self.windows = await run_db(windows.teacher_windows, current_actor())
         await self._load_week()
 
     async def _load_week(self):
         from lms_app.live import week
 
-        self.windows = await run_db(windows.teacher_windows, current_actor())
         data = await run_db(week.week, current_actor(), self.tz, self.week_offset)
         self.week_label, self.week_days, self.week_offset = data["label"], data["days"], data["offset"]
 
