@@ -121,6 +121,18 @@ def book_for_lesson(session: Session, settings: Settings, actor: Actor, raw_less
     return services.book(session, settings, actor, linked[0].id, now=now, included=True)
 
 
+def included_for(session: Session, user_id: int, slot_id: int) -> bool:
+    """Whether a course the learner has access to includes this time through a live-session lesson
+    (1 query for the linked courses, then the access rule per course — usually none or one)."""
+    from lms_app.learning.services.course_access import has_access
+
+    courses = session.exec(select(Course).join(Lesson, Lesson.course_id == Course.id)
+                           .join(LiveLessonTime, LiveLessonTime.lesson_id == Lesson.id)
+                           .where(LiveLessonTime.slot_id == slot_id, Lesson.lesson_type == KEY)).all()
+    learner = Actor(user_id=user_id, role="learner", session_id=0)
+    return any(has_access(session, learner, course) for course in courses)
+
+
 def missing(session: Session, course_id: int) -> list[str]:
     """Live-session lessons of the course without a time (for the review checklist; 1 query)."""
     titles = session.exec(select(Lesson.title).outerjoin(LiveLessonTime, LiveLessonTime.lesson_id == Lesson.id)

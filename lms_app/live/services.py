@@ -400,7 +400,7 @@ def _promote(session: Session, slot_id: int, now: datetime) -> None:
                                                          LiveBooking.status.in_(("confirmed", "offered")))).first()
         if held is not None:
             continue
-        free = offering.price_minor == 0
+        free = offering.price_minor == 0 or _included(session, entry.user_id, slot_id)
         expires = min(now + timedelta(hours=OFFER_HOURS), _as_utc(slot.starts_at))
         booking = LiveBooking(slot_id=slot_id, user_id=entry.user_id, currency=offering.currency,
                               status="confirmed" if free else "offered", offer_expires_at=None if free else expires)
@@ -417,6 +417,15 @@ def _promote(session: Session, slot_id: int, now: datetime) -> None:
             _mail_booking(session, booking, slot, offering, "live_offer", f"A seat is yours if you confirm: "
                           f"{offering.title}", with_invite=False,
                           reason=_label(expires, zone(offering.timezone)))
+
+
+def _included(session: Session, user_id: int, slot_id: int) -> bool:
+    """Whether the seat comes free with a course the learner has access to (a live-session lesson
+    of that course names this time): such a learner promoted from the waitlist is booked, not asked
+    to pay."""
+    from lms_app.live.lesson import included_for
+
+    return included_for(session, user_id, slot_id)
 
 
 def expire_offers(session: Session, now: datetime | None = None) -> int:
