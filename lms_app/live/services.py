@@ -22,7 +22,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from lms_app.core import events
+from lms_app.core import audit, events
 from lms_app.core.arguments import clean_text, object_id, search_text
 from lms_app.core.errors import ServiceError
 from lms_app.core.money import format_price
@@ -511,6 +511,36 @@ def cancel_booking(session: Session, actor: Actor, raw_booking_id: object, gatew
     _promote(session, slot.id, now)
     events.emit(session, "live_cancelled", booking_id=booking.id, slot_id=slot.id, offering_id=offering.id,
                 user_id=actor.user_id, refunded_minor=booking.amount_minor, currency=booking.currency)
+    _mail_booking(session, booking, slot, offering, "live_cancelled", f"Cancelled: {offering.title}",
+                  with_invite=False)
+    return booking
+
+
+def admin_cancel_booking(session: Session, actor: Actor, raw_booking_id: object, gateway=None,
+                         now: datetime | None = None) -> LiveBooking:
+    """An admin cancels one confirmed booking whatever the cut-off (a complaint, a duplicate, a
+    no-show the teacher agreed to refund): the seat goes to the waitlist, a paid seat is refunded
+    through the one refund path (ledger reversal, coupon released, audited as ``order.refund``), a
+    free one is audited here, and the learner is told."""
+    require_role(actor, ADMIN_AREA)
+    now = now or utcnow()
+    booking = session.get(LiveBooking, object_id(raw_booking_id, BOOKING_NOT_FOUND))
+    if booking is None:
+        raise ServiceError(BOOKING_NOT_FOUND)
+    if booking.status != "confirmed" or not _flip_cancelled(session, booking.id, now):
+        raise ServiceError("Only confirmed bookings can be cancelled; this one is " + booking.status + ".")
+    slot = session.get(LiveSlot, booking.slot_id)
+    offering = session.get(LiveOffering, slot.offering_id)
+    session.execute(update(LiveSlot).where(LiveSlot.id == slot.id, LiveSlot.seats_taken > 0)
+                    .values(seats_taken=LiveSlot.seats_taken - 1).execution_options(synchronize_session=False))
+    session.refresh(booking)
+    if booking.order_id is not None:
+        _refund(session, actor, booking, "Cancelled and refunded by an admin.", gateway)
+    else:
+        audit.record(session, actor, "live.booking.cancel", "live_booking", booking.id, offering.title)
+    _promote(session, slot.id, now)
+    events.emit(session, "live_cancelled", booking_id=booking.id, slot_id=slot.id, offering_id=offering.id,
+                user_id=booking.user_id, refunded_minor=booking.amount_minor, currency=booking.currency)
     _mail_booking(session, booking, slot, offering, "live_cancelled", f"Cancelled: {offering.title}",
                   with_invite=False)
     return booking
