@@ -4,7 +4,7 @@ module each (``browse``, ``teach``, ``admin``, ``dashboard``), with the view typ
 
 Public vars hold DTOs from ``lms_app.live.services`` (never rows). The meeting link is never put
 in a var: ``join`` fetches it for the booking's own learner and opens it in the event's answer.
-The viewer's time zone comes from the browser (``Intl``) and is validated by ``services.zone``.
+The viewer's time zone comes from the browser (``Intl``) and is validated by ``times.zone``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from lms_app.core.auth_state import AuthState
 from lms_app.live.pages.admin import LiveAdminState, admin_page
 from lms_app.live.pages.browse import LiveListState, LiveOfferingState, list_page, offering_page
 from lms_app.live.pages.dashboard import LiveDashboardState, dashboard_card
+from lms_app.live.pages.offering_form import LiveOfferingEditState
 from lms_app.live.pages.teach import LiveTeachState, teach_page
 
-__all__ = ["LiveAdminState", "LiveDashboardState", "LiveListState", "LiveOfferingState", "LiveTeachState",
+__all__ = ["LiveAdminState", "LiveDashboardState", "LiveListState", "LiveOfferingEditState", "LiveOfferingState",
+           "LiveTeachState",
            "admin_page", "dashboard_card", "list_page", "offering_page", "teach_page",
            "ON_LOAD_LIST", "ON_LOAD_OFFERING", "ON_LOAD_TEACH", "ON_LOAD_ADMIN"]
 

@@ -10,7 +10,7 @@ from lms_app.core.errors import ServiceError
 from lms_app.core.guard import current_actor, guarded, public, resolve
 from lms_app.core.permissions import LEARNER_AREA
 from lms_app.core.settings import get_settings
-from lms_app.live import services, windows
+from lms_app.live import services, times, windows
 from lms_app.live.pages.common import READ_TZ, card_from_form, live_gateway, offering_id_in
 from lms_app.live.pages.views import CardView, EMPTY_OFFERING, OfferingView, PickDayView, SlotView
 from lms_app.ui.layout import empty_state, loading_block, page_heading, page_shell
@@ -63,6 +63,9 @@ class LiveListState(rx.State):
 
 def _offering_card(card) -> rx.Component:
     return rx.link(rx.card(rx.vstack(
+        rx.cond(card["image_url"] != "",
+                rx.image(src=card["image_url"], alt="", width="100%", aspect_ratio="16 / 9", object_fit="cover",
+                         border_radius="6px", loading="lazy")),
         rx.hstack(rx.icon("video", size=18, color=rx.color("accent", 11)),
                   rx.badge(card["price_label"], color_scheme=rx.cond(card["price_label"] == "Free", "green", "gray")),
                   rx.spacer(), rx.text(card["duration_label"], size="1", color=rx.color("gray", 11)),
@@ -177,7 +180,7 @@ class LiveOfferingState(rx.State):
         found = await resolve(self)
         viewer = found[0] if found else None
         page = await run_db(services.offering_page, viewer, offering_id_in(self.router.url.path), tz)
-        self.tz = services.zone(tz).key
+        self.tz = times.zone(tz).key
         self.found = page is not None
         self.offering = OfferingView(**{k: v for k, v in page.items() if k != "slots"}) if page else EMPTY_OFFERING
         self.slots = (page or {}).get("slots", [])
@@ -330,6 +333,9 @@ def offering_page() -> rx.Component:
         rx.cond(S.found, rx.vstack(
             link_button(rx.icon("arrow-left", size=16), "All live sessions", href="/live", variant="ghost"),
             page_heading(O["title"], "with " + O["teacher"]),
+            rx.cond(O["image_url"] != "",
+                    rx.image(src=O["image_url"], alt="", width="100%", max_width="720px", aspect_ratio="16 / 9",
+                             object_fit="cover", border_radius="8px")),
             rx.hstack(rx.badge(O["price_label"], size="2"), rx.badge(O["duration_label"], variant="soft", size="2"),
                       rx.cond(O["category"] != "", rx.badge(O["category"], variant="outline", size="2")),
                       rx.cond(O["status"] == "inactive", rx.badge("Inactive", color_scheme="orange", size="2")),

@@ -14,7 +14,7 @@ from lms_app.core.errors import ServiceError
 from lms_app.core.guard import current_actor, guarded
 from lms_app.core.permissions import LEARNER_AREA
 from lms_app.core.settings import get_settings
-from lms_app.live import services
+from lms_app.live import services, times
 from lms_app.live.pages.common import READ_TZ, live_gateway
 from lms_app.live.pages.views import BookingView, PastView
 
@@ -55,7 +55,7 @@ class LiveDashboardState(rx.State):
     @rx.event
     @guarded(LEARNER_AREA)
     async def with_tz(self, tz: str):
-        self._tz = services.zone(tz).key
+        self._tz = times.zone(tz).key
         self.bookings = await run_db(services.my_bookings, current_actor(), self._tz)
         self.has_feed, self.feed_url = await run_db(services.has_feed, current_actor()), ""
         self.past = await run_db(services.attended, current_actor(), self._tz)

@@ -9,8 +9,9 @@ from lms_app.core.db import run_db
 from lms_app.core.errors import ServiceError
 from lms_app.core.guard import current_actor, guarded
 from lms_app.core.permissions import TEACHER_AREA
-from lms_app.live import services, windows
+from lms_app.live import services, times, windows
 from lms_app.live.pages.common import READ_TZ, labelled, live_gateway, table_of
+from lms_app.live.pages.offering_form import EMPTY_FORM, edit_button, edit_dialog, offering_inputs
 from lms_app.live.pages.views import RevenueView, TeachOfferingView, TeachSlotView, WeekDayView, WindowView
 from lms_app.ui.layout import empty_state, loading_block, page_heading, page_shell
 
@@ -43,7 +44,7 @@ class LiveTeachState(rx.State):
     @rx.event
     @guarded(TEACHER_AREA)
     async def with_tz(self, tz: str):
-        self.tz = services.zone(tz).key
+        self.tz = times.zone(tz).key
         data = await run_db(services.teacher_sessions, current_actor(), self.tz)
         self.offerings, self.slots = data["offerings"], data["slots"]
         self.revenue = await run_db(services.revenue, current_actor())
@@ -151,6 +152,12 @@ class LiveTeachState(rx.State):
 
     @rx.event
     @guarded(TEACHER_AREA)
+    async def refresh(self):
+        """Reload after another part of the page changed something (the edit dialog)."""
+        await self._reload()
+
+    @rx.event
+    @guarded(TEACHER_AREA)
     def open_move(self, slot_id: int):
         self.moving, self.move_error = slot_id if isinstance(slot_id, int) else 0, ""
 
@@ -195,22 +202,10 @@ def _create_form() -> rx.Component:
     S = LiveTeachState
     return rx.card(rx.form(rx.vstack(
         rx.heading("New live session", size="4", as_="h2"),
-        labelled("Title", rx.input(aria_label="Title", name="title", placeholder="Python Masterclass", required=True)),
-        labelled("Description", rx.text_area(aria_label="Description", name="description", placeholder="What learners get (Markdown)")),
-        rx.grid(labelled("Duration (minutes)", rx.input(aria_label="Duration (minutes)", name="duration_minutes", type="number", default_value="60")),
-                labelled("Seats per time", rx.input(aria_label="Seats per time", name="capacity", type="number", default_value="10")),
-                labelled("Price (USD, 0 = free)", rx.input(aria_label="Price (USD, 0 = free)", name="price", default_value="0")),
-                labelled("Cancellation cut-off (hours)", rx.input(aria_label="Cancellation cut-off (hours)", name="cutoff_hours", type="number",
-                                                                default_value="24")),
-                columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%"),
-        labelled("Meeting link (https://...)", rx.input(aria_label="Meeting link (https://...)", name="meeting_url", placeholder="https://meet.example/room",
-                                                      required=True)),
-        labelled("Your time zone", rx.input(aria_label="Your time zone", name="timezone", default_value=S.tz, key=S.tz)),
-        labelled("Category", rx.input(aria_label="Category", name="category", placeholder="Programming")),
-        labelled("Image address (optional)", rx.input(aria_label="Image address (optional)", name="image_url", placeholder="https://...")),
+        *offering_inputs({**EMPTY_FORM, "timezone": S.tz}, ""),
         rx.cond(S.error != "", rx.callout(S.error, icon="triangle-alert", color_scheme="red", role="alert")),
         rx.button("Create session", type="submit"),
-        spacing="3", width="100%"), on_submit=S.create, reset_on_submit=False), width="100%")
+        spacing="3", width="100%"), on_submit=S.create, reset_on_submit=False, key=S.tz), width="100%")
 
 
 def _schedule_form() -> rx.Component:
@@ -373,6 +368,7 @@ def _teach_offering(o) -> rx.Component:
         rx.table.cell(rx.link(o["title"], href="/live/" + o["id"].to_string())), rx.table.cell(o["price_label"]),
         rx.table.cell(o["duration_label"]), rx.table.cell(o["capacity"]),
         rx.table.cell(rx.hstack(
+            edit_button(o["id"]),
             rx.cond(o["status"] == "active",
                     rx.button("Deactivate", size="1", variant="soft", on_click=S.toggle(o["id"], "inactive")),
                     rx.button("Activate", size="1", variant="soft", on_click=S.toggle(o["id"], "active"))),
@@ -392,6 +388,7 @@ def teach_page() -> rx.Component:
     S = LiveTeachState
     return page_shell(
         page_heading("My live sessions", "Create sessions, schedule times, see who booked."),
+        edit_dialog(),
         rx.cond(S.loaded, rx.vstack(
             _week_view(),
             rx.heading("Upcoming times", size="5", as_="h2"),

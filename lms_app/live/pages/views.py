@@ -144,3 +144,19 @@ class AdminBookingView(TypedDict):
 EMPTY_OFFERING = OfferingView(id=0, title="", teacher="", category="", image_url="", price_label="", duration_label="",
                               capacity=0, next_label="", picks=False, href="", description="", status="", is_owner=False,
                               cutoff_hours=0, timezone="UTC", is_free=True)
+
+
+class OfferingFormView(TypedDict):
+    """An offering's values as its edit form starts with them (its teacher's own)."""
+
+    id: int
+    title: str
+    description: str
+    category: str
+    image_url: str
+    meeting_url: str
+    duration_minutes: str
+    capacity: str
+    cutoff_hours: str
+    timezone: str
+    price: str
