@@ -37,6 +37,7 @@ from lms_app.core.permissions import LEARNER_AREA, TEACHER_AREA, require_role
 from lms_app.core.sessions import Actor
 from lms_app.core.types import utcnow
 from lms_app.core.users import User
+from lms_app.learning.services import enrollment
 
 PAGE_SIZE = 20
 ANSWERS_PAGE = 50
@@ -127,16 +128,16 @@ def membership(session: Session, actor: Actor | None, course_ref: object) -> Mem
     if course_id is None:
         raise PermissionDenied(NOT_FOUND)
     row = session.exec(
-        select(Course, Enrollment.id).outerjoin(
+        select(Course, Enrollment.source).outerjoin(
             Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == actor.user_id))
         .where(Course.id == course_id)
     ).first()
     if row is None:
         raise PermissionDenied(NOT_FOUND)
-    course, enrolment = row
+    course, source = row
     if is_staff(actor, course):
         return Membership(course, True)
-    if enrolment is not None and course.status in ("published", "archived"):
+    if course.status in ("published", "archived") and enrollment.counts(session, actor.user_id, course.id, source):
         return Membership(course, False)
     raise PermissionDenied(NOT_FOUND)
 
