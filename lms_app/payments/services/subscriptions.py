@@ -187,21 +187,100 @@ def apply_stripe_event(session: Session, kind: str, obj: dict, created: int | No
         sub.current_period_end = _period_end(obj) or sub.current_period_end
         sub.cancel_at_period_end = bool(obj.get("cancel_at_period_end"))
         return _save(session, sub)
-    if kind in ("invoice.paid", "invoice.payment_failed"):
+    if kind in INVOICE_PAID + ("invoice.payment_failed",):
         sub = _by_ref(session, obj.get("subscription") or
                       ((obj.get("parent") or {}).get("subscription_details") or {}).get("subscription"))
+        booked = None
+        if sub is not None and kind in INVOICE_PAID:
+            # Money taken is booked whatever the status: a late 'paid' after the end still happened.
+            booked = record_invoice(session, sub, "stripe", obj.get("id"), obj.get("amount_paid"), obj.get("currency"))
+            if booked == "duplicate":
+                return "duplicate"
         if sub is None or sub.status == "ended" or _stale(sub, at):
-            return "ignored"
+            return "ok" if booked == "ok" else "ignored"
         was = sub.status
-        sub.status = "active" if kind == "invoice.paid" else "past_due"
+        sub.status = "active" if kind in INVOICE_PAID else "past_due"
         if sub.status == "past_due" and was != "past_due":
             _notify(session, sub, "past_due")
         lines = ((obj.get("lines") or {}).get("data") or [{}])
         end = _ts(((lines[0].get("period") or {}).get("end")))
-        if kind == "invoice.paid" and end:
+        if kind in INVOICE_PAID and end:
             sub.current_period_end = max(end, sub.current_period_end or end)
         return _save(session, sub)
+    if kind == "charge.refunded" and obj.get("invoice"):
+        return refund_invoice(session, "stripe", obj.get("invoice"), bool(obj.get("refunded")),
+                              obj.get("amount_refunded"))
     return "ignored"
+
+
+INVOICE_PAID = ("invoice.paid", "invoice.payment_succeeded")
+
+
+def record_invoice(session: Session, sub: Subscription, provider: str, invoice_ref: object, amount: object,
+                   currency: object) -> str:
+    """Book a paid subscription invoice (first payment or renewal): an order (item_kind
+    'subscription', item_id = the subscription), its payment (reference = the provider's invoice
+    id, unique per gateway: Stripe sends ``invoice.paid`` AND ``invoice.payment_succeeded`` for
+    one invoice) and a platform ledger sale. 'ok', 'skipped' (nothing paid: a trial) or
+    'duplicate' (already booked)."""
+    from lms_app.commerce.models import Order, Payment
+    from lms_app.commerce.services import ledger
+
+    if not isinstance(invoice_ref, str) or not invoice_ref or isinstance(amount, bool) or not isinstance(amount, int) \
+            or amount <= 0 or not isinstance(currency, str) or len(currency) != 3:
+        return "skipped"
+    ref = invoice_ref[:80]
+    if session.exec(select(Payment.id).where(Payment.gateway == provider, Payment.reference == ref)).first():
+        return "duplicate"
+    plan = session.get(Plan, sub.plan_id)
+    currency = currency.upper()
+    # The plan's price is the list price; less paid (a provider-side coupon) is a discount; more
+    # (tax added by the provider) or another currency is booked as paid, with no discount.
+    listed = plan.price_minor if plan is not None and plan.currency == currency and amount <= plan.price_minor \
+        else amount
+    now = utcnow()
+    order = Order(user_id=sub.user_id, course_id=None, item_kind="subscription", item_id=sub.id, status="paid",
+                  currency=currency, list_price_minor=listed, discount_minor=listed - amount, amount_minor=amount,
+                  gateway=provider, course_title=(f"{plan.name} ({plan.interval}ly plan)" if plan else "Plan")[:160],
+                  created_at=now, paid_at=now)
+    session.add(order)
+    session.flush()
+    session.add(Payment(order_id=order.id, gateway=provider, reference=ref, amount_minor=amount, currency=currency))
+    try:
+        session.flush()
+    except IntegrityError:  # the same invoice booked by a concurrent delivery: the provider retries
+        session.rollback()
+        return "duplicate"
+    ledger.record_platform_sale(session, order)
+    session.flush()
+    return "ok"
+
+
+def refund_invoice(session: Session, provider: str, invoice_ref: object, full: bool, amount: object = None) -> str:
+    """The provider refunded a subscription invoice: reverse its order and ledger sale through
+    commerce's one refund path (no access is removed: the subscription's own events do that).
+    A partial refund is flagged for an admin rather than guessed at."""
+    from lms_app.commerce.models import Order, Payment
+    from lms_app.commerce.services import refunds
+    from lms_app.payments.models import PaymentFlag
+
+    if not isinstance(invoice_ref, str) or not invoice_ref:
+        return "ignored"
+    order = session.exec(select(Order).join(Payment, Payment.order_id == Order.id)
+                         .where(Payment.gateway == provider, Payment.reference == invoice_ref[:80],
+                                Order.item_kind == "subscription")).first()
+    if order is None or order.status != "paid":
+        return "ignored"
+    if not full:
+        session.add(PaymentFlag(provider=provider, reference=invoice_ref[:100],
+                                detail=f"partial refund of {amount} at the provider: review order {order.id}"))
+        session.flush()
+        return "flagged"
+    try:
+        refunds.refund_order(session, None, order.id, f"Refunded at {provider.title()}")
+    except ServiceError:
+        return "ignored"
+    return "ok"
 
 
 NOTICES = {

@@ -108,6 +108,20 @@ class FakeStripe(_Server):
         self.sessions: dict[str, dict] = {}
         self.refunds: list[dict] = []
         self.subscription_updates: list[tuple[str, dict]] = []
+        self.invoices: dict[str, dict] = {}
+
+    def invoice(self, subscription: str, amount_paid: int, period_end: int, currency: str = "usd") -> dict:
+        """A paid invoice of a subscription (first payment or renewal), as ``invoice.paid`` carries it."""
+        iid = f"in_{next(_ids)}"
+        self.invoices[iid] = {"id": iid, "object": "invoice", "subscription": subscription, "status": "paid",
+                              "amount_paid": amount_paid, "currency": currency, "payment_intent": f"pi_{iid[3:]}",
+                              "lines": {"data": [{"period": {"end": period_end}}]}}
+        return dict(self.invoices[iid])
+
+    def send_webhook(self, kind: str, obj: dict) -> int:
+        """Deliver a signed event to the app (``app_base``), as Stripe would."""
+        body = stripe_event(kind, obj)
+        return self.post_webhook("/api/webhooks/stripe", body, {"Stripe-Signature": stripe_signature(body)})
 
     def complete(self, session_id: str, amount_total: int | None = None, currency: str | None = None) -> dict:
         """Mark a session paid (as the buyer would) and return the checkout.session object."""
@@ -150,6 +164,10 @@ class FakeStripe(_Server):
                       "payment_intent": f["payment_intent"], "status": "succeeded"}
             self.refunds.append(refund)
             return h._send(200, refund)
+        if method == "GET" and path.startswith("/v1/invoices/"):
+            inv = self.invoices.get(path.rsplit("/", 1)[1])
+            return h._send(200, inv) if inv else h._send(404, {"error": {"type": "invalid_request_error",
+                                                                          "message": "No such invoice"}})
         if method == "POST" and path.startswith("/v1/subscriptions/"):
             sub_id = path.rsplit("/", 1)[1]
             self.subscription_updates.append((sub_id, _form(body)))
