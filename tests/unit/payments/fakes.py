@@ -118,6 +118,14 @@ class FakeStripe(_Server):
                               "lines": {"data": [{"period": {"end": period_end}}]}}
         return dict(self.invoices[iid])
 
+    def end_subscription(self, subscription: str) -> int:
+        """The period of a subscription cancelled at period end is over: Stripe deletes it and
+        sends ``customer.subscription.deleted`` (how the browser test moves the clock)."""
+        now = int(time.time())
+        return self.send_webhook("customer.subscription.deleted", {
+            "id": subscription, "object": "subscription", "status": "canceled", "cancel_at_period_end": True,
+            "ended_at": now, "items": {"data": [{"current_period_end": now}]}})
+
     def send_webhook(self, kind: str, obj: dict) -> int:
         """Deliver a signed event to the app (``app_base``), as Stripe would."""
         body = stripe_event(kind, obj)
@@ -152,6 +160,7 @@ class FakeStripe(_Server):
                 "client_reference_id": f.get("client_reference_id"),
                 "metadata": {k[9:-1]: v for k, v in f.items() if k.startswith("metadata[")},
                 "interval": f.get("line_items[0][price_data][recurring][interval]"),
+                "trial_days": int(f.get("subscription_data[trial_period_days]") or 0),
             }
             return h._send(200, self.sessions[sid])
         if method == "GET" and path.startswith("/v1/checkout/sessions/"):
@@ -184,6 +193,11 @@ class FakeStripe(_Server):
             obj = self.complete(sid)
             body = stripe_event("checkout.session.completed", obj)
             self.post_webhook("/api/webhooks/stripe", body, {"Stripe-Signature": stripe_signature(body)})
+            if s["mode"] == "subscription":  # Stripe then bills the first period (0 during a trial)
+                days = s["trial_days"] or (365 if s["interval"] == "year" else 30)
+                paid = 0 if s["trial_days"] else s["amount_total"]
+                self.send_webhook("invoice.paid", self.invoice(obj["subscription"], paid,
+                                                               int(time.time()) + days * 86400, s["currency"]))
             return h._send(303, b"", "text/plain", {"Location": s["success_url"]})
         return h._send(404, {"error": {"type": "invalid_request_error", "message": f"unknown {path}"}})
 
