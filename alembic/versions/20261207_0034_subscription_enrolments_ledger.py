@@ -4,6 +4,7 @@
   a subscriber first opened a course of the plan; counts only while a subscription grants it).
 - ledger_entries.teacher_id nullable: a subscription invoice is a sale by the platform itself
   (teacher_id NULL, platform fee = amount paid, teacher share = 0).
+- subscription_plans.paystack_code: the plan's code at Paystack (PLN_...), once created there.
 
 Revision ID: 0034
 Revises: 0026
@@ -22,6 +23,8 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("subscription_plans") as batch:
+        batch.add_column(sa.Column("paystack_code", sa.String(length=40), server_default="", nullable=False))
     with op.batch_alter_table("enrollments") as batch:
         batch.add_column(sa.Column("source", sa.String(length=8), server_default="direct", nullable=False))
         batch.create_check_constraint("ck_enrollments_source", "source IN ('direct', 'plan')")
@@ -41,3 +44,5 @@ def downgrade() -> None:
     with op.batch_alter_table("enrollments") as batch:
         batch.drop_constraint("ck_enrollments_source", type_="check")
         batch.drop_column("source")
+    with op.batch_alter_table("subscription_plans") as batch:
+        batch.drop_column("paystack_code")

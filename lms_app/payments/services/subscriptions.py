@@ -214,6 +214,133 @@ def apply_stripe_event(session: Session, kind: str, obj: dict, created: int | No
 
 
 INVOICE_PAID = ("invoice.paid", "invoice.payment_succeeded")
+PAYSTACK_KINDS = ("subscription.create", "subscription.not_renew", "subscription.disable", "invoice.payment_failed")
+PERIOD = {"month": timedelta(days=31), "year": timedelta(days=366)}
+
+
+def paystack_event_id(kind: str, data: dict) -> str:
+    """Paystack events carry no id: the event, and the id (or code) of what it is about."""
+    about = data.get("id") or data.get("subscription_code") or data.get("invoice_code") or data.get("reference") or ""
+    return f"{kind}:{about}"[:100]
+
+
+def is_paystack_subscription_event(kind: str, data: dict) -> bool:
+    return kind in PAYSTACK_KINDS or (kind == "charge.success" and bool(_plan_code(data)))
+
+
+def _plan_code(data: dict) -> str:
+    plan = data.get("plan")
+    code = plan.get("plan_code") if isinstance(plan, dict) else plan
+    return code if isinstance(code, str) else ""
+
+
+def _iso(value) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def _paystack_sub_by_customer(session: Session, data: dict, code: str) -> Subscription | None:
+    """The learner's live Paystack subscription to the plan with this Paystack code, found by
+    the customer's e-mail (Paystack's subscription and renewal events do not carry our ids)."""
+    from lms_app.core.users import User
+
+    email = ((data.get("customer") or {}).get("email") or "") if isinstance(data.get("customer"), dict) else ""
+    if not email or not code:
+        return None
+    return session.exec(select(Subscription).join(Plan, Plan.id == Subscription.plan_id)
+                        .join(User, User.id == Subscription.user_id)
+                        .where(Subscription.provider == "paystack", Plan.paystack_code == code,
+                               func.lower(User.email) == email.strip().lower(), Subscription.status.in_(LIVE))
+                        .order_by(Subscription.id.desc())).first()
+
+
+def _paystack_by_ref(session: Session, ref) -> Subscription | None:
+    if not isinstance(ref, str) or not ref:
+        return None
+    return session.exec(select(Subscription).where(Subscription.provider == "paystack",
+                                                   Subscription.provider_ref == ref)).first()
+
+
+def apply_paystack_event(session: Session, kind: str, data: dict) -> str:
+    """Move a Paystack subscription on a verified event (the caller stored the event id once):
+
+    - ``charge.success`` with a plan: the first payment (our reference) or a renewal (plan +
+      customer): booked as an order + platform ledger sale, access on; the period runs one
+      interval from the payment unless ``subscription.create`` said otherwise;
+    - ``subscription.create``: Paystack's subscription code and next payment date;
+    - ``subscription.not_renew``: cancelled at period end; ``subscription.disable``: ended
+      (terminal); ``invoice.payment_failed``: past due, grace period, dunning mail."""
+    if kind == "charge.success":
+        sub = session.exec(select(Subscription).where(Subscription.provider == "paystack",
+                                                      Subscription.checkout_ref == str(data.get("reference", ""))[:100])
+                           ).first() or _paystack_sub_by_customer(session, data, _plan_code(data))
+        if sub is None:
+            return "ignored"
+        booked = record_invoice(session, sub, "paystack", data.get("reference"), data.get("amount"),
+                                data.get("currency"))
+        if booked == "duplicate":
+            return "duplicate"
+        if sub.status == "ended":
+            return "ok" if booked == "ok" else "ignored"
+        sub.status = "active"
+        plan = session.get(Plan, sub.plan_id)
+        paid_at = _iso(data.get("paid_at")) or utcnow()
+        end = paid_at + PERIOD[plan.interval]
+        sub.current_period_end = max(end, sub.current_period_end or end)
+        return _save(session, sub)
+    if kind == "subscription.create":
+        code = str(data.get("subscription_code") or "")[:100]
+        if not code.startswith("SUB_"):
+            return "ignored"
+        sub = _paystack_by_ref(session, code) or _paystack_sub_by_customer(session, data, _plan_code(data))
+        if sub is None or sub.status == "ended":
+            return "ignored"
+        sub.provider_ref = code
+        if sub.status == "incomplete" and data.get("status") in ("active", None):
+            sub.status = "active"
+        sub.current_period_end = _iso(data.get("next_payment_date")) or sub.current_period_end
+        return _save(session, sub)
+    if kind in ("subscription.not_renew", "subscription.disable"):
+        sub = _paystack_by_ref(session, data.get("subscription_code"))
+        if sub is None or sub.status == "ended":
+            return "ignored"
+        if kind == "subscription.not_renew":
+            sub.cancel_at_period_end = True
+        else:
+            sub.status = "ended"
+            _notify(session, sub, "ended")
+        return _save(session, sub)
+    if kind == "invoice.payment_failed":
+        sub = _paystack_by_ref(session, (data.get("subscription") or {}).get("subscription_code")
+                               if isinstance(data.get("subscription"), dict) else None)
+        if sub is None or sub.status == "ended":
+            return "ignored"
+        if sub.status != "past_due":
+            sub.status = "past_due"
+            _notify(session, sub, "past_due")
+        return _save(session, sub)
+    return "ignored"
+
+
+def billing_gateway(settings, provider: str | None = None):
+    """The gateway that bills subscriptions: the subscription's own provider, else the site's
+    (Paystack when it is the site's gateway and configured, Stripe otherwise)."""
+    from lms_app.payments.paystack_gateway import PaystackGateway
+    from lms_app.payments.stripe_gateway import StripeGateway
+
+    name = provider or ("paystack" if settings.payment_gateway == "paystack" else "stripe")
+    if name == "paystack":
+        if not config.get("LMS_PAYSTACK_SECRET_KEY"):
+            raise ServiceError("Subscriptions are not available on this site yet.")
+        return PaystackGateway(settings)
+    if not config.get("LMS_STRIPE_SECRET_KEY"):
+        raise ServiceError("Subscriptions are not available on this site yet.")
+    return StripeGateway(settings)
 
 
 def record_invoice(session: Session, sub: Subscription, provider: str, invoice_ref: object, amount: object,
@@ -353,6 +480,10 @@ def cancel_at_period_end(session: Session, actor: Actor, sub_id: object, gateway
         raise ServiceError("That subscription does not exist.")
     if sub.status not in GRANTING or sub.cancel_at_period_end:
         raise ServiceError("This subscription does not renew any more.")
+    if getattr(gateway, "name", sub.provider) != sub.provider:  # billed by the other provider
+        from lms_app.core.settings import get_settings
+
+        gateway = billing_gateway(get_settings(), sub.provider)
     gateway.cancel_subscription(sub.provider_ref)
     sub.cancel_at_period_end = True
     _save(session, sub)

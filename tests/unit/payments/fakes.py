@@ -207,11 +207,48 @@ class FakePaystack(_Server):
         super().__init__()
         self.transactions: dict[str, dict] = {}
         self.refunds: list[dict] = []
+        self.plans: dict[str, dict] = {}
+        self.subscriptions: dict[str, dict] = {}
+        self.disabled: list[dict] = []
 
     def pay(self, reference: str) -> dict:
         t = self.transactions[reference]
         t["status"] = "success"
+        t["paid_at"] = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
         return dict(t)
+
+    def subscribe(self, reference: str, next_payment_in_days: int = 30) -> dict:
+        """After the first payment on a plan, Paystack creates the subscription (the
+        ``subscription.create`` payload)."""
+        t = self.transactions[reference]
+        code = f"SUB_{next(_ids)}"
+        nxt = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() + next_payment_in_days * 86400))
+        self.subscriptions[code] = {
+            "id": next(_ids), "subscription_code": code, "status": "active", "email_token": f"tok_{code}",
+            "amount": t["amount"], "next_payment_date": nxt, "plan": dict(self.plans[t["plan"]]),
+            "customer": dict(t["customer"])}
+        return dict(self.subscriptions[code])
+
+    def renewal(self, code: str, amount: int | None = None) -> dict:
+        """A renewal charge of a subscription (a new transaction of Paystack's, with the plan)."""
+        sub = self.subscriptions[code]
+        ref = f"T{next(_ids)}"
+        self.transactions[ref] = {"id": next(_ids), "reference": ref, "amount": amount or sub["amount"],
+                                  "currency": sub["plan"]["currency"], "status": "abandoned", "callback_url": "",
+                                  "customer": dict(sub["customer"]), "plan": sub["plan"]["plan_code"]}
+        data = self.pay(ref)
+        data["plan"] = dict(sub["plan"])
+        return data
+
+    def send_event(self, event: str, data: dict) -> int:
+        body = json.dumps({"event": event, "data": data}).encode()
+        return self.post_webhook("/api/webhooks/paystack", body, {"x-paystack-signature": paystack_signature(body)})
+
+    @staticmethod
+    def event(event: str, data: dict) -> tuple[bytes, dict]:
+        """A signed webhook (body, headers) for a test client."""
+        body = json.dumps({"event": event, "data": data}).encode()
+        return body, {"x-paystack-signature": paystack_signature(body)}
 
     def handle(self, h, method, body):
         path = urlparse(h.path).path
@@ -222,7 +259,8 @@ class FakePaystack(_Server):
             ref = f["reference"]
             self.transactions[ref] = {"id": next(_ids), "reference": ref, "amount": f["amount"],
                                       "currency": f["currency"], "status": "abandoned",
-                                      "callback_url": f["callback_url"], "customer": {"email": f["email"]}}
+                                      "callback_url": f["callback_url"], "customer": {"email": f["email"]},
+                                      "plan": f.get("plan") or None}
             return h._send(200, {"status": True, "message": "Authorization URL created",
                                  "data": {"authorization_url": f"{self.base}/pay/{ref}", "access_code": "ac",
                                           "reference": ref}})
@@ -231,6 +269,24 @@ class FakePaystack(_Server):
             if t is None:
                 return h._send(400, {"status": False, "message": "Transaction reference not found"})
             return h._send(200, {"status": True, "message": "Verification successful", "data": t})
+        if method == "POST" and path == "/plan":
+            f = json.loads(body)
+            code = f"PLN_{next(_ids)}"
+            self.plans[code] = {"plan_code": code, "name": f["name"], "interval": f["interval"],
+                                "amount": f["amount"], "currency": f["currency"]}
+            return h._send(201, {"status": True, "message": "Plan created", "data": self.plans[code]})
+        if method == "GET" and path.startswith("/subscription/"):
+            sub = self.subscriptions.get(path.rsplit("/", 1)[1])
+            return h._send(200, {"status": True, "data": sub}) if sub else \
+                h._send(404, {"status": False, "message": "Subscription not found"})
+        if method == "POST" and path == "/subscription/disable":
+            f = json.loads(body)
+            sub = self.subscriptions.get(f.get("code"))
+            if sub is None or f.get("token") != sub["email_token"]:
+                return h._send(400, {"status": False, "message": "Subscription with code not found or already inactive"})
+            sub["status"] = "non-renewing"
+            self.disabled.append(f)
+            return h._send(200, {"status": True, "message": "Subscription disabled successfully"})
         if method == "POST" and path == "/refund":
             f = json.loads(body)
             self.refunds.append(f)
@@ -244,7 +300,12 @@ class FakePaystack(_Server):
             if method == "GET":
                 page = _PAY_PAGE.format(name="Paystack", amount=t["amount"], currency=t["currency"], ref=ref)
                 return h._send(200, page.encode(), "text/html")
-            body = json.dumps({"event": "charge.success", "data": self.pay(ref)}).encode()
+            data = self.pay(ref)
+            if t.get("plan"):  # a plan's first payment: the charge names the plan, then the subscription
+                data["plan"] = dict(self.plans[t["plan"]])
+            body = json.dumps({"event": "charge.success", "data": data}).encode()
             self.post_webhook("/api/webhooks/paystack", body, {"x-paystack-signature": paystack_signature(body)})
+            if t.get("plan"):
+                self.send_event("subscription.create", self.subscribe(ref))
             return h._send(303, b"", "text/plain", {"Location": f"{t['callback_url']}?reference={ref}&trxref={ref}"})
         return h._send(404, {"status": False, "message": "not found"})
