@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO, UI
+from tests.e2e.conftest import ARTIFACTS, DEMO, UI
 
 VIA_PLAN = "machine-learning-foundations"   # a paid demo course the demo learner never bought
 
@@ -50,6 +50,20 @@ def _plan_enrolment(server) -> list[str]:
         return [r[0] for r in db.execute(
             "SELECT e.source FROM enrollments e JOIN courses c ON c.id = e.course_id JOIN users u "
             "ON u.id = e.user_id WHERE u.email = ? AND c.slug = ?", (DEMO["learner"][0], VIA_PLAN))]
+
+
+def _screenshots(page, name: str) -> None:
+    """The page in light and dark, at 1280 and 390 px (artifacts/../screens/subscriptions)."""
+    out = ARTIFACTS.parent / "screens" / "subscriptions"
+    out.mkdir(parents=True, exist_ok=True)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(out / f"{name}-{scheme}-{width}.png"), full_page=True)
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_subscribe_start_a_course_cancel_and_it_locks_at_period_end(browser, stripe_env):
@@ -94,6 +108,7 @@ def test_subscribe_start_a_course_cancel_and_it_locks_at_period_end(browser, str
     # The course page now offers to start the course; starting enrols through the plan.
     ui.goto(page, f"/courses/{VIA_PLAN}")
     expect(page.get_by_text("Included in your plan.").filter(visible=True).first).to_be_visible()
+    _screenshots(page, "course-included-in-plan")
     page.get_by_role("link", name="Start learning").filter(visible=True).first.click()
     page.wait_for_url(re.compile(rf"/learn/{VIA_PLAN}/\d+"), timeout=30_000)
     ui.ready(page)
