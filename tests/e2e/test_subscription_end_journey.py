@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -112,7 +113,11 @@ def test_subscribe_start_a_course_cancel_and_it_locks_at_period_end(browser, str
     page.get_by_role("link", name="Start learning").filter(visible=True).first.click()
     page.wait_for_url(re.compile(rf"/learn/{VIA_PLAN}/\d+"), timeout=30_000)
     ui.ready(page)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.get_by_text("is for enrolled learners")).to_have_count(0)
+    deadline = time.monotonic() + 15  # the page's load event writes the enrolment: wait for its commit
+    while _plan_enrolment(server) != ["plan"] and time.monotonic() < deadline:
+        time.sleep(0.25)
     assert _plan_enrolment(server) == ["plan"]
 
     # The first period's invoice is in the learner's orders (booked as the platform's sale).

@@ -188,3 +188,18 @@ def test_joining_through_the_plan_twice_leaves_one_row(setup):
     with lms_app.core.db.session_scope() as s:
         n = s.exec(select(func.count(Enrollment.id)).where(Enrollment.user_id == learner.id)).one()
     assert n == 1
+
+
+def test_start_learning_on_a_preview_lesson_also_enrols_through_the_plan(setup):
+    """The course page's "Start learning" leads to the first lesson, often a free preview."""
+    from lms_app.core.courses import Lesson
+
+    fake, api, course, lesson_id, quiz_id, learner, actor, admin = setup
+    with lms_app.core.db.session_scope() as s:
+        lesson = s.get(Lesson, lesson_id)
+        lesson.is_preview = True
+        s.add(lesson)
+    assert page(actor, course, lesson_id).state == "ok" and rows(learner.id, course.id) == []  # a preview: no row
+    activate(fake, api, actor, plan(admin))
+    opened = page(actor, course, lesson_id)
+    assert opened.state == "ok" and opened.tracking and rows(learner.id, course.id) == ["plan"]
