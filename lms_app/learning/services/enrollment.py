@@ -37,6 +37,20 @@ def plan_grants(session: Session, user_id: int, course_id: int) -> bool:
     return any(plugins.hook().lms_course_access(session=session, user_id=user_id, course_id=course_id))
 
 
+def counting_ids(session: Session, user_id: int, rows: list[tuple[int, str]]) -> set[int]:
+    """For lists of one learner's enrolments, given (course id, source) pairs already read: the
+    course ids that count by the rule. No query when every row is direct; otherwise one call of
+    the batch hook ``lms_course_access_many`` (two queries for subscriptions), never one per row."""
+    from lms_app.core import plugins
+
+    ids = {course_id for course_id, source in rows if source != PLAN}
+    planned = sorted({course_id for course_id, source in rows if source == PLAN})
+    if planned:
+        for granted in plugins.hook().lms_course_access_many(session=session, user_id=user_id, course_ids=planned):
+            ids.update(set(granted or ()) & set(planned))
+    return ids
+
+
 def counts(session: Session, user_id: int, course_id: int, source: str | None) -> bool:
     """THE enrolment rule, given the learner's enrolment row's ``source`` (None: no row).
 

@@ -118,6 +118,25 @@ def grants_access(session: Session, user_id: int, course_id: int, now: datetime 
     return any((until := access_until(s, grace.days)) is not None and now < until for s in rows)
 
 
+def granted_course_ids(session: Session, user_id: int, course_ids: list[int], now: datetime | None = None) -> set[int]:
+    """Which of ``course_ids`` a live subscription of this learner covers now (two queries): the
+    batch form of ``grants_access`` for lists."""
+    if not course_ids:
+        return set()
+    now = now or utcnow()
+    grace = config.get("LMS_SUBSCRIPTION_GRACE_DAYS")
+    rows = session.exec(select(Subscription, Plan.all_courses).join(Plan, Plan.id == Subscription.plan_id)
+                        .where(Subscription.user_id == user_id, Subscription.status.in_(GRANTING))).all()
+    live = [(sub.plan_id, every) for sub, every in rows if (until := access_until(sub, grace)) is not None and now < until]
+    if any(every for _, every in live):
+        return set(course_ids)
+    plan_ids = [plan_id for plan_id, _ in live]
+    if not plan_ids:
+        return set()
+    return set(session.exec(select(PlanCourse.course_id).where(PlanCourse.plan_id.in_(plan_ids),
+                                                               PlanCourse.course_id.in_(course_ids))).all())
+
+
 def subscribe(session: Session, actor: Actor, plan_id: object, gateway) -> str:
     """Start a subscription checkout at Stripe; returns the hosted page URL."""
     require_role(actor, LEARNER_AREA)

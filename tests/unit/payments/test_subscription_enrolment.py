@@ -203,3 +203,39 @@ def test_start_learning_on_a_preview_lesson_also_enrols_through_the_plan(setup):
     activate(fake, api, actor, plan(admin))
     opened = page(actor, course, lesson_id)
     assert opened.state == "ok" and opened.tracking and rows(learner.id, course.id) == ["plan"]
+
+
+def test_the_learners_lists_drop_a_plan_course_when_the_plan_ends_in_a_fixed_number_of_queries(
+        setup, make_course, enroll, count_queries):
+    from lms_app.community import services as community
+    from lms_app.learning.services import dashboards
+
+    fake, api, course, lesson_id, quiz_id, learner, actor, admin = setup
+    owned = make_course(price_minor=0)
+    enroll(learner, owned)
+    _, sub = activate(fake, api, actor, plan(admin))
+    extra = [make_course(price_minor=1000) for _ in range(3)]
+    for c in [course, *extra]:
+        page(actor, c, lesson_of(c) if c is not course else lesson_id)
+    teacher_actor = None
+    with lms_app.core.db.session_scope() as s:
+        from lms_app.core.sessions import Actor
+
+        teacher_actor = Actor(user_id=s.get(Course, course.id).teacher_id, role="teacher", session_id=0)
+        community.post_announcement(s, teacher_actor, course.id, "Week 2", "New lessons are up.")
+
+    def mine():
+        with lms_app.core.db.session_scope() as s, count_queries() as n:
+            titles = [c["id"] for c in dashboards.learner_courses(s, actor)]
+        return set(titles), n.count
+
+    ids, n_plan = mine()
+    assert ids == {owned.id, course.id, *(c.id for c in extra)}
+    assert n_plan <= 3  # rows + the plan check (two queries), however many plan courses
+    with lms_app.core.db.session_scope() as s:
+        assert [a["href"] for a in community.my_announcements(s, actor)] == [f"/community/{course.slug}"]
+    assert send(api, "customer.subscription.deleted", dict(sub, status="canceled")).json() == {"result": "ok"}
+    ids, _ = mine()
+    assert ids == {owned.id}
+    with lms_app.core.db.session_scope() as s:
+        assert community.my_announcements(s, actor) == []
