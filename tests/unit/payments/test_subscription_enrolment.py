@@ -239,3 +239,20 @@ def test_the_learners_lists_drop_a_plan_course_when_the_plan_ends_in_a_fixed_num
     assert ids == {owned.id}
     with lms_app.core.db.session_scope() as s:
         assert community.my_announcements(s, actor) == []
+
+
+def test_inactivity_reminders_skip_a_plan_course_once_the_plan_ended(setup):
+    from lms_app.notifications import reminders
+
+    fake, api, course, lesson_id, quiz_id, learner, actor, admin = setup
+    _, sub = activate(fake, api, actor, plan(admin))
+    page(actor, course, lesson_id)
+    later = utcnow() + reminders.INACTIVE_AFTER + timedelta(days=1)
+
+    def idle():
+        with lms_app.core.db.session_scope() as s:
+            return [(u, c) for u, c, _ in reminders.inactive_candidates(s, later) if u == learner.id]
+
+    assert idle() == [(learner.id, course.id)]
+    assert send(api, "customer.subscription.deleted", dict(sub, status="canceled")).json() == {"result": "ok"}
+    assert idle() == []
