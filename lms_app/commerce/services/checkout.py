@@ -90,7 +90,7 @@ def quote_view(session: Session, actor: Actor, slug: object, coupon_code: object
             "total_label": format_amount(q.amount_minor, c.currency),
             "is_free_now": q.amount_minor == 0, "coupon_code": p.coupon.code if p.coupon else "",
             "coupon_error": p.coupon_error, "email_verified": email_verified(session, actor),
-            "enrolled": enrollment.is_enrolled(session, actor.user_id, c.id)}
+            "enrolled": enrollment.owns(session, actor.user_id, c.id)}
 
 
 def card_from(form: object) -> CardDetails:

@@ -31,7 +31,7 @@ def start(session: Session, actor: Actor, slug: object, coupon_code: object, gat
     if p.coupon_error:
         raise ServiceError(p.coupon_error, "coupon")
     course, q = p.course, p.quote
-    if enrollment.is_enrolled(session, actor.user_id, course.id):
+    if enrollment.owns(session, actor.user_id, course.id):
         raise ServiceError(ALREADY_ENROLLED)
     if q.amount_minor == 0:
         raise ServiceError("Nothing to pay: use the free checkout.")
@@ -106,7 +106,7 @@ def apply_event(session: Session, settings: Settings, provider: str, event) -> s
             return "ignored"
         payment.status = "succeeded"
         session.add(payment)
-        if not enrollment.is_enrolled(session, order.user_id, order.course_id):
+        if not enrollment.owns(session, order.user_id, order.course_id):
             enrollment.add(session, order.user_id, order.course_id)
         session.refresh(order)
         ledger.record_sale(session, order, session.get(Course, order.course_id), settings.platform_fee_percent)
