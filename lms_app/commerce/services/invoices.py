@@ -78,15 +78,18 @@ def billing_from(raw: object) -> Billing | None:
         raise ServiceError(f"The invoice name must be one line of at most {NAME_MAX} characters.", "billing_name")
     if not address:
         raise ServiceError(ADDRESS_NEEDED, "billing_address")
-    if len(address) > ADDRESS_MAX or _CONTROL.search(address):
+    address = address.replace("\r\n", "\n").replace("\r", "\n")
+    if len(address) > ADDRESS_MAX:
         raise ServiceError(f"The billing address must be at most {ADDRESS_MAX} characters.", "billing_address")
+    if _CONTROL.search(address) or _CONTROL.search(name):
+        raise ServiceError("The billing details contain characters that cannot be printed.", "billing_address")
     if not country:
         raise ServiceError(COUNTRY_NEEDED, "billing_country")
     if not is_country(country):
         raise ServiceError(COUNTRY_UNKNOWN, "billing_country")
     if tax_id and not _TAX_ID.match(tax_id):
         raise ServiceError(TAX_ID_INVALID, "billing_tax_id")
-    address = "\n".join(line.strip() for line in address.replace("\r\n", "\n").split("\n") if line.strip())
+    address = "\n".join(line.strip() for line in address.split("\n") if line.strip())
     return Billing(name=name, address=address, country=country, tax_id=tax_id.upper())
 
 
