@@ -38,7 +38,7 @@ def billing_section(error_field: rx.Var, error: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.el.label("Billing address", html_for="field-billing_address", style=LABEL),
                 rx.text_area(id="field-billing_address", name="billing_address", rows="3", width="100%",
-                             max_length=ADDRESS_MAX, auto_complete="billing street-address",
+                             max_length=ADDRESS_MAX, custom_attrs={"autoComplete": "billing street-address"},
                              placeholder="Street and number\nPostcode and city",
                              aria_invalid=rx.cond(address_error != "", "true", "false")),
                 rx.cond(address_error != "", rx.text(address_error, size="1", color=rx.color("red", 11),
