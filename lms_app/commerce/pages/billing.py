@@ -25,9 +25,9 @@ def billing_section(error_field: rx.Var, error: rx.Var) -> rx.Component:
     address_error = _error(error_field, error, "billing_address")
     return rx.el.details(
         rx.el.summary(
-            rx.hstack(rx.icon("file-text", size=16), rx.text("Billing details (for an invoice)", size="2",
-                                                             weight="medium"),
-                      align="center", spacing="2", display="inline-flex"),
+            rx.el.span(rx.icon("file-text", size=16), "Billing details (for an invoice)",
+                       style={"display": "inline-flex", "alignItems": "center", "gap": "0.5rem",
+                              "fontSize": "var(--font-size-2)", "fontWeight": "500"}),
             cursor="pointer", id="billing-summary",
         ),
         rx.vstack(
@@ -37,7 +37,7 @@ def billing_section(error_field: rx.Var, error: rx.Var) -> rx.Component:
                   max_length=NAME_MAX, auto_complete="billing name"),
             rx.vstack(
                 rx.el.label("Billing address", html_for="field-billing_address", style=LABEL),
-                rx.text_area(id="field-billing_address", name="billing_address", rows="3", width="100%",
+                rx.text_area(id="field-billing_address", name="billing_address", rows="3", width="100%", size="3",
                              max_length=ADDRESS_MAX, custom_attrs={"autoComplete": "billing street-address"},
                              placeholder="Street and number\nPostcode and city",
                              aria_invalid=rx.cond(address_error != "", "true", "false")),

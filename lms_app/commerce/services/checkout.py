@@ -151,7 +151,8 @@ def purchase(session: Session, settings: Settings, actor: Actor, slug: object, c
         session.add(Payment(order_id=order.id, gateway=gateway.name, reference=result.reference,
                             amount_minor=q.amount_minor, currency=q.currency, card_last4=result.last4))
     ledger.record_sale(session, order, course, settings.platform_fee_percent)
-    invoices.issue(session, settings, order, course.teacher_id, bill)  # after the charge: a decline burns no number
+    if bill is not None:  # after the charge: a decline burns no number
+        invoices.issue(session, settings, order, course.teacher_id, bill)
     session.flush()
     return order
 

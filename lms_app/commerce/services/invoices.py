@@ -5,9 +5,9 @@ without stays a receipt. The seller is the course's teacher (the ledger's ``teac
 platform sells on the teacher's behalf and is not the merchant of record, so it collects no duty.
 
 Numbers: ``T{seller}-{year}-{seq:05d}``, ``seq`` counting 1, 2, 3... per seller for ever (the
-year is the issue year, for people). ``next_seq`` takes the seller's counter row with a row lock
-(``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite has one writer at a time) in the transaction that
-marks the order paid, *after* the card was charged: a declined card never reaches it, and any
+year is the issue year, for people). ``next_seq`` increments the seller's counter row with one
+atomic upsert, which row-locks it on PostgreSQL until commit (SQLite has one writer at a time), in
+the transaction that marks the order paid, *after* the card was charged: a declined card never reaches it, and any
 rollback later in that transaction gives the number back. ``(seller_id, seq)`` is unique.
 
 Tax: prices are tax-inclusive, so the amount paid (and the ledger) never change: the invoice splits
@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select as sa_select, update
 from sqlmodel import Session, select
 
 from lms_app.commerce.invoice_models import Invoice, InvoiceCounter
@@ -122,34 +121,35 @@ def hold(session: Session, order: Order, billing: Billing) -> Invoice:
 
 
 def next_seq(session: Session, seller_id: int) -> int:
-    """The seller's next invoice number, taken under a row lock in the caller's transaction."""
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
+    """The seller's next invoice number, in the caller's transaction: one atomic upsert
+    (``INSERT ... ON CONFLICT DO UPDATE SET last_seq = last_seq + 1 RETURNING``). On PostgreSQL it
+    row-locks the counter until commit (a concurrent buyer of the same seller waits, then reads
+    the committed value); SQLite has one writer at a time. A rollback restores the counter."""
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(InvoiceCounter).values(seller_id=seller_id, last_seq=0)
-                    .on_conflict_do_nothing(index_elements=["seller_id"]))
-    last = session.execute(sa_select(InvoiceCounter.last_seq).where(InvoiceCounter.seller_id == seller_id)
-                           .with_for_update()).scalar_one()
-    session.execute(update(InvoiceCounter).where(InvoiceCounter.seller_id == seller_id)
-                    .values(last_seq=last + 1).execution_options(synchronize_session=False))
-    return last + 1
+    stmt = insert(InvoiceCounter).values(seller_id=seller_id, last_seq=1)
+    stmt = stmt.on_conflict_do_update(index_elements=["seller_id"],
+                                      set_={"last_seq": InvoiceCounter.__table__.c.last_seq + 1})
+    return session.execute(stmt.returning(InvoiceCounter.__table__.c.last_seq)).scalar_one()
 
 
 def issue(session: Session, settings: Settings, order: Order, seller_id: int,
           billing: Billing | None = None) -> Invoice | None:
-    """Number the invoice of a paid order, in the transaction that made it paid.
+    """Number the invoice of a paid order, in the transaction that made it paid (3 statements).
 
-    With ``billing`` (direct checkout) the invoice row is created here; without, the billing
-    details held with the pending order (``hold``) are used; neither: no invoice (a receipt)."""
-    invoice = session.get(Invoice, order.id)
-    if invoice is None:
-        if billing is None:
+    With ``billing`` (direct checkout: the order is new) the invoice row is created here; without,
+    the billing details held with the pending order (``hold``) are used; neither: no invoice."""
+    if billing is not None:
+        invoice = Invoice(order_id=order.id, buyer_id=order.user_id, billing_name=billing.name,
+                          billing_address=billing.address, billing_country=billing.country, tax_id=billing.tax_id)
+    else:
+        invoice = session.get(Invoice, order.id)
+        if invoice is None:
             return None
-        invoice = hold(session, order, billing)
-    if invoice.seq is not None:
-        return invoice
+        if invoice.seq is not None:
+            return invoice
     seq = next_seq(session, seller_id)
     now = utcnow()
     bp = rate_bp(settings, invoice.billing_country)
