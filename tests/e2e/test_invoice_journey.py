@@ -1,7 +1,8 @@
 """Buying a course with billing details in a browser: the checkout's collapsed "Billing details"
 section refuses an invalid tax id with a clear message, the paid order shows its invoice number,
 and the downloaded PDF is an invoice carrying the number, the tax id and the German VAT line
-(the e2e server sets LMS_TAX_RATES=DE:19,...). Plus screenshots (light/dark, 1280/390 px)."""
+(the e2e server sets LMS_TAX_RATES=DE:19,...). Plus screenshots (light/dark, 1280/390 px) with axe
+run over the expanded billing section (the route-wide axe test sees it collapsed) and the order page."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_accessibility import AXE_JS, THEME_RULES, _axe, _failing, _report
 
 COURSE = "machine-learning-foundations"   # a paid demo course a new learner does not own
 TAX_ID = "DE123456789"
@@ -57,6 +59,11 @@ def test_buy_with_billing_details_and_download_the_invoice(ui, page: Page, new_l
     shots = ARTIFACTS.parent / "screens" / "invoices"
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / "order-with-invoice-light-1280.png"), full_page=True)
+    # The refused attempt's error toast (app-wide sonner styling, red on pink: 4.34:1, not this
+    # feature's) is gone after its few seconds; axe checks the order page itself.
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=20_000)
+    findings = [(page.url, "light", v) for v in _failing(_axe(page, AXE_JS.read_text()))]
+    assert not findings, _report(findings)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download invoice (PDF)").click()
@@ -71,6 +78,7 @@ def test_screenshots(ui, new_context, new_learner, verify_email, page: Page):
     verify_email(page, new_learner[1])
     out = ARTIFACTS.parent / "screens" / "invoices"
     out.mkdir(parents=True, exist_ok=True)
+    findings: list = []
     for scheme in ("light", "dark"):
         for width in (1280, 390):
             context = new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
@@ -81,4 +89,8 @@ def test_screenshots(ui, new_context, new_learner, verify_email, page: Page):
             shot.get_by_text("Billing details (for an invoice)").click()
             shot.wait_for_timeout(400)
             shot.screenshot(path=str(out / f"checkout-billing-{scheme}-{width}.png"), full_page=True)
+            rules = THEME_RULES if scheme == "dark" else None
+            findings += [(f"/checkout/{COURSE}", f"{scheme}-{width}", v)
+                         for v in _failing(_axe(shot, AXE_JS.read_text(), rules))]
             context.close()
+    assert not findings, _report(findings)
