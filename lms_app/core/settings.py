@@ -243,7 +243,8 @@ def _tax_rates(name: str) -> tuple[tuple[str, int], ...]:
             raise SettingsError(f"{name}: the rate of {code} must be a number, not {raw.strip()!r}") from exc
         bp = percent * 100
         if not percent.is_finite() or bp != bp.to_integral_value() or not 0 <= bp <= 10000:
-            raise SettingsError(f"{name}: the rate of {code} must be 0-100 with at most two decimals, not {raw.strip()!r}")
+            raise SettingsError(f"{name}: the rate of {code} must be 0-100 with at most two decimals, "
+                                f"not {raw.strip()!r}")
         found[code] = int(bp)
     return tuple(sorted(found.items()))
 
