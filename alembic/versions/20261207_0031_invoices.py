@@ -1,7 +1,7 @@
 """invoices: billing details on orders, gap-free invoice numbers per seller
 
 Revision ID: 0031
-Revises: 0026
+Revises: 0034
 Create Date: 2026-12-07 02:10:00
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import lms_app.core.types
 
 
 revision: str = "0031"
-down_revision: Union[str, Sequence[str], None] = "0026"
+down_revision: Union[str, Sequence[str], None] = "0034"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
