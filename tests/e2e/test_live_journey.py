@@ -61,7 +61,7 @@ def test_teacher_schedules_learner_books_and_sees_it_on_dashboard(ui, browser, n
     image = tmp_path / "cover.png"
     Image.new("RGB", (1200, 800), (30, 90, 160)).save(image)
     dialog.get_by_label("Session image").set_input_files(str(image))
-    expect(dialog.get_by_role("img")).to_have_attribute("src", re.compile(r"^/media/thumbnails/.+\.webp$"))
+    expect(dialog.locator("img")).to_have_attribute("src", re.compile(r"^/media/thumbnails/.+\.webp$"))
     dialog.get_by_label("Edit: Title").fill(title + " (edited)")
     dialog.get_by_role("button", name="Save changes").click()
     expect(dialog).to_have_count(0)
