@@ -132,6 +132,9 @@ class Settings:
     # after the tab's websocket disconnected (core/tab_expiry.py); a tab that comes back later
     # loads its page again. Redis expires states itself (redis_token_expiration).
     tab_state_idle_minutes: int = 10
+    # Currencies courses may be priced in (LMS_CURRENCIES, ISO 4217 codes, comma-separated): the
+    # course editor, the catalog's currency selector and the checkout offer these (core/currencies.py).
+    currencies: tuple[str, ...] = ("USD", "EUR", "GBP", "INR", "NGN", "BRL", "JPY")
 
     @property
     def is_production(self) -> bool:
@@ -214,7 +217,17 @@ def load_settings() -> Settings:
         sentry_dsn=(os.environ.get("LMS_SENTRY_DSN") or "").strip(),
         **_storage_settings(),
         tab_state_idle_minutes=_int("LMS_TAB_STATE_IDLE_MINUTES", 10, 1, 24 * 60),
+        currencies=_currencies(),
     )
+
+
+def _currencies() -> tuple[str, ...]:
+    from lms_app.core.currencies import parse_setting
+
+    try:
+        return parse_setting(os.environ.get("LMS_CURRENCIES"))
+    except ValueError as exc:
+        raise SettingsError(f"LMS_CURRENCIES must list ISO 4217 codes separated by commas: {exc}") from None
 
 
 STORAGE_BACKENDS = ("local", "s3")

@@ -34,7 +34,7 @@ EMPTY_COURSE = CourseDetailView(
     id=0, slug="", title="", subtitle="", description="", status="", level="", language="", category_name="",
     category_url="", teacher_name="", teacher_bio="", teacher_avatar_url="", teacher_initials="", rating_label="",
     rating_count=0, student_count=0, price_label="", is_free=False, outcomes=[], duration_label="", lesson_count=0,
-    module_count=0, initials="", hue=0, thumbnail_url="", updated_label="")
+    module_count=0, initials="", hue=0, thumbnail_url="", updated_label="", prices=[])
 EMPTY_CTA = CourseCtaView(kind="", label="", href="", note="")
 DEFAULT_TITLE = f"Course · {SITE}"
 DEFAULT_DESCRIPTION = "Course details, curriculum and teacher."
@@ -173,12 +173,24 @@ def cta_button() -> rx.Component:
     )
 
 
+def other_prices() -> rx.Component:
+    """The other currencies the course is sold in (issue 20); the checkout lets the learner choose."""
+    return rx.cond(
+        C["prices"].length() > 1,
+        rx.text("Also in ",
+                rx.foreach(C["prices"], lambda p: rx.cond(p["primary"], rx.fragment(),
+                                                           rx.el.span(p["label"], " ", class_name="lms-price-other"))),
+                size="2", color=rx.color("gray", 11), id="other-prices"),
+    )
+
+
 def buy_box() -> rx.Component:
     return rx.card(
         rx.inset(thumb(), side="top", pb="current"),
         rx.vstack(
             rx.text(C["price_label"], size="7", weight="bold",
                     color=rx.cond(C["is_free"], rx.color("green", 11), rx.color("gray", 12))),
+            other_prices(),
             cta_button(),
             rx.cond(CoursePageState.cta["note"] != "",
                     rx.text(rx.icon("info", size=13, display="inline", vertical_align="middle"), " ",
