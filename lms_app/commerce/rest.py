@@ -33,10 +33,17 @@ PDF = {200: {"content": {"application/pdf": {"schema": {"type": "string", "forma
              "description": "The PDF"}}
 
 
+class CurrencyOption(BaseModel):
+    currency: str
+    label: str
+
+
 class Quote(BaseModel):
     slug: str
     title: str
     currency: str
+    currency_options: list[CurrencyOption] = Field(default_factory=list,
+                                                   description="The currencies this course is sold in")
     list_label: str
     discount_label: str
     total_label: str
@@ -57,6 +64,9 @@ class Card(BaseModel):
 class CheckoutRequest(BaseModel):
     coupon_code: str = Field(default="", max_length=40)
     card: Card | None = Field(default=None, description="For a card gateway (the test gateway); not sent otherwise")
+    currency: str | None = Field(default=None, min_length=3, max_length=3,
+                                 description="Pay in this currency (one of the course's; default: its own). "
+                                             "The amount is always the server's price in it.")
 
 
 # The pages' order view as the API's model (one definition: commerce.services.orders.OrderView).
@@ -68,16 +78,18 @@ class CheckoutResult(BaseModel):
     redirect_url: str | None = Field(description="A redirect gateway's confirmation page (the order is pending)")
 
 
-def _checkout(session, actor, slug: str, coupon: str, card: dict) -> CheckoutResult:
-    paid = checkout.pay(session, get_settings(), actor, slug, coupon, card)
+def _checkout(session, actor, slug: str, coupon: str, card: dict, currency: str | None = None) -> CheckoutResult:
+    paid = checkout.pay(session, get_settings(), actor, slug, coupon, card, currency=currency)
     return CheckoutResult(order=orders.detail(session, actor, paid.order_id), redirect_url=paid.redirect_url or None)
 
 
 @router.get("/checkout/{slug}", response_model=Quote, responses=responses(401, 403, 422, 429),
             summary="The price of a course for me now, with a coupon applied when it is valid")
 async def quote(slug: str = Path(max_length=120, pattern=SLUG), coupon: str = Query("", max_length=40),
+                currency: str | None = Query(None, min_length=3, max_length=3,
+                                             description="Price in this currency (one of the course's)"),
                 principal: Principal = Depends(require("read"))) -> Quote:
-    return Quote(**await run_db(checkout.quote_view, principal.actor, slug, coupon))
+    return Quote(**await run_db(checkout.quote_view, principal.actor, slug, coupon, currency))
 
 
 @router.post("/checkout/{slug}", response_model=CheckoutResult, responses=responses(401, 402, 403, 422, 429),
@@ -86,7 +98,7 @@ async def buy(body: CheckoutRequest, slug: str = Path(max_length=120, pattern=SL
               principal: Principal = Depends(require("learn"))) -> CheckoutResult:
     card = body.card.model_dump() if body.card else {}
     try:
-        return await run_db(_checkout, principal.actor, slug, body.coupon_code, card)
+        return await run_db(_checkout, principal.actor, slug, body.coupon_code, card, body.currency)
     except checkout.PaymentDeclined as exc:
         raise ApiError(402, exc.message, "payment_declined", exc.field) from None
 

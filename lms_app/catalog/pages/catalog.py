@@ -20,13 +20,15 @@ from lms_app.catalog.services import params as catalog_params, search as catalog
 from lms_app.core.settings import get_settings
 from lms_app.core.auth_state import AuthState
 from lms_app.core.guard import public
+from lms_app.core.currencies import clean_code as clean_currency, enabled as enabled_currencies
+from dataclasses import replace
 
 EMPTY_PAGE = CatalogPageView(courses=[], categories=[], total=0, total_label="0", page=1, pages=1, page_label="",
                              has_next=False, has_prev=False,
                              next_url="", prev_url="", chips=[], clear_url="/courses", category_links=[],
                              level_links=[], rating_links=[])
 ANY = "any"  # Radix select items cannot have an empty value
-OPTION_NAMES = ("sort", "language", "size")
+OPTION_NAMES = ("sort", "language", "size", "currency")
 
 
 class CatalogState(rx.State):
@@ -40,9 +42,18 @@ class CatalogState(rx.State):
     price_max: str = ""
     filter_count: int = 0
     loaded: bool = False
+    # The viewer's currency (issue 20): the URL's ``currency`` wins; without one, the last currency
+    # this browser chose (kept in local storage: browser-written, so validated like the URL).
+    currency: str = ""
+    saved_currency: str = rx.LocalStorage("", name="lms_currency")
 
     def _params(self) -> catalog_params.CatalogParams:
-        return catalog_params.parse_params(self.router.url.query_parameters)
+        params = catalog_params.parse_params(self.router.url.query_parameters)
+        if not params.currency:
+            saved = clean_currency(self.saved_currency)
+            if saved:
+                params = replace(params, currency=saved)
+        return params
 
     @rx.event
     @public
@@ -57,6 +68,7 @@ class CatalogState(rx.State):
         self.free = params.free
         self.price_min = "" if params.price_min is None else str(params.price_min)
         self.price_max = "" if params.price_max is None else str(params.price_max)
+        self.currency = params.effective_currency
         self.filter_count = len([c for c in self.result["chips"] if not c["label"].startswith("“")])
         self.loaded = True
 
@@ -79,6 +91,8 @@ class CatalogState(rx.State):
         params = self._params()
         query = {**catalog_params.to_query(params), option: "" if value == ANY else value}
         changed = catalog_params.parse_params(query)
+        if option == "currency" and changed.currency:
+            self.saved_currency = changed.currency
         return rx.redirect(catalog_params.catalog_url(params, **{option: getattr(changed, option)}))
 
     @rx.event
@@ -174,6 +188,8 @@ def filters_panel() -> rx.Component:
                           rx.text("Free courses only", size="2"), align="center", spacing="2"),
             ),
             rx.cond(~CatalogState.free, _price_form()),
+            rx.cond(~CatalogState.free, rx.text("In ", CatalogState.currency, " (the currency chosen above the "
+                                                "results)", size="1", color=rx.color("gray", 11))),
         ),
         rx.separator(size="4"),
         _group("Rating", _facets(r["rating_links"], len(catalog_params.MIN_RATINGS))),
@@ -220,6 +236,11 @@ def toolbar() -> rx.Component:
                 rx.select.trigger(aria_label="Sort by"),
                 rx.select.content(*[rx.select.item(label, value=key) for key, label in catalog_params.SORTS.items()]),
                 value=CatalogState.sort, on_change=lambda v: CatalogState.choose_option("sort", v), size="2",
+            ),
+            rx.select.root(
+                rx.select.trigger(aria_label="Currency"),
+                rx.select.content(*[rx.select.item(code, value=code) for code in enabled_currencies()]),
+                value=CatalogState.currency, on_change=lambda v: CatalogState.choose_option("currency", v), size="2",
             ),
             rx.select.root(
                 rx.select.trigger(aria_label="Courses per page"),

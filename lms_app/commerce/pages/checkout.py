@@ -49,8 +49,8 @@ def _summary(view: dict) -> SummaryView:
     return SummaryView(**{k: view[k] for k in SummaryView.__annotations__})
 
 
-def _pay(session, actor, slug, coupon, form):
-    paid = checkout.pay(session, get_settings(), actor, slug, coupon, form)
+def _pay(session, actor, slug, coupon, form, currency=None):
+    paid = checkout.pay(session, get_settings(), actor, slug, coupon, form, currency=currency)
     return paid.redirect_url or f"/orders/{paid.order_id}"
 
 
@@ -79,18 +79,52 @@ class CheckoutState(rx.State):
     busy: bool = False
     # Non-empty for a redirect gateway (Stripe Checkout, Paystack...): its label; no card form then.
     hosted_label: str = ""
+    # The currency the learner pays in (issue 20) and the ones the course is sold in. Only a code
+    # travels from the browser: the amount is always the server's price in that currency.
+    currency: str = ""
+    currency_options: list[dict[str, str]] = []
+    # The currency last chosen in the catalog (browser-written: only a hint, validated by the service).
+    preferred_currency: str = rx.LocalStorage("", name="lms_currency")
+
+    async def _quote(self, coupon: str = "") -> dict:
+        view = await run_db(checkout.quote_view, current_actor(), _slug(self.router.url.path), coupon,
+                            self.currency or None)
+        self.currency, self.currency_options = view["currency"], view["currency_options"]
+        return view
 
     @rx.event
     @guarded(LEARNER_AREA)
     async def load(self):
         self.loaded, self.error, self.error_field, self.coupon_error, self.busy = False, "", "", "", False
         self.hosted_label = _hosted_label()
+        asked = self.router.url.query_parameters.get("currency")
+        self.currency = (asked if isinstance(asked, str) else "") or self.preferred_currency
         try:
-            self.summary = _summary(await run_db(checkout.quote_view, current_actor(), _slug(self.router.url.path)))
+            try:
+                self.summary = _summary(await self._quote())
+            except ServiceError as exc:  # not sold in that currency: its own, and say why if asked for
+                if not self.currency:
+                    raise
+                self.currency, self.error = "", exc.message if asked else ""
+                self.summary = _summary(await self._quote())
             self.found = True
         except ServiceError:
             self.summary, self.found = EMPTY, False
         self.loaded = True
+
+    @rx.event
+    @guarded(LEARNER_AREA)
+    async def choose_currency(self, code: str):
+        """Re-price in another of the course's currencies (the coupon is checked again)."""
+        previous = self.currency
+        self.currency, self.error = code if isinstance(code, str) else "", ""
+        try:
+            view = await self._quote(self.summary["coupon_code"])
+        except ServiceError as exc:
+            self.currency = previous
+            return rx.toast.error(exc.message)
+        self.coupon_error = view["coupon_error"]  # e.g. a fixed amount in another currency: dropped
+        self.summary = _summary(view)
 
     @rx.event
     @guarded(LEARNER_AREA)
@@ -101,7 +135,7 @@ class CheckoutState(rx.State):
             self.coupon_error = "Enter a coupon code."
             return
         try:
-            view = await run_db(checkout.quote_view, current_actor(), _slug(self.router.url.path), code)
+            view = await self._quote(code)
         except ServiceError as exc:
             self.coupon_error = exc.message
             return
@@ -115,7 +149,7 @@ class CheckoutState(rx.State):
     async def remove_coupon(self):
         self.coupon_error = ""
         try:
-            self.summary = _summary(await run_db(checkout.quote_view, current_actor(), _slug(self.router.url.path)))
+            self.summary = _summary(await self._quote())
         except ServiceError as exc:
             self.error = exc.message
 
@@ -129,7 +163,8 @@ class CheckoutState(rx.State):
         yield
         actor, slug, coupon = current_actor(), _slug(self.router.url.path), self.summary["coupon_code"]
         try:
-            target = await run_db(_pay, actor, slug, coupon, form if isinstance(form, dict) else {})
+            target = await run_db(_pay, actor, slug, coupon, form if isinstance(form, dict) else {},
+                                  self.currency or None)
         except ServiceError as exc:
             self.busy, self.error, self.error_field = False, exc.message, exc.field or ""
             yield rx.toast.error(exc.message)
@@ -150,6 +185,7 @@ def summary_card() -> rx.Component:
         rx.vstack(
             rx.heading("Order summary", size="4", as_="h2"),
             rx.text(S["title"], weight="bold", size="3"),
+            currency_picker(),
             rx.separator(size="4"),
             row("Price", S["list_label"]),
             rx.cond(S["discount_label"] != "",
@@ -162,6 +198,23 @@ def summary_card() -> rx.Component:
             spacing="3", width="100%", align="start",
         ),
         width="100%",
+    )
+
+
+def currency_picker() -> rx.Component:
+    """Courses sold in several currencies: the learner picks one (issue 20)."""
+    return rx.cond(
+        CheckoutState.currency_options.length() > 1,
+        rx.hstack(
+            rx.text("Pay in", size="2", color=rx.color("gray", 11)),
+            rx.select.root(
+                rx.select.trigger(aria_label="Currency to pay in", id="checkout-currency"),
+                rx.select.content(rx.foreach(CheckoutState.currency_options,
+                                             lambda o: rx.select.item(o["label"], value=o["currency"]))),
+                value=CheckoutState.currency, on_change=CheckoutState.choose_currency, size="2",
+            ),
+            align="center", spacing="2", width="100%",
+        ),
     )
 
 

@@ -24,10 +24,12 @@ from lms_app.core.errors import ServiceError
 from lms_app.core.settings import Settings
 
 
-def start(session: Session, actor: Actor, slug: object, coupon_code: object, gateway) -> tuple[int, str]:
-    """(order id, confirmation URL) for a pending order; reuses the learner's open one."""
+def start(session: Session, actor: Actor, slug: object, coupon_code: object, gateway,
+          currency: object = None) -> tuple[int, str]:
+    """(order id, confirmation URL) for a pending order in ``currency`` (None: the course's own);
+    reuses the learner's open one."""
     require_verified(session, actor)
-    p = price(session, actor, slug, coupon_code)
+    p = price(session, actor, slug, coupon_code, currency)
     if p.coupon_error:
         raise ServiceError(p.coupon_error, "coupon")
     course, q = p.course, p.quote
