@@ -44,7 +44,7 @@ def parse_setting(raw: str | None) -> tuple[str, ...]:
     codes = [part.strip().upper() for part in raw.split(",") if part.strip()]
     bad = [c for c in codes if c not in ISO_4217]
     if bad:
-        raise ValueError(f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} not ISO 4217 currency code"
+        raise ValueError(f"{', '.join(bad)} {'is not an' if len(bad) == 1 else 'are not'} ISO 4217 currency code"
                          f"{'' if len(bad) == 1 else 's'}")
     return tuple(dict.fromkeys(codes))
 
