@@ -331,3 +331,14 @@ def test_default_currency_is_the_course_own(euro_course, make_user, sign_in):
     _, actor = sign_in(make_user())
     order = buy(actor, euro_course.slug)
     assert (order.currency, order.amount_minor) == ("USD", 4900)
+
+
+def test_demo_courses_are_sold_in_eur_and_gbp_too(db, settings):
+    from lms_app.demo.seed import seed_demo_data
+
+    assert seed_demo_data(db, settings)["course_prices"] == 5
+    db.commit()
+    course = db.exec(select(Course).where(Course.slug == "modern-python-patterns")).one()
+    assert [(o.currency, o.label) for o in currencies.course_options(db, course)] == [
+        ("USD", "$49.00"), ("EUR", "€45.00"), ("GBP", "£39.00")]
+    assert seed_demo_data(db, settings)["course_prices"] == 0
