@@ -77,7 +77,7 @@ def test_teacher_enables_eur_and_learner_buys_in_eur(ui, page: Page, new_context
 
 SHOTS = [("catalog-eur", "/courses?currency=EUR", "learner"),
          ("course-page", "/courses/modern-python-patterns", "learner"),
-         ("checkout-eur", "/checkout/modern-python-patterns?currency=EUR", "learner"),
+         ("checkout-eur", "/checkout/data-analysis-with-pandas?currency=EUR", "learner"),
          ("editor-prices", "/teach", "teacher")]
 
 

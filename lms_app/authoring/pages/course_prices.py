@@ -22,6 +22,7 @@ class PriceRow(TypedDict):
     currency: str
     enabled: bool
     price: str
+    placeholder: str  # "0.00", or "0" for a currency without minor units (JPY)
     error: str
 
 
@@ -41,7 +42,8 @@ class CoursePricesState(rx.State):
         self.course_id, self.currency, self.is_free = view["course_id"], view["currency"], view["is_free"]
         self.primary_label, self.summary = view["primary_label"], view["summary"]
         self.rows = [PriceRow(currency=r["currency"], enabled=r["enabled"], price=r["price"],
-                              error=errors.get(f"price_{r['currency']}", "")) for r in view["rows"]]
+                              placeholder=r["placeholder"], error=errors.get(f"price_{r['currency']}", ""))
+                     for r in view["rows"]]
         self.version += 1
 
     @rx.event
@@ -69,7 +71,7 @@ class CoursePricesState(rx.State):
             self.saving = False
             self.error = "Nothing was saved. " + exc.message
             self.rows = [PriceRow(currency=r["currency"], enabled=r["currency"] in _enabled_codes(form),
-                                  price=_text(form.get(f"price_{r['currency']}")),
+                                  price=_text(form.get(f"price_{r['currency']}")), placeholder=r["placeholder"],
                                   error=exc.errors.get(f"price_{r['currency']}", "")) for r in self.rows]
             yield rx.toast.error("Nothing was saved. Check the highlighted prices.")
             return
@@ -110,7 +112,7 @@ def _row(row: rx.Var) -> rx.Component:
             ),
             rx.spacer(),
             rx.input(name="price_" + code, id="price-currency-" + code, default_value=row["price"], width="8rem",
-                     input_mode="decimal", placeholder="0.00", aria_label="Price in " + code,
+                     input_mode="decimal", placeholder=row["placeholder"], aria_label="Price in " + code,
                      aria_invalid=rx.cond(row["error"] != "", "true", "false")),
             width="100%", align="center",
         ),

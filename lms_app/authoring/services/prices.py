@@ -31,7 +31,7 @@ def prices_view(session: Session, actor: Actor, course_id: object) -> dict:
     extra = dict(session.exec(select(CoursePrice.currency, CoursePrice.price_minor)
                               .where(CoursePrice.course_id == course.id)).all())
     rows = [{"currency": code, "enabled": code in extra,
-             "price": price_text(extra[code], code) if code in extra else ""}
+             "price": price_text(extra[code], code) if code in extra else "", "placeholder": price_text(0, code)}
             for code in currencies.enabled() if code != course.currency]
     return {"course_id": course.id, "currency": course.currency, "is_free": course.price_minor == 0,
             "primary_label": format_price(course.price_minor, course.currency), "rows": rows,

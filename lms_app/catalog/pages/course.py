@@ -173,14 +173,15 @@ def cta_button() -> rx.Component:
     )
 
 
-def other_prices() -> rx.Component:
-    """The other currencies the course is sold in (issue 20); the checkout lets the learner choose."""
+def other_prices(**props) -> rx.Component:
+    """The other currencies the course is sold in (issue 20); the checkout lets the learner choose.
+    The primary price comes first in ``prices``, so the others are entries 1, 2..."""
     return rx.cond(
         C["prices"].length() > 1,
         rx.text("Also in ",
-                rx.foreach(C["prices"], lambda p: rx.cond(p["primary"], rx.fragment(),
-                                                           rx.el.span(p["label"], " ", class_name="lms-price-other"))),
-                size="2", color=rx.color("gray", 11), id="other-prices"),
+                rx.foreach(C["prices"], lambda p, i: rx.cond(
+                    i == 0, rx.fragment(), rx.el.span(rx.cond(i > 1, " · ", ""), p["label"]))),
+                size="2", color=rx.color("gray", 11), **props),
     )
 
 
@@ -190,7 +191,7 @@ def buy_box() -> rx.Component:
         rx.vstack(
             rx.text(C["price_label"], size="7", weight="bold",
                     color=rx.cond(C["is_free"], rx.color("green", 11), rx.color("gray", 12))),
-            other_prices(),
+            other_prices(id="other-prices"),
             cta_button(),
             rx.cond(CoursePageState.cta["note"] != "",
                     rx.text(rx.icon("info", size=13, display="inline", vertical_align="middle"), " ",
@@ -214,6 +215,7 @@ def mobile_cta() -> rx.Component:
         rx.vstack(
             rx.text(C["price_label"], size="6", weight="bold",
                     color=rx.cond(C["is_free"], rx.color("green", 11), rx.color("gray", 12))),
+            other_prices(),
             cta_button(),
             rx.cond(CoursePageState.cta["note"] != "",
                     rx.text(CoursePageState.cta["note"], size="1", color=rx.color("gray", 11))),

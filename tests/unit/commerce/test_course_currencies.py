@@ -73,7 +73,8 @@ def test_teacher_enables_eur_and_gbp_and_replaces_the_set(teacher_course):
         view = prices.prices_view(s, actor, course.id)
     assert [r["currency"] for r in view["rows"]] == [c for c in currencies.enabled() if c != "USD"]
     assert next(r for r in view["rows"] if r["currency"] == "EUR") == {"currency": "EUR", "enabled": True,
-                                                                        "price": "44.00"}
+                                                                        "price": "44.00", "placeholder": "0.00"}
+    assert next(r for r in view["rows"] if r["currency"] == "JPY")["placeholder"] == "0"
 
 
 @pytest.mark.parametrize("form,field,message", [
