@@ -127,6 +127,9 @@ def _capped_total(session: Session, clauses, cap: int) -> int:
     return session.exec(select(func.count()).select_from(capped)).one()
 
 
+UNSOLD_LAST = 2_000_000_000  # above any price (authoring caps prices far lower); fits a 32-bit integer
+
+
 def _in_currency(card, course: Course, price_minor: int | None, currency: str):
     """The card's price in the viewer's currency, or its own price marked with its own currency."""
     if price_minor is not None:
@@ -154,6 +157,11 @@ def search_courses(session: Session, params: CatalogParams) -> CatalogPageView:
         if total > cap:
             sort = "students"
     key, kind, desc = _sort_key(sort, relevance)
+    if sort in ("price_asc", "price_desc") and params.currency:
+        # A currency the viewer chose (issue 20): order by the price in it; courses not sold in it
+        # come last either way (a sentinel, not NULL, so keyset cursors keep working). Without a
+        # chosen currency the sort stays on the primary price, which its index serves.
+        key = func.coalesce(currencies.price_expr(params.currency), literal(-1 if desc else UNSOLD_LAST))
     key_col = key.label("sort_key")
 
     # A ranked search visits every match anyway, so on its first page the total comes with the results

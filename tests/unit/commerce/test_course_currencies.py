@@ -343,3 +343,22 @@ def test_demo_courses_are_sold_in_eur_and_gbp_too(db, settings):
     assert [(o.currency, o.label) for o in currencies.course_options(db, course)] == [
         ("USD", "$49.00"), ("EUR", "€45.00"), ("GBP", "£39.00")]
     assert seed_demo_data(db, settings)["course_prices"] == 0
+
+
+def test_price_sorts_in_a_chosen_currency_put_courses_not_sold_in_it_last(db, mixed, make_course):
+    assert [c["title"] for c in search(db, currency="EUR", sort="price_asc")["courses"]] == [
+        "Free", "Thirty dollars", "Fifty euros", "Dollars only", "Yen"]
+    assert [c["title"] for c in search(db, currency="EUR", sort="price_desc")["courses"]] == [
+        "Fifty euros", "Thirty dollars", "Free", "Yen", "Dollars only"]
+    # keyset pages walk across the boundary without losing or repeating a course
+    for i in range(10):
+        make_course(title=f"Extra {i}", price_minor=1000 + i * 100, currency="EUR" if i % 2 else "USD")
+    for sort in ("price_asc", "price_desc"):
+        first = search(db, currency="EUR", sort=sort)
+        assert first["has_next"]
+        query = dict(x.split("=") for x in first["next_url"].split("?")[1].split("&"))
+        second = search(db, **query)
+        seen = [c["title"] for c in first["courses"] + second["courses"]]
+        assert len(seen) == 15 == len(set(seen)) and not second["has_next"]
+        back = dict(x.split("=") for x in second["prev_url"].split("?")[1].split("&"))
+        assert [c["title"] for c in search(db, **back)["courses"]] == [c["title"] for c in first["courses"]]
