@@ -29,8 +29,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("course_id", "currency", name="uq_course_prices_course_currency"),
     )
     op.create_index("ix_course_prices_currency_price", "course_prices", ["currency", "price_minor"])
+    op.create_index("ix_courses_status_currency_price", "courses", ["status", "currency", "price_minor", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_courses_status_currency_price", table_name="courses")
     op.drop_index("ix_course_prices_currency_price", table_name="course_prices")
     op.drop_table("course_prices")

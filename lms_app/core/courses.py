@@ -40,6 +40,8 @@ class Course(SQLModel, table=True):
         Index("ix_courses_status_price", "status", "price_minor", "id"),
         Index("ix_courses_status_rating", "status", "rating_avg", "id"),
         Index("ix_courses_status_students", "status", "student_count", "id"),
+        # The price filter within a currency (issue 20) reads (currency, price) without the table.
+        Index("ix_courses_status_currency_price", "status", "currency", "price_minor", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, case, cast, func, literal
+from sqlalchemy import String, and_, case, cast, func, literal, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from lms_app.core.courses import Course, CoursePrice
@@ -122,6 +123,36 @@ def price_expr(currency: str):
              .correlate(Course).scalar_subquery())
     return case((Course.price_minor == 0, literal(0)), (Course.currency == currency, Course.price_minor),
                 else_=extra)
+
+
+def price_between(currency: str, low: int | None, high: int | None, *, postgres: bool = False):
+    """SQL: a published course whose price in ``currency`` is within [low, high] (minor units; None
+    = open): free courses (0 everywhere), courses priced in it themselves, and courses with an extra
+    price in it. Every branch names the status itself so each can use an index (on PostgreSQL a
+    BitmapOr of ``ix_courses_status_price`` ranges and the primary key, the extra prices read once
+    by one range scan of ``ix_course_prices_currency_price`` into an array), instead of one lookup
+    per course."""
+    def within(column):
+        return and_(*([column >= low] if low is not None else []), *([column <= high] if high is not None else []))
+
+    published = Course.status == "published"
+    extra = select(CoursePrice.course_id).where(CoursePrice.currency == currency, within(CoursePrice.price_minor))
+    listed = Course.id == func.any(func.array(extra.scalar_subquery())) if postgres else Course.id.in_(extra)
+    paid_elsewhere = and_(listed, Course.price_minor > 0, Course.currency != currency)
+    own = and_(published, Course.price_minor > 0, within(Course.price_minor), Course.currency == currency)
+    free = [and_(published, Course.price_minor == 0)] if (low is None or low <= 0) and (high is None or high >= 0) \
+        else []
+    return or_(*free, own, paid_elsewhere)
+
+
+def joined_price(currency: str):
+    """(alias of course_prices to outer-join ON ``alias.course_id = courses.id AND alias.currency =
+    currency``, the price-in-currency expression over it): for sorting many rows by that price."""
+    alias = aliased(CoursePrice)
+    on = and_(alias.course_id == Course.id, alias.currency == currency)
+    price = case((Course.price_minor == 0, literal(0)), (Course.currency == currency, Course.price_minor),
+                 else_=alias.price_minor)
+    return alias, on, price
 
 
 def packed_prices_expr():

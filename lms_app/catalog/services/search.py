@@ -82,11 +82,9 @@ def _filters(session: Session, params: CatalogParams):
         # matched: 50 EUR is not "up to 40" in USD just because 50 > 40 nor because of a raw number.
         currency = params.effective_currency
         unit = 10 ** exponent(currency)
-        price = currencies.price_expr(currency)
-        if params.price_min is not None:
-            clauses.append(price >= params.price_min * unit)
-        if params.price_max is not None:
-            clauses.append(price <= params.price_max * unit)
+        clauses.append(currencies.price_between(
+            currency, None if params.price_min is None else params.price_min * unit,
+            None if params.price_max is None else params.price_max * unit, postgres=_is_postgres(session)))
     if params.rating is not None:
         clauses.append(Course.rating_count > 0)
         clauses.append(Course.rating_avg >= params.rating)
@@ -157,11 +155,15 @@ def search_courses(session: Session, params: CatalogParams) -> CatalogPageView:
         if total > cap:
             sort = "students"
     key, kind, desc = _sort_key(sort, relevance)
+    price_join = None
     if sort in ("price_asc", "price_desc") and params.currency:
-        # A currency the viewer chose (issue 20): order by the price in it; courses not sold in it
-        # come last either way (a sentinel, not NULL, so keyset cursors keep working). Without a
-        # chosen currency the sort stays on the primary price, which its index serves.
-        key = func.coalesce(currencies.price_expr(params.currency), literal(-1 if desc else UNSOLD_LAST))
+        # A currency the viewer chose (issue 20): order by the price in it (course_prices outer-joined
+        # once, not looked up per row); courses not sold in it come last either way (a sentinel,
+        # not NULL, so keyset cursors keep working). Without a chosen currency the sort stays on
+        # the primary price, which its index serves.
+        alias, on, price = currencies.joined_price(params.currency)
+        price_join = (alias, on)
+        key = func.coalesce(price, literal(-1 if desc else UNSOLD_LAST))
     key_col = key.label("sort_key")
 
     # A ranked search visits every match anyway, so on its first page the total comes with the results
@@ -171,7 +173,10 @@ def search_courses(session: Session, params: CatalogParams) -> CatalogPageView:
     extra = (func.count().over().label("total"),) if windowed else ()
     # The page is chosen on narrow rows (id, sort key) and only its rows are joined to their
     # teacher and category: ranking thousands of matches never carries their descriptions.
-    stmt = select(Course.id, key_col, *extra).where(*clauses)
+    stmt = select(Course.id, key_col, *extra)
+    if price_join is not None:
+        stmt = stmt.outerjoin(*price_join)
+    stmt = stmt.where(*clauses)
     size = params.size
     direction = "next"
     cursor = None
