@@ -35,6 +35,19 @@ XOF XPF YER ZAR ZMW ZWG
 """.split())
 
 DEFAULT_CURRENCIES = ("USD", "EUR", "GBP", "INR", "NGN", "BRL", "JPY")
+# The viewer's last chosen currency lives in the browser's local storage under this key. It is read
+# by a script whose result comes back as an event argument (validated like any input): no state
+# var is browser-writable (tests/security: no client-storage vars).
+STORAGE_KEY = "lms_currency"
+READ_SAVED_SCRIPT = ("(() => { try { return window.localStorage.getItem('lms_currency') || '' } "
+                     "catch (e) { return '' } })()")
+
+
+def save_script(code: str) -> str:
+    """JavaScript that remembers ``code`` (an already validated currency code) in the browser."""
+    import json
+
+    return f"try {{ window.localStorage.setItem('lms_currency', {json.dumps(code)}) }} catch (e) {{}}"
 UNKNOWN_CURRENCY = "Choose a currency from the list."
 
 

@@ -20,8 +20,8 @@ from lms_app.catalog.services import params as catalog_params, search as catalog
 from lms_app.core.settings import get_settings
 from lms_app.core.auth_state import AuthState
 from lms_app.core.guard import public
-from lms_app.core.currencies import clean_code as clean_currency, enabled as enabled_currencies
-from dataclasses import replace
+from lms_app.core import currencies
+from lms_app.core.currencies import enabled as enabled_currencies
 
 EMPTY_PAGE = CatalogPageView(courses=[], categories=[], total=0, total_label="0", page=1, pages=1, page_label="",
                              has_next=False, has_prev=False,
@@ -42,18 +42,12 @@ class CatalogState(rx.State):
     price_max: str = ""
     filter_count: int = 0
     loaded: bool = False
-    # The viewer's currency (issue 20): the URL's ``currency`` wins; without one, the last currency
-    # this browser chose (kept in local storage: browser-written, so validated like the URL).
+    # The viewer's currency (issue 20): the URL's ``currency``; without one, the page asks the
+    # browser for the last currency chosen there (``use_saved_currency``) and moves to its URL.
     currency: str = ""
-    saved_currency: str = rx.LocalStorage("", name="lms_currency")
 
     def _params(self) -> catalog_params.CatalogParams:
-        params = catalog_params.parse_params(self.router.url.query_parameters)
-        if not params.currency:
-            saved = clean_currency(self.saved_currency)
-            if saved:
-                params = replace(params, currency=saved)
-        return params
+        return catalog_params.parse_params(self.router.url.query_parameters)
 
     @rx.event
     @public
@@ -71,6 +65,18 @@ class CatalogState(rx.State):
         self.currency = params.effective_currency
         self.filter_count = len([c for c in self.result["chips"] if not c["label"].startswith("“")])
         self.loaded = True
+        if not params.currency:
+            return rx.call_script(currencies.READ_SAVED_SCRIPT, callback=CatalogState.use_saved_currency)
+
+    @rx.event
+    @public
+    def use_saved_currency(self, code: str):
+        """The browser's remembered currency (validated): show the catalog in it."""
+        params = self._params()
+        saved = currencies.clean_code(code)
+        if params.currency or not saved or saved == params.effective_currency:
+            return None
+        return rx.redirect(catalog_params.catalog_url(params, currency=saved))
 
     @rx.event
     @public
@@ -91,9 +97,10 @@ class CatalogState(rx.State):
         params = self._params()
         query = {**catalog_params.to_query(params), option: "" if value == ANY else value}
         changed = catalog_params.parse_params(query)
+        target = rx.redirect(catalog_params.catalog_url(params, **{option: getattr(changed, option)}))
         if option == "currency" and changed.currency:
-            self.saved_currency = changed.currency
-        return rx.redirect(catalog_params.catalog_url(params, **{option: getattr(changed, option)}))
+            return [rx.call_script(currencies.save_script(changed.currency)), target]
+        return target
 
     @rx.event
     @public

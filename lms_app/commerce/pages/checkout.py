@@ -15,6 +15,7 @@ from lms_app.ui.layout import loading_block, page_heading, page_shell
 from lms_app.ui.links import link_button
 from lms_app.core.db import run_db
 from lms_app.commerce.services import checkout
+from lms_app.core import currencies
 from lms_app.core.errors import ServiceError
 from lms_app.commerce.gateways import get_gateway
 from lms_app.core.permissions import LEARNER_AREA
@@ -83,8 +84,6 @@ class CheckoutState(rx.State):
     # travels from the browser: the amount is always the server's price in that currency.
     currency: str = ""
     currency_options: list[dict[str, str]] = []
-    # The currency last chosen in the catalog (browser-written: only a hint, validated by the service).
-    preferred_currency: str = rx.LocalStorage("", name="lms_currency")
 
     async def _quote(self, coupon: str = "") -> dict:
         view = await run_db(checkout.quote_view, current_actor(), _slug(self.router.url.path), coupon,
@@ -98,7 +97,7 @@ class CheckoutState(rx.State):
         self.loaded, self.error, self.error_field, self.coupon_error, self.busy = False, "", "", "", False
         self.hosted_label = _hosted_label()
         asked = self.router.url.query_parameters.get("currency")
-        self.currency = (asked if isinstance(asked, str) else "") or self.preferred_currency
+        self.currency = asked if isinstance(asked, str) else ""
         try:
             try:
                 self.summary = _summary(await self._quote())
@@ -111,6 +110,22 @@ class CheckoutState(rx.State):
         except ServiceError:
             self.summary, self.found = EMPTY, False
         self.loaded = True
+        if self.found and not asked and len(self.currency_options) > 1:
+            # The currency last chosen in the catalog, remembered by the browser: only a hint.
+            return rx.call_script(currencies.READ_SAVED_SCRIPT, callback=CheckoutState.prefer_currency)
+
+    @rx.event
+    @guarded(LEARNER_AREA)
+    async def prefer_currency(self, code: str):
+        """Switch to the browser's remembered currency when the course is sold in it (else keep quiet)."""
+        wanted = currencies.clean_code(code)
+        if not wanted or wanted == self.currency or wanted not in {o["currency"] for o in self.currency_options}:
+            return
+        previous, self.currency = self.currency, wanted
+        try:
+            self.summary = _summary(await self._quote(self.summary["coupon_code"]))
+        except ServiceError:
+            self.currency = previous
 
     @rx.event
     @guarded(LEARNER_AREA)

@@ -50,20 +50,22 @@ def test_teacher_sets_prices_in_the_editor_card_and_others_cannot(states, make_c
 def test_catalog_currency_selector_keeps_the_choice(states, make_course):
     make_course(title="Euro", price_minor=5000, currency="EUR")
     catalog = states.sub(states.root(path="/courses"), CatalogState)
-    states.call(catalog, "load")
+    events = states.call(catalog, "load")
     assert catalog.currency == "USD" and catalog.result["courses"][0]["price_label"] == "€50.00 (EUR)"
-    [target] = states.redirects(states.call(catalog, "choose_option", "currency", "EUR"))
-    assert target == "/courses?currency=EUR" and catalog.saved_currency == "EUR"
+    [ask] = states.scripts(events)  # no currency in the URL: the browser is asked for its saved one
+    assert "localStorage.getItem('lms_currency')" in ask
+    events = states.call(catalog, "choose_option", "currency", "EUR")
+    assert states.redirects(events) == ["/courses?currency=EUR"]
+    assert "localStorage.setItem('lms_currency', \"EUR\")" in states.scripts(events)[0]
     assert states.redirects(states.call(catalog, "choose_option", "currency", "XYZ")) == ["/courses"]
-    # back on /courses without a parameter, the saved choice is used
-    again = states.sub(states.root(path="/courses"), CatalogState)
-    again.saved_currency = "EUR"
-    states.call(again, "load")
-    assert again.currency == "EUR" and again.result["courses"][0]["price_label"] == "€50.00"
-    forged = states.sub(states.root(path="/courses"), CatalogState)
-    forged.saved_currency = "<script>"
-    states.call(forged, "load")
-    assert forged.currency == "USD"
+    # The saved choice comes back as an argument: validated, and only used without a URL currency.
+    assert states.redirects(states.call(catalog, "use_saved_currency", "EUR")) == ["/courses?currency=EUR"]
+    for junk in ("<script>", "XYZ", None, {"a": 1}, "USD"):
+        assert states.redirects(states.call(catalog, "use_saved_currency", junk)) == []
+    chosen = states.sub(states.root(path="/courses", query={"currency": "EUR"}), CatalogState)
+    assert states.scripts(states.call(chosen, "load")) == []
+    assert chosen.currency == "EUR" and chosen.result["courses"][0]["price_label"] == "€50.00"
+    assert states.redirects(states.call(chosen, "use_saved_currency", "GBP")) == []
 
 
 def test_checkout_picks_a_currency_and_pays_the_server_price_in_it(states, make_course, make_user, sign_in):
@@ -82,6 +84,15 @@ def test_checkout_picks_a_currency_and_pays_the_server_price_in_it(states, make_
     assert states.toasts(events) and state.currency == "USD"
     states.call(state, "choose_currency", "EUR")
     assert state.currency == "EUR" and state.summary["total_label"] == "€45.00"
+    # the browser's remembered currency is only a hint: one the course is not sold in changes nothing
+    plain = states.sub(states.root(token, path=f"/checkout/{course.slug}"), CheckoutState)
+    [ask] = states.scripts(states.call(plain, "load"))
+    assert "lms_currency" in ask and plain.currency == "USD"
+    for junk in ("GBP", "XYZ", None, 5):
+        states.call(plain, "prefer_currency", junk)
+        assert plain.currency == "USD" and plain.error == ""
+    states.call(plain, "prefer_currency", "eur")
+    assert plain.currency == "EUR" and plain.summary["total_label"] == "€45.00"
     [target] = states.redirects(states.call(state, "pay", {**CARD, "amount_minor": 1, "currency": "USD"}))
     with lms_app.core.db.session_scope() as s:
         order = s.get(Order, int(target.rsplit("/", 1)[1]))
