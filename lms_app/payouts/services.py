@@ -235,11 +235,8 @@ def _readable(actor: Actor | None, teacher_id: int) -> None:
         raise PermissionDenied()
 
 
-def statement(session: Session, actor: Actor | None, teacher_id: object, month: object, currency: object) -> dict:
-    """One statement with its lines per item sold: the teacher's own, or any for an admin.
-
-    {"statement": StatementView, "lines": [LineView], "site_note": REFUND_NOTE}. Raises
-    PermissionDenied for someone else's statement, ServiceError(NOT_FOUND) when there is none."""
+def _load(session: Session, actor: Actor | None, teacher_id: object, month: object, currency: object):
+    """(StatementView, [(label, figures)], total figures, paid row or None)."""
     teacher = object_id(teacher_id, NOT_FOUND)
     _readable(actor, teacher)
     chosen, cur = parse_month(month), parse_currency(currency)
@@ -262,11 +259,26 @@ def statement(session: Session, actor: Actor | None, teacher_id: object, month: 
         for k in total:
             total[k] += f[k]
         label = title if kind == "course" else f"{ITEM_LABELS.get(kind, kind.replace('_', ' ').capitalize())}: {title}"
-        lines.append(LineView(item=label, sales=f["sales"], gross=format_amount(f["gross"], cur),
-                              refunds=format_amount(f["refunds"], cur), net=format_amount(f["net"], cur),
-                              fee=format_amount(f["fee"], cur), due=format_amount(f["due"], cur)))
+        lines.append((label, f))
     view = _view(teacher, _name(session, teacher), chosen, cur, total, paid, current_month())
-    return {"statement": view, "lines": lines, "note": REFUND_NOTE}
+    if paid is not None:  # the figures as paid (the ledger of an ended month does not change)
+        total = {"sales": paid.sales_count, "gross": paid.gross_minor, "refunds": paid.refunds_minor,
+                 "net": paid.net_minor, "fee": paid.platform_fee_minor, "due": paid.amount_due_minor}
+    return view, lines, total, paid
+
+
+def statement(session: Session, actor: Actor | None, teacher_id: object, month: object, currency: object) -> dict:
+    """One statement with its lines per item sold: the teacher's own, or any for an admin.
+
+    {"statement": StatementView, "lines": [LineView], "note": REFUND_NOTE}. Raises
+    PermissionDenied for someone else's statement, ServiceError(NOT_FOUND) when there is none."""
+    view, lines, _, _ = _load(session, actor, teacher_id, month, currency)
+    cur = view["currency"]
+    return {"statement": view, "note": REFUND_NOTE,
+            "lines": [LineView(item=label, sales=f["sales"], gross=format_amount(f["gross"], cur),
+                               refunds=format_amount(f["refunds"], cur), net=format_amount(f["net"], cur),
+                               fee=format_amount(f["fee"], cur), due=format_amount(f["due"], cur))
+                      for label, f in lines]}
 
 
 # --- marking paid ----------------------------------------------------------------------------
@@ -319,27 +331,32 @@ def mark_paid(session: Session, actor: Actor, teacher_id: object, month: object,
 
 # --- downloads -------------------------------------------------------------------------------
 
-CSV_HEADERS = ["Item", "Sales", "Gross sales", "Refunds", "Net", "Platform fee", "Amount due"]
+CSV_HEADERS = ["Item", "Sales", "Gross sales", "Refunds", "Net", "Platform fee", "Amount due", "Currency"]
 
 
 def statement_csv(session: Session, actor: Actor | None, teacher_id: object, month: object,
                   currency: object) -> tuple[str, str]:
-    """(file name, CSV text): one row per item, then the total and the status."""
+    """(file name, CSV text): one row per item, the total, then the statement's details. Amounts
+    are plain decimals in major units (numbers a spreadsheet can add), with their currency."""
     from lms_app.core.csv_export import to_csv
+    from lms_app.core.money import decimal_amount
 
-    data = statement(session, actor, teacher_id, month, currency)
-    s = data["statement"]
-    rows = [[ln["item"], ln["sales"], ln["gross"], ln["refunds"], ln["net"], ln["fee"], ln["due"]]
-            for ln in data["lines"]]
-    rows.append(["Total", s["sales"], s["gross"], s["refunds"], s["net"], s["fee"], s["due"]])
+    view, lines, total, _ = _load(session, actor, teacher_id, month, currency)
+    cur = view["currency"]
+
+    def row(label, f):
+        return [label, f["sales"], *[decimal_amount(f[k], cur) for k in ("gross", "refunds", "net", "fee", "due")],
+                cur]
+
+    rows = [row(label, f) for label, f in lines]
+    rows.append(row("Total", total))
     rows.append([])
-    rows.append(["Teacher", s["teacher"]])
-    rows.append(["Month (UTC)", s["month"]])
-    rows.append(["Currency", s["currency"]])
-    rows.append(["Status", s["status_label"] + (f" on {s['paid_label']}" if s["paid_label"] else "")])
-    if s["reference"]:
-        rows.append(["Payment reference", s["reference"]])
-    return _file_name(s, "csv"), to_csv(CSV_HEADERS, rows)
+    rows.append(["Teacher", view["teacher"]])
+    rows.append(["Month (UTC)", view["month"]])
+    rows.append(["Status", view["status_label"] + (f" on {view['paid_label']}" if view["paid_label"] else "")])
+    if view["reference"]:
+        rows.append(["Payment reference", view["reference"]])
+    return _file_name(view, "csv"), to_csv(CSV_HEADERS, rows)
 
 
 def _file_name(s: StatementView, ext: str) -> str:
@@ -371,7 +388,7 @@ def statement_pdf(session: Session, actor: Actor | None, teacher_id: object, mon
     pdf.ln(4)
     widths = (62, 14, 23, 23, 23, 22, 23)
     pdf.set_font("Helvetica", "B", 9)
-    for w, h in zip(widths, CSV_HEADERS):
+    for w, h in zip(widths, CSV_HEADERS[:7]):
         pdf.cell(w, 7, h, border=1, align="L" if w == widths[0] else "R")
     pdf.ln()
     pdf.set_font("Helvetica", "", 9)
