@@ -205,7 +205,7 @@ class AdminPayoutsState(AdminPageNumbers, rx.State):
         except ServiceError as exc:
             self.busy, self.error = False, exc.message
             return
-        self.busy, self.target_key, self._target = False, "", ()
+        self.busy, self.target_key, self._target, self.error = False, "", (), ""
         await self._fetch()
         yield rx.toast.success("Statement marked paid; the payment is in the audit log.")
 
