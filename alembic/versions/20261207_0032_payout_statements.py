@@ -1,4 +1,4 @@
-"""payouts: statements marked paid, with a snapshot of their amounts (lms_app.payouts)
+"""payouts: statements marked paid, with a snapshot of their amounts (lms_app.payouts); ledger index by date
 
 Revision ID: 0032
 Revises: 0026
@@ -43,7 +43,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("teacher_id", "month", "currency", name="uq_payout_statements_teacher_month_currency"),
     )
+    # The admin payouts page reads one month of every teacher's ledger entries.
+    with op.batch_alter_table("ledger_entries") as batch:
+        batch.create_index("ix_ledger_created", ["created_at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("ledger_entries") as batch:
+        batch.drop_index("ix_ledger_created")
     op.drop_table("payout_statements")

@@ -154,7 +154,10 @@ class AdminPayoutsState(AdminPageNumbers, rx.State):
     @rx.event
     @guarded(ADMIN_AREA)
     async def load(self):
-        self.month, self.status, self.page, self.target_key, self.filter_error = "", "", 1, "", ""
+        """Opens on the last ended month (one month reads an index range; every month reads the
+        whole ledger, see bench/payouts.py)."""
+        self.month, self.status, self.page = services.last_ended_month(), "", 1
+        self.target_key, self.filter_error = "", ""
         await self._fetch()
 
     @rx.event
@@ -263,7 +266,7 @@ def _filters() -> rx.Component:
     return rx.form(
         rx.hstack(
             rx.input(name="month", type="month", placeholder="YYYY-MM", aria_label="Month", max_length=7,
-                     width="12rem"),
+                     width="12rem", default_value=S.month, key=S.month),
             rx.el.select(rx.el.option("All statuses", value=""), rx.el.option("Due", value="due"),
                          rx.el.option("Paid", value="paid"), name="status", aria_label="Status",
                          class_name="lms-native-select",
@@ -279,7 +282,8 @@ def _filters() -> rx.Component:
 def admin_page() -> rx.Component:
     S = AdminPayoutsState
     return page_shell(
-        page_heading("Payouts", "Teachers' statements of ended months (UTC): what each is owed, and what was paid."),
+        page_heading("Payouts", "Teachers' statements of ended months (UTC): what each is owed, and what was paid. "
+                                "Clear the month to see every ended month."),
         refund_note(),
         _filters(),
         rx.cond(

@@ -17,7 +17,7 @@ the PDF/CSV downloads all call these functions.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TypedDict
 
 from sqlalchemy import and_, case, func
@@ -85,6 +85,11 @@ class LineView(TypedDict):
 
 def current_month(now: datetime | None = None) -> str:
     return (now or utcnow()).astimezone(timezone.utc).strftime("%Y-%m")
+
+
+def last_ended_month(now: datetime | None = None) -> str:
+    start, _ = month_bounds(current_month(now))
+    return (start - timedelta(days=1)).strftime("%Y-%m")
 
 
 def parse_month(raw: object) -> str:
