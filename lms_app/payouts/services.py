@@ -370,38 +370,40 @@ def _file_name(s: StatementView, ext: str) -> str:
 
 def statement_pdf(session: Session, actor: Actor | None, teacher_id: object, month: object, currency: object,
                   site_name: str) -> tuple[str, bytes]:
-    """(file name, PDF bytes), drawn with fpdf2's core fonts like the receipts."""
+    """(file name, PDF bytes), drawn with fpdf2 in the DejaVu font the certificates ship (titles
+    in any script the font covers, currency signs included)."""
     from fpdf import FPDF
 
-    from lms_app.commerce.services.receipts import _latin
+    from lms_app.certificates.services.pdf import REGULAR
 
     data = statement(session, actor, teacher_id, month, currency)
     s = data["statement"]
     pdf = FPDF(format="A4")
+    pdf.add_font("statement", "", REGULAR)
     pdf.set_title(f"Payout statement {s['month']} {s['currency']}")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(0, 11, _latin(site_name), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 12)
-    pdf.cell(0, 8, _latin(f"Payout statement - {s['month_label']} (UTC) - {s['currency']}"),
+    pdf.set_font("statement", "", 18)
+    pdf.cell(0, 11, site_name, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("statement", "", 12)
+    pdf.cell(0, 8, f"Payout statement · {s['month_label']} (UTC) · {s['currency']}",
              new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 8, _latin(f"Teacher: {s['teacher']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, f"Teacher: {s['teacher']}", new_x="LMARGIN", new_y="NEXT")
     status = s["status_label"] + (f" on {s['paid_label']}" if s["paid_label"] else "")
     if s["reference"]:
         status += f" (reference {s['reference']})"
-    pdf.cell(0, 8, _latin(f"Status: {status}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, f"Status: {status}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     widths = (62, 14, 23, 23, 23, 22, 23)
-    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_font("statement", "", 9)
     for w, h in zip(widths, CSV_HEADERS[:7]):
         pdf.cell(w, 7, h, border=1, align="L" if w == widths[0] else "R")
     pdf.ln()
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font("statement", "", 9)
 
-    def line(values, bold=False):
-        pdf.set_font("Helvetica", "B" if bold else "", 9)
+    def line(values, size=9):
+        pdf.set_font("statement", "", size)  # the font has no bold face: the total is a size larger
         for i, (w, v) in enumerate(zip(widths, values)):
-            text = _latin(str(v))
+            text = str(v)
             if i == 0 and len(text) > 38:
                 text = text[:37] + "..."
             pdf.cell(w, 7, text, border=1, align="L" if i == 0 else "R")
@@ -409,11 +411,11 @@ def statement_pdf(session: Session, actor: Actor | None, teacher_id: object, mon
 
     for ln in data["lines"]:
         line([ln["item"], ln["sales"], ln["gross"], ln["refunds"], ln["net"], ln["fee"], ln["due"]])
-    line(["Total", s["sales"], s["gross"], s["refunds"], s["net"], s["fee"], s["due"]], bold=True)
+    line(["Total", s["sales"], s["gross"], s["refunds"], s["net"], s["fee"], s["due"]], size=10)
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 8, _latin(f"Amount due: {s['due']}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(0, 5, _latin("Amounts are net of refunds booked in this month; the platform fee is rounded per "
-                                "sale. " + REFUND_NOTE), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("statement", "", 12)
+    pdf.cell(0, 8, f"Amount due: {s['due']}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("statement", "", 9)
+    pdf.multi_cell(0, 5, "Amounts are net of refunds booked in this month; the platform fee is rounded per sale. "
+                   + REFUND_NOTE, new_x="LMARGIN", new_y="NEXT")
     return _file_name(s, "pdf"), bytes(pdf.output())

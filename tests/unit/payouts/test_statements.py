@@ -268,11 +268,16 @@ def test_admin_list_shows_ended_months_only_with_filters(db, shop, count_queries
             services.admin_statements(db, Actor(user_id=t.id, role=role, session_id=0))
 
 
-def test_pdf_draws_titles_outside_latin1(db, shop):
+def test_pdf_draws_titles_in_other_scripts(db, shop):
     t = shop["teacher"]
     shop["sell"](t, 1200, when=at(PAST, 4), title="Дизайн – интерфейсов " + "x" * 80)
     name, data = services.statement_pdf(db, _as(t), t.id, PAST, "USD", "Lumen – Learning")
     assert name == f"payout-{t.id}-{PAST}-USD.pdf" and data.startswith(b"%PDF-")
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "Дизайн" in text and "Lumen – Learning" in text and "Amount due: $16.01" not in text
+    assert "Amount due: $25.61" in text  # 16.01 + the new sale's share 9.60
 
 
 def test_demo_data_gives_the_demo_teacher_a_due_and_a_paid_month(db, settings):
