@@ -56,7 +56,8 @@ async def my_statement(month: str = Path(pattern=MONTH), currency: str = Path(pa
 
 @router.get("/admin/payouts", response_model=StatementPage, responses=responses(401, 403, 422, 429),
             summary="Every teacher's statements of ended months")
-async def all_statements(month: str = Query("", pattern=r"^$|" + MONTH[1:]),
+async def all_statements(month: str = Query("", pattern=r"^(|20\d\d-(0[1-9]|1[0-2]))$",
+                                           description="YYYY-MM; empty: every ended month"),
                          status: Literal["", "due", "paid"] = "", page: int = Query(1, ge=1, le=100_000),
                          principal: Principal = Depends(require("admin"))):
     return await call(services.admin_statements, principal.actor, month, status, page)
