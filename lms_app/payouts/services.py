@@ -180,7 +180,7 @@ def _name(session: Session, user_id: int) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 def teacher_statements(session: Session, actor: Actor, page: object = 1) -> dict:
-    """The caller's own statements, newest month first, a page of ``PAGE_SIZE`` (three queries)."""
+    """The caller's own statements, newest month first, a page of ``PAGE_SIZE`` (four queries)."""
     require_role(actor, TEACHER_AREA)
     number = page_number(page)
     month = _month_expr(session)
@@ -191,7 +191,7 @@ def teacher_statements(session: Session, actor: Actor, page: object = 1) -> dict
                         .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     paid = _paid_rows(session, {(actor.user_id, m, c) for m, c, *_ in rows})
     now_month = current_month()
-    name = ""  # the teacher's own page: their name is not needed on each row
+    name = _name(session, actor.user_id) if rows else ""
     views = [_view(actor.user_id, name, m, c, _figures(*sums), paid.get((actor.user_id, m, c)), now_month)
              for m, c, *sums in rows]
     return {"rows": views, "page": number, "pages": max(1, -(-total // PAGE_SIZE)), "total": total}

@@ -114,7 +114,8 @@ def test_teacher_list_shows_status_and_is_paginated_with_a_fixed_number_of_queri
     shop["sell"](t, 1500, when=NOW)  # this month: open
     with count_queries() as n:
         data = services.teacher_statements(db, _as(t))
-    assert n.count <= 3
+    assert n.count <= 4
+    assert {r["teacher"] for r in data["rows"]} == {t.name}
     assert [(r["month"], r["status"]) for r in data["rows"]] == [(THIS_MONTH, "open"), (PAST, "due"), (PAST, "due")]
     assert data["rows"][0]["pdf_url"] == f"/api/payouts/{t.id}/{THIS_MONTH}/USD/statement.pdf"
     monkeypatch.setattr(services, "PAGE_SIZE", 2)
