@@ -138,6 +138,7 @@ class LedgerEntry(SQLModel, table=True):
                         name="ck_ledger_platform_sale"),
         UniqueConstraint("order_id", "kind", name="uq_ledger_order_kind"),
         Index("ix_ledger_teacher_created", "teacher_id", "created_at"),
+        Index("ix_ledger_created", "created_at"),  # a month of every teacher's entries (admin payouts page)
     )
 
     id: int | None = Field(default=None, primary_key=True)

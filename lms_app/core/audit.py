@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "certificate.issue": "Issued certificate",
     "certificate.revoke": "Revoked certificate",
     "certificate.reissue": "Reissued certificate",
+    "payout.mark_paid": "Marked payout statement paid",
 }
 
 

@@ -91,6 +91,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/mail": ("admin", "/admin/mail"),
     "/admin/live": ("admin", "/admin/live"),
     "/admin/plans": ("admin", "/admin/plans"),
+    "/teach/payouts": ("teacher", "/teach/payouts"),
+    "/admin/payouts": ("admin", "/admin/payouts"),
 }
 
 # Paths with database ids, found the way a person finds them: (who, page to look on, link pattern).

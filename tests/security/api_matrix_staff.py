@@ -21,6 +21,7 @@ from lms_app.core.courses import Category, Enrollment
 from lms_app.core.sessions import Actor
 from lms_app.webhooks.models import WebhookDelivery
 from lms_app.webhooks.services import register
+from tests.security.api_matrix_payouts import payout_rows, payout_world
 from tests.unit.assignments.assignment_support import assignment_course
 
 SIGNED = ("learner", "other_learner", "teacher", "other_teacher", "admin", "small_scope")
@@ -76,7 +77,8 @@ def staff_world(people: dict, course, draft, open_course, make_user, make_course
     order = buy(_as(extra["buyer"]), paid.slug)
     return {"draft_id": draft.id, "ot_draft_id": ot_draft.id, "pending_ids": [c.id for c in pending],
             "staff_order_id": order.id, "submission_id": submission_id, "criteria": criteria,
-            "target_id": extra["target"].id, "locked_id": extra["locked"].id, **ids}
+            "target_id": extra["target"].id, "locked_id": extra["locked"].id, **ids,
+            **payout_world(people, make_user, make_course)}
 
 
 def staff_rows(w) -> list:
@@ -180,6 +182,7 @@ def staff_rows(w) -> list:
          {"reason": "Issued by mistake."}, admin_only),
         ("POST", "/admin/certificates/{number}/reissue", f"/admin/certificates/{certs[1]}/reissue", None, admin_only),
         ("GET", "/admin/analytics/{table}.csv", "/admin/analytics/kpis.csv", None, admin_only),
+        *payout_rows(w, teacher_only, admin_only),
         # last: it ends every caller's API sign-ins (their access tokens stay valid until expiry)
         ("POST", "/auth/sign-out-everywhere", "/auth/sign-out-everywhere", None, signed),
     ]
