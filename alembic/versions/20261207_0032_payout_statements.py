@@ -1,7 +1,7 @@
 """payouts: statements marked paid, with a snapshot of their amounts (lms_app.payouts); ledger index by date
 
 Revision ID: 0032
-Revises: 0026
+Revises: 0033
 Create Date: 2026-12-07 02:10:00
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import lms_app.core.types
 
 
 revision: str = "0032"
-down_revision: Union[str, Sequence[str], None] = "0026"
+down_revision: Union[str, Sequence[str], None] = "0033"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
