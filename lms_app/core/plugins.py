@@ -28,7 +28,7 @@ ENTRY_POINT_GROUP = "lms.plugins"
 BUILTIN = ("ui", "accounts", "catalog", "authoring", "learning", "quizzes", "assignments", "certificates",
            "commerce", "admin", "analytics", "jobs", "mail", "backups", "operations",
            "notifications", "privacy", "api", "webhooks", "live",
-           "payments", "community")
+           "payments", "community", "bundles")
 
 
 def disabled_plugins() -> tuple[str, ...]:
