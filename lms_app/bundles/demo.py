@@ -32,7 +32,7 @@ def ensure_demo_bundle(session: Session) -> int:
     price = max(100, separate * 7 // 10 // 100 * 100 - 1)  # about 30 % off, ending in .99
     actor = Actor(user_id=teacher.id, role="teacher", session_id=0)
     services.save(session, actor, {"title": TITLE, "price": f"{price // 100}.{price % 100:02d}",
-                                   "description": "Three of our most popular courses together, for less than "
-                                                  "buying them one by one.",
+                                   "description": "Our most popular courses together, for less than buying "
+                                                  "them one by one.",
                                    "owned_policy": "prorate", "courses": [str(c.id) for c in picked]})
     return 1

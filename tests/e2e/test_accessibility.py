@@ -91,6 +91,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/mail": ("admin", "/admin/mail"),
     "/admin/live": ("admin", "/admin/live"),
     "/admin/plans": ("admin", "/admin/plans"),
+    "/bundles": ("anon", "/bundles"),
+    "/bundles/[slug]": ("learner", "/bundles/complete-starter-bundle"),
+    "/teach/bundles": ("teacher", "/teach/bundles"),
 }
 
 # Paths with database ids, found the way a person finds them: (who, page to look on, link pattern).
