@@ -9,8 +9,8 @@ import re
 from playwright.sync_api import Page, expect
 
 BUNDLE = "complete-starter-bundle"
-# The demo teacher's paid USD courses ($49.00 + $29.00 = $78.00); the bundle is $53.99.
-COURSES = ("modern-python-patterns", "web-apps-in-pure-python")
+# The demo teacher's paid USD courses ($49.00 + $29.00 + $45.00 = $123.00); the bundle is $85.99.
+COURSES = ("modern-python-patterns", "web-apps-in-pure-python", "docker-and-ci-pipelines")
 
 
 def test_learner_buys_a_bundle_with_a_coupon_and_opens_each_course(ui, page: Page, new_learner, verify_email,
@@ -22,21 +22,21 @@ def test_learner_buys_a_bundle_with_a_coupon_and_opens_each_course(ui, page: Pag
     ui.path_is(page, f"/bundles/{BUNDLE}")
     ui.ready(page)
     expect(page.get_by_role("heading", name="Courses in this bundle")).to_be_visible()
-    expect(page.get_by_text("you save $24.01")).to_be_visible()
+    expect(page.get_by_text("you save $37.01")).to_be_visible()
 
     page.get_by_label("Coupon code").fill("NOSUCHCODE")
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_text("This code does not exist. Check the spelling.")).to_be_visible()
     page.get_by_label("Coupon code").fill("demo20")
     page.get_by_role("button", name="Apply").click()
-    expect(page.get_by_text("-$10.80")).to_be_visible()
+    expect(page.get_by_text("-$17.20")).to_be_visible()
     page.get_by_label("Card number").fill("4242 4242 4242 4242")
     page.get_by_label("Expiry (MM/YY)").fill("12/39")
     page.get_by_label("CVC").fill("123")
-    page.get_by_role("button", name="Buy bundle for $43.19").click()
+    page.get_by_role("button", name="Buy bundle for $68.79").click()
     page.wait_for_url(re.compile(r"/orders/\d+$"), timeout=30_000)
     ui.ready(page)
-    expect(page.get_by_text("$43.19").first).to_be_visible()
+    expect(page.get_by_text("$68.79").first).to_be_visible()
 
     for slug in COURSES:
         ui.goto(page, f"/courses/{slug}")
@@ -51,7 +51,7 @@ def test_learner_buys_a_bundle_with_a_coupon_and_opens_each_course(ui, page: Pag
     # Back on the bundle page: bought, nothing to pay again.
     ui.goto(page, f"/bundles/{BUNDLE}")
     expect(page.get_by_text("You bought this bundle")).to_be_visible()
-    expect(page.get_by_text("You own this")).to_have_count(2)
+    expect(page.get_by_text("You own this")).to_have_count(3)
 
     teacher = new_context().new_page()
     ui.login(teacher, *DEMO["teacher"], lands_on="/teach")
