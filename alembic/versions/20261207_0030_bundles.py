@@ -59,7 +59,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=12), server_default="paid", nullable=False),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("refunded_at", UTCDateTime(timezone=True), nullable=True),
-        sa.CheckConstraint("status IN ('paid', 'refunded')", name="ck_bundle_purchases_status"),
+        sa.CheckConstraint("status IN ('pending', 'paid', 'failed', 'refunded')", name="ck_bundle_purchases_status"),
         sa.ForeignKeyConstraint(["bundle_id"], ["bundles.id"], ondelete="RESTRICT"),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="RESTRICT"),
         sa.ForeignKeyConstraint(["order_id"], ["orders.id"], ondelete="RESTRICT"),
@@ -68,8 +68,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_bundle_purchases_bundle_id", "bundle_purchases", ["bundle_id"])
     op.create_index("ix_bundle_purchases_user_id", "bundle_purchases", ["user_id"])
-    op.create_index("uq_bundle_purchases_user_bundle_paid", "bundle_purchases", ["user_id", "bundle_id"], unique=True,
-                    sqlite_where=sa.text("status = 'paid'"), postgresql_where=sa.text("status = 'paid'"))
+    op.create_index("uq_bundle_purchases_user_bundle_live", "bundle_purchases", ["user_id", "bundle_id"], unique=True,
+                    sqlite_where=sa.text("status IN ('pending', 'paid')"),
+                    postgresql_where=sa.text("status IN ('pending', 'paid')"))
     op.create_table(
         "bundle_grants",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -89,7 +90,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_bundle_grants_user_id", table_name="bundle_grants")
     op.drop_table("bundle_grants")
-    op.drop_index("uq_bundle_purchases_user_bundle_paid", table_name="bundle_purchases")
+    op.drop_index("uq_bundle_purchases_user_bundle_live", table_name="bundle_purchases")
     op.drop_index("ix_bundle_purchases_user_id", table_name="bundle_purchases")
     op.drop_index("ix_bundle_purchases_bundle_id", table_name="bundle_purchases")
     op.drop_table("bundle_purchases")

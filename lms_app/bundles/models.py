@@ -2,8 +2,8 @@
 
 The database enforces what can be clicked twice or raced:
 
-- a learner holds at most one *paid* purchase per bundle (partial unique index), so a double
-  click or a second tab fails before the card is charged;
+- a learner holds at most one *pending or paid* purchase per bundle (partial unique index), so
+  a double click or a second tab fails before the card is charged;
 - a course appears once per bundle; a purchase grants a course at most once;
 - ``bundle_grants`` records exactly which enrolments a purchase created, so a refund removes those
   and never the courses the learner owned before.
@@ -23,7 +23,8 @@ from lms_app.core.types import UTCDateTime, utcnow
 # "same": the bundle price whatever they own; "prorate": the bundle price minus the owned
 # courses' share of it (share = the course's separate price / all the courses' separate prices).
 OWNED_POLICIES = ("same", "prorate")
-PURCHASE_STATUSES = ("paid", "refunded")
+# "pending": waiting for a redirect provider's webhook (Stripe, Paystack...); "failed": it failed.
+PURCHASE_STATUSES = ("pending", "paid", "failed", "refunded")
 
 
 class Bundle(SQLModel, table=True):
@@ -62,10 +63,10 @@ class BundleCourse(SQLModel, table=True):
 class BundlePurchase(SQLModel, table=True):
     __tablename__ = "bundle_purchases"
     __table_args__ = (
-        CheckConstraint("status IN ('paid', 'refunded')", name="ck_bundle_purchases_status"),
-        # One paid purchase per learner and bundle, whatever Python believes.
-        Index("uq_bundle_purchases_user_bundle_paid", "user_id", "bundle_id", unique=True,
-              sqlite_where=text("status = 'paid'"), postgresql_where=text("status = 'paid'")),
+        CheckConstraint("status IN ('pending', 'paid', 'failed', 'refunded')", name="ck_bundle_purchases_status"),
+        # One open or paid purchase per learner and bundle, whatever Python believes.
+        Index("uq_bundle_purchases_user_bundle_live", "user_id", "bundle_id", unique=True,
+              sqlite_where=text("status IN ('pending', 'paid')"), postgresql_where=text("status IN ('pending', 'paid')")),
         UniqueConstraint("order_id", name="uq_bundle_purchases_order"),
     )
 

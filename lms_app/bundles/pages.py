@@ -164,7 +164,7 @@ def _card_gateway() -> bool:
 
 def _buy(session, actor, slug, coupon, form):
     paid = services.pay(session, get_settings(), actor, slug, coupon, form)
-    return f"/orders/{paid.order_id}"
+    return paid.redirect_url or f"/orders/{paid.order_id}"
 
 
 class BundlePageState(rx.State):
@@ -228,7 +228,8 @@ class BundlePageState(rx.State):
             yield rx.toast.error(exc.message)
             return
         self.busy = False
-        yield rx.toast.success("Bundle bought: you are enrolled in its courses.")
+        if target.startswith("/orders/"):
+            yield rx.toast.success("Bundle bought: you are enrolled in its courses.")
         yield rx.redirect(target)
 
 
@@ -291,8 +292,14 @@ def _pay_form() -> rx.Component:
                 rx.text("Test mode: use 4242 4242 4242 4242, any future expiry and any CVC.", size="1",
                         color=rx.color("gray", 11)),
                 spacing="3", width="100%"), on_submit=S.buy, width="100%"),
-            rx.callout("Bundles are paid by card; this site takes payments on its provider's page, which bundles do "
-                       "not support yet. Buy the courses one by one for now.", icon="info", width="100%"),
+            rx.vstack(
+                rx.text("You will pay on the secure page of our payment provider, then come back here with access "
+                        "to the courses.", size="2"),
+                rx.button(rx.icon("lock", size=16), "Continue to pay ", B["total_label"], size="3", width="100%",
+                          loading=S.busy, on_click=S.buy({}), id="continue-to-payment"),
+                rx.text("Card details are never sent to or stored by this site.", size="1",
+                        color=rx.color("gray", 11)),
+                spacing="3", width="100%"),
         ),
     )
 

@@ -7,11 +7,13 @@ from lms_app.core.plugin_api import NavItem, Page, PersonalData, hookimpl
 
 
 def _register_with_commerce() -> None:
-    from lms_app.bundles.services import undo_refunded
+    from lms_app.bundles.services import fulfil_paid, release_failed, undo_refunded
+    from lms_app.commerce.services.provider_checkout import on_item_paid
     from lms_app.commerce.services.refunds import on_item_refunded
     from lms_app.commerce.services.revenue import ITEM_LABELS
 
     on_item_refunded("bundle", undo_refunded)
+    on_item_paid("bundle", fulfil_paid, release_failed)
     from lms_app.core.audit import ACTION_LABELS
 
     ITEM_LABELS.setdefault("bundle", "Bundle")

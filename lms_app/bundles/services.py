@@ -2,15 +2,19 @@
 
 Buying reuses the checkout's machinery (``commerce.services.checkout.purchase_item``): the price
 comes from the database, coupons apply (site-wide ones: a coupon scoped to one course is refused
-for a bundle, because its author priced it for that course only), the configured direct gateway
-charges the card, and one ledger sale entry books fee + teacher share = paid. In one transaction
-and *before* the card is charged:
+for a bundle, because its author priced it for that course only), the configured gateway takes
+the money, and one ledger sale entry books fee + teacher share = paid. With a direct (card)
+gateway, in one transaction and *before* the card is charged:
 
 1. the purchase row (one paid purchase per learner and bundle: a partial unique index, so a
    double click or a second tab fails here and is never charged twice);
 2. an enrolment for each course the learner does not own yet (unique per learner and course);
 3. the order, coupon use, charge, payment and ledger entry (``purchase_item``);
 4. a ``bundle_grants`` row per enrolment created, so a refund removes exactly those.
+
+A redirect provider (Stripe, Paystack, the signed-webhook provider) gets a *pending* purchase and
+order (``start_redirect``); its webhook, through ``provider_checkout.on_item_paid``, enrols and
+books the sale (``fulfil_paid``) or frees the place (``release_failed``).
 
 Courses the learner already owns are shown as "You own this" and priced as the teacher chose:
 ``same`` (the bundle price whatever they own) or ``prorate`` (the owned courses' share of the
@@ -232,46 +236,147 @@ def page_view(session: Session, slug: object, viewer: Actor | None, coupon_code:
 
 # --- buying --------------------------------------------------------------------------------
 
-def buy(session: Session, settings: Settings, actor: Actor, slug: object, coupon_code: object, card,
-        gateway) -> "object":
-    """Buy the bundle with a direct gateway (see the module docstring for the order of steps)."""
-    from lms_app.commerce.services.checkout import purchase_item, require_verified
-    from lms_app.learning.services import enrollment
+def _checked(session: Session, actor: Actor, slug: object, coupon_code: object) -> tuple[Priced, list[int]]:
+    """Price the bundle for the buyer and refuse what cannot be bought: (priced, courses to grant)."""
+    from lms_app.commerce.services.checkout import require_verified
 
     require_role(actor, LEARNER_AREA)
     require_verified(session, actor)
     p = price(session, actor, slug, coupon_code)
     if p.coupon_error:
         raise ServiceError(p.coupon_error, "coupon")
-    bundle = p.bundle
-    if bundle.teacher_id == actor.user_id:
+    if p.bundle.teacher_id == actor.user_id:
         raise ServiceError(OWN_TEACHING)
     to_grant = [c.id for c in p.courses if c.id not in p.owned]
     if not to_grant:
         raise ServiceError(OWN_ALL)
-    if p.amount_minor > 0 and card is None:
-        raise ServiceError("Enter your card details.", "card_number")
-    bundle_id, user_id = bundle.id, actor.user_id
-    item = _sale_item(bundle, p.list_price_minor)
-    purchase = BundlePurchase(bundle_id=bundle_id, user_id=user_id, status="paid")
+    return p, to_grant
+
+
+def _hold(session: Session, bundle_id: int, user_id: int, status: str) -> BundlePurchase:
+    """Insert the purchase row: the partial unique index stops a second click or tab here."""
+    purchase = BundlePurchase(bundle_id=bundle_id, user_id=user_id, status=status)
     session.add(purchase)
     try:
-        session.flush()  # the partial unique index: a second click stops here, before any charge
+        session.flush()
     except IntegrityError:
         session.rollback()
-        raise ServiceError(ALREADY_BOUGHT) from None
+        raise ServiceError(ALREADY_BOUGHT if status == "paid" else IN_PROGRESS) from None
+    return purchase
+
+
+def _grant(session: Session, purchase: BundlePurchase, course_ids: list[int]) -> None:
+    from lms_app.learning.services import enrollment
+
     try:
-        for course_id in to_grant:
-            enrollment.add(session, user_id, course_id)
+        for course_id in course_ids:
+            enrollment.add(session, purchase.user_id, course_id)
     except IntegrityError:
         session.rollback()
         raise ServiceError(ENROLLED_MEANWHILE) from None
+    session.add_all([BundleGrant(purchase_id=purchase.id, user_id=purchase.user_id, course_id=cid)
+                     for cid in course_ids])
+
+
+def buy(session: Session, settings: Settings, actor: Actor, slug: object, coupon_code: object, card,
+        gateway) -> "object":
+    """Buy the bundle with a direct gateway (see the module docstring for the order of steps)."""
+    from lms_app.commerce.services.checkout import purchase_item
+
+    p, to_grant = _checked(session, actor, slug, coupon_code)
+    if p.amount_minor > 0 and card is None:
+        raise ServiceError("Enter your card details.", "card_number")
+    item = _sale_item(p.bundle, p.list_price_minor)
+    purchase = _hold(session, p.bundle.id, actor.user_id, "paid")
+    _grant(session, purchase, to_grant)
     order = purchase_item(session, settings, actor, item, p.coupon.code if p.coupon else "", card, gateway)
     purchase.order_id = order.id
     session.add(purchase)
-    session.add_all([BundleGrant(purchase_id=purchase.id, user_id=user_id, course_id=cid) for cid in to_grant])
     session.flush()
     return order
+
+
+IN_PROGRESS = "A payment for this bundle is already in progress."
+
+
+def start_redirect(session: Session, actor: Actor, slug: object, coupon_code: object, gateway) -> tuple[int, str]:
+    """A redirect provider (Stripe Checkout, Paystack, the signed-webhook provider): hold a pending
+    purchase and order with the coupon use and answer (order id, confirmation URL); a second tab
+    gets the same payment back (before any re-check: its coupon is already held by that order). The provider's webhook then runs ``fulfil_paid`` or ``release_failed``
+    (registered with ``provider_checkout.on_item_paid``)."""
+    from lms_app.commerce.models import CouponRedemption, Order, Payment
+    from lms_app.commerce.services import coupons
+
+    require_role(actor, LEARNER_AREA)
+    bundle = _active_bundle(session, slug)
+    open_order = session.exec(
+        select(Order.id, Payment.reference).join(Payment, Payment.order_id == Order.id)
+        .join(BundlePurchase, BundlePurchase.order_id == Order.id)
+        .where(BundlePurchase.bundle_id == bundle.id, BundlePurchase.user_id == actor.user_id,
+               BundlePurchase.status == "pending", Order.status == "pending")).first()
+    if open_order is not None:
+        resume = getattr(gateway, "resume_url", None)
+        return open_order[0], (resume(open_order[1]) if resume else f"{gateway.confirm_base}?reference={open_order[1]}")
+    p, _to_grant = _checked(session, actor, slug, coupon_code)
+    if p.amount_minor == 0:
+        raise ServiceError("Nothing to pay: use the free checkout.")
+    purchase = _hold(session, bundle.id, actor.user_id, "pending")
+    if p.coupon is not None and not coupons.take_one_use(session, p.coupon.id):
+        raise ServiceError(coupons.USED_UP, "coupon")
+    order = Order(user_id=actor.user_id, course_id=None, item_kind="bundle", item_id=bundle.id, status="pending",
+                  currency=bundle.currency, list_price_minor=p.list_price_minor, discount_minor=p.discount_minor,
+                  amount_minor=p.amount_minor, coupon_id=p.coupon.id if p.coupon else None,
+                  coupon_code=p.coupon.code if p.coupon else "", gateway=gateway.name, course_title=bundle.title[:160])
+    session.add(order)
+    session.flush()
+    if p.coupon is not None:
+        session.add(CouponRedemption(coupon_id=p.coupon.id, user_id=actor.user_id, order_id=order.id,
+                                     once_per_account=p.coupon.once_per_account))
+    if getattr(gateway, "wants_details", False):
+        user = session.get(User, actor.user_id)
+        reference, url = gateway.create_payment(p.amount_minor, bundle.currency, order.id, description=bundle.title,
+                                                email=user.email if user else "")
+    else:
+        reference, url = gateway.create_payment(p.amount_minor, bundle.currency, order.id)
+    session.add(Payment(order_id=order.id, gateway=gateway.name, reference=reference, status="pending",
+                        amount_minor=p.amount_minor, currency=bundle.currency))
+    purchase.order_id = order.id
+    session.add(purchase)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ServiceError(IN_PROGRESS) from None
+    return order.id, url
+
+
+def fulfil_paid(session: Session, settings: Settings, order) -> None:
+    """The provider confirmed a pending bundle order (amount and currency already checked): enrol
+    in each course the learner does not own *now*, record the grants, book the sale."""
+    from lms_app.commerce.services import ledger
+
+    purchase = session.exec(select(BundlePurchase).where(BundlePurchase.order_id == order.id)).first()
+    bundle = session.get(Bundle, order.item_id) if order.item_id else None
+    if purchase is None or bundle is None:
+        return
+    flipped = session.execute(update(BundlePurchase).where(BundlePurchase.id == purchase.id,
+                                                           BundlePurchase.status == "pending")
+                              .values(status="paid").execution_options(synchronize_session=False))
+    if flipped.rowcount != 1:
+        return
+    session.refresh(purchase)
+    ids = [c.id for c in courses_of(session, bundle.id)]
+    owned = owned_course_ids(session, order.user_id, ids)
+    _grant(session, purchase, [cid for cid in ids if cid not in owned])
+    ledger.record_sale(session, order, _sale_item(bundle, order.list_price_minor), settings.platform_fee_percent)
+    session.flush()
+
+
+def release_failed(session: Session, order) -> None:
+    """The provider reported a failure (or the wrong amount): free the learner's place."""
+    session.execute(update(BundlePurchase).where(BundlePurchase.order_id == order.id,
+                                                 BundlePurchase.status == "pending")
+                    .values(status="failed").execution_options(synchronize_session=False))
 
 
 @dataclass(frozen=True)
@@ -282,18 +387,18 @@ class Paid:
 
 def pay(session: Session, settings: Settings, actor: Actor, slug: object, coupon_code: object, card_form: object,
         gateway=None) -> Paid:
-    """Pay for a bundle with the configured gateway. Direct (card) gateways charge now; a total of 0
-    under a coupon needs no gateway. Redirect providers are not offered for bundles yet."""
+    """Pay for a bundle with the configured gateway: a direct (card) gateway charges now; a redirect
+    gateway gets a pending order and answers its URL; a total of 0 under a coupon needs no gateway."""
     from lms_app.commerce.gateways import get_gateway
     from lms_app.commerce.services.checkout import card_from
 
     gateway = gateway or get_gateway(settings)
     direct = hasattr(gateway, "charge")
-    if not direct and price(session, actor, slug, coupon_code).amount_minor > 0:
-        raise ServiceError("Bundles can be paid by card only; this site takes payments on its provider's page. "
-                           "Buy the courses one by one for now.")
-    order = buy(session, settings, actor, slug, coupon_code, card_from(card_form) if direct else None, gateway)
-    return Paid(order_id=order.id)
+    if direct or price(session, actor, slug, coupon_code).amount_minor == 0:
+        order = buy(session, settings, actor, slug, coupon_code, card_from(card_form) if direct else None, gateway)
+        return Paid(order_id=order.id)
+    order_id, url = start_redirect(session, actor, slug, coupon_code, gateway)
+    return Paid(order_id=order_id, redirect_url=url)
 
 
 def undo_refunded(session: Session, order) -> None:

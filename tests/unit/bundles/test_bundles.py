@@ -15,7 +15,7 @@ import lms_app.core.db
 from lms_app.bundles import services
 from lms_app.bundles.models import Bundle, BundleGrant, BundlePurchase
 from lms_app.commerce.gateways import test_gateway
-from lms_app.commerce.models import Coupon, LedgerEntry, Order
+from lms_app.commerce.models import Coupon, LedgerEntry, Order, Payment
 from lms_app.commerce.services import refunds, revenue
 from lms_app.core.courses import Course
 from lms_app.core.errors import PermissionDenied, ServiceError
@@ -387,3 +387,75 @@ def test_bundle_sale_and_refund_split_exactly(prices, bundle_price, pct, coupon,
             os.environ["LMS_PLATFORM_FEE_PERCENT"] = old
         get_settings.cache_clear()
         _empty_tables()
+
+
+# --- redirect providers (Stripe, Paystack, the signed-webhook provider) ------------------------
+
+def _event(event_id, kind, reference, amount, currency="USD"):
+    from lms_app.commerce.gateways.base import GatewayEvent
+
+    return GatewayEvent(event_id=event_id, kind=kind, reference=reference, amount_minor=amount, currency=currency)
+
+
+def _apply(event):
+    from lms_app.commerce.services import provider_checkout
+    from lms_app.core.settings import get_settings
+
+    with lms_app.core.db.session_scope() as s:
+        return provider_checkout.apply_event(s, get_settings(), "webhook", event)
+
+
+def _start(actor, slug, coupon=""):
+    from lms_app.commerce.gateways.webhook_provider import WebhookProvider
+    from lms_app.core.settings import get_settings
+
+    with lms_app.core.db.session_scope() as s:
+        paid = services.pay(s, get_settings(), actor, slug, coupon, {}, WebhookProvider("secret"))
+        reference = s.exec(select(Payment.reference).where(Payment.order_id == paid.order_id)).one()
+        return paid, reference
+
+
+def test_redirect_provider_pending_then_webhook_enrols_once(shop, make_user, sign_in, enroll):
+    _teacher, courses, _bid, slug = shop
+    learner = make_user()
+    enroll(learner, courses[0])
+    _, actor = sign_in(learner)
+    make_coupon(code="HALFOFF", amount=50)
+    paid, reference = _start(actor, slug, "HALFOFF")
+    assert paid.redirect_url.endswith(f"reference={reference}")
+    again, _ = _start(actor, slug, "HALFOFF")  # a second tab gets the same payment back
+    assert again.order_id == paid.order_id
+    before = state(learner.id)
+    assert before["enrolled"] == [courses[0].id] and before["ledger"] == 0 and before["orders"] == 1
+    with lms_app.core.db.session_scope() as s:
+        order = s.get(Order, paid.order_id)
+        assert (order.status, order.item_kind, order.amount_minor) == ("pending", "bundle", 2100)  # (6000-1800)/2
+        assert s.exec(select(BundlePurchase.status)).one() == "pending"
+    assert _apply(_event("ev1", "payment.succeeded", reference, 2100)) == "ok"
+    assert _apply(_event("ev1", "payment.succeeded", reference, 2100)) == "duplicate"
+    assert _apply(_event("ev2", "payment.succeeded", reference, 2100)) == "ignored"
+    after = state(learner.id)
+    assert after["enrolled"] == sorted(c.id for c in courses) and after["grants"] == 2 and after["ledger"] == 1
+    with lms_app.core.db.session_scope() as s:
+        sale = s.exec(select(LedgerEntry)).one()
+        assert sale.amount_minor == 2100 == sale.platform_fee_minor + sale.teacher_share_minor
+        assert s.exec(select(BundlePurchase.status)).one() == "paid"
+    admin = make_user(role="admin")
+    _refund(paid.order_id, admin)
+    assert state(learner.id)["enrolled"] == [courses[0].id]
+
+
+@pytest.mark.parametrize("kind,amount,outcome", [("payment.failed", 6000, "ok"),
+                                                 ("payment.succeeded", 1, "mismatch")])
+def test_redirect_failure_or_wrong_amount_frees_the_place(shop, make_user, sign_in, kind, amount, outcome):
+    learner = make_user()
+    _, actor = sign_in(learner)
+    make_coupon(code="ONCE", amount=10, max_redemptions=1)
+    paid, reference = _start(actor, shop[3], "ONCE")
+    assert _apply(_event("evf", kind, reference, amount)) == outcome
+    assert state(learner.id)["enrolled"] == [] and state(learner.id)["ledger"] == 0
+    with lms_app.core.db.session_scope() as s:
+        assert s.exec(select(BundlePurchase.status)).one() == "failed"
+        assert s.exec(select(Coupon.used_count).where(Coupon.code == "ONCE")).one() == 0
+    second, _ = _start(actor, shop[3], "ONCE")  # the learner may try again
+    assert second.order_id != paid.order_id
