@@ -79,9 +79,15 @@ def courses_of(session: Session, bundle_id: int) -> list[Course]:
 
 
 def owned_course_ids(session: Session, user_id: int | None, course_ids: list[int]) -> set[int]:
+    """The courses the learner owns: a *direct* enrolment (bought, free, another bundle, staff).
+    A course a subscription opened is not owned (it ends with the plan): the bundle grants it,
+    turning that enrolment direct (``enrollment.add``)."""
+    from lms_app.learning.services.enrollment import DIRECT
+
     if not user_id or not course_ids:
         return set()
     return set(session.exec(select(Enrollment.course_id).where(Enrollment.user_id == user_id,
+                                                               Enrollment.source == DIRECT,
                                                                Enrollment.course_id.in_(course_ids))).all())
 
 

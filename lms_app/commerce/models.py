@@ -133,6 +133,9 @@ class LedgerEntry(SQLModel, table=True):
     __tablename__ = "ledger_entries"
     __table_args__ = (
         CheckConstraint("kind IN ('sale', 'refund')", name="ck_ledger_kind"),
+        # A sale without a teacher is the platform's own (subscription invoices): all of it is fee.
+        CheckConstraint("teacher_id IS NOT NULL OR (teacher_share_minor = 0 AND platform_fee_minor = amount_minor)",
+                        name="ck_ledger_platform_sale"),
         UniqueConstraint("order_id", "kind", name="uq_ledger_order_kind"),
         Index("ix_ledger_teacher_created", "teacher_id", "created_at"),
     )
@@ -141,7 +144,8 @@ class LedgerEntry(SQLModel, table=True):
     order_id: int = Field(foreign_key="orders.id", ondelete="RESTRICT")
     course_id: int | None = Field(default=None, foreign_key="courses.id", index=True, ondelete="RESTRICT")
     item_kind: str = Field(default="course", sa_column=Column(String(16), nullable=False, server_default="course"))
-    teacher_id: int = Field(foreign_key="users.id", ondelete="RESTRICT")
+    # None: the platform is the seller (subscription invoices), see ledger.record_platform_sale.
+    teacher_id: int | None = Field(default=None, foreign_key="users.id", ondelete="RESTRICT")
     kind: str = Field(sa_column=Column(String(8), nullable=False))
     currency: str = Field(sa_column=Column(String(3), nullable=False))
     list_price_minor: int = Field(default=0)

@@ -4,6 +4,7 @@ teacher revenue."""
 from __future__ import annotations
 
 from lms_app.commerce import models  # noqa: F401  (registers its tables on SQLModel.metadata)
+from lms_app.commerce import invoice_models  # noqa: F401  (invoices, invoice_counters)
 from lms_app.core.plugin_api import GatewaySpec, NavItem, Page, hookimpl, pages_of
 from lms_app.core.plugin_api import PersonalData
 from lms_app.core.auth_state import AuthState
@@ -70,6 +71,9 @@ def lms_personal_data():
     return [PersonalData("orders", ("user_id",), "keep", why=keep),
             PersonalData("coupon_redemptions", ("user_id",), "keep", why=keep),
             PersonalData("ledger_entries", ("teacher_id",), "keep", why=keep),
+            PersonalData("invoices", ("buyer_id",), "keep", why=keep),
+            PersonalData("invoices", ("seller_id",), "keep", export=False, why=keep),
+            PersonalData("invoice_counters", ("seller_id",), "keep", export=False, why=keep),
             PersonalData("coupons", ("created_by",), "keep", why="Coupons the person created stay valid for buyers.")]
 
 

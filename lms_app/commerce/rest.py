@@ -54,9 +54,18 @@ class Card(BaseModel):
     name: str = Field(default="", max_length=120)
 
 
+class BillingDetails(BaseModel):
+    name: str = Field(max_length=120, description="The person or company on the invoice")
+    address: str = Field(max_length=500)
+    country: str = Field(max_length=2, description="ISO 3166-1 alpha-2 code, e.g. DE")
+    tax_id: str = Field(default="", max_length=32, description="VAT or other tax id (optional)")
+
+
 class CheckoutRequest(BaseModel):
     coupon_code: str = Field(default="", max_length=40)
     card: Card | None = Field(default=None, description="For a card gateway (the test gateway); not sent otherwise")
+    billing: BillingDetails | None = Field(default=None, description="Billing details: the order gets an invoice "
+                                                                     "(number, tax lines) instead of a receipt")
 
 
 # The pages' order view as the API's model (one definition: commerce.services.orders.OrderView).
@@ -68,8 +77,8 @@ class CheckoutResult(BaseModel):
     redirect_url: str | None = Field(description="A redirect gateway's confirmation page (the order is pending)")
 
 
-def _checkout(session, actor, slug: str, coupon: str, card: dict) -> CheckoutResult:
-    paid = checkout.pay(session, get_settings(), actor, slug, coupon, card)
+def _checkout(session, actor, slug: str, coupon: str, card: dict, billing: dict | None = None) -> CheckoutResult:
+    paid = checkout.pay(session, get_settings(), actor, slug, coupon, card, billing=billing)
     return CheckoutResult(order=orders.detail(session, actor, paid.order_id), redirect_url=paid.redirect_url or None)
 
 
@@ -85,8 +94,9 @@ async def quote(slug: str = Path(max_length=120, pattern=SLUG), coupon: str = Qu
 async def buy(body: CheckoutRequest, slug: str = Path(max_length=120, pattern=SLUG),
               principal: Principal = Depends(require("learn"))) -> CheckoutResult:
     card = body.card.model_dump() if body.card else {}
+    billing = {f"billing_{k}": v for k, v in body.billing.model_dump().items()} if body.billing else None
     try:
-        return await run_db(_checkout, principal.actor, slug, body.coupon_code, card)
+        return await run_db(_checkout, principal.actor, slug, body.coupon_code, card, billing)
     except checkout.PaymentDeclined as exc:
         raise ApiError(402, exc.message, "payment_declined", exc.field) from None
 

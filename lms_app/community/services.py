@@ -37,6 +37,7 @@ from lms_app.core.permissions import LEARNER_AREA, TEACHER_AREA, require_role
 from lms_app.core.sessions import Actor
 from lms_app.core.types import utcnow
 from lms_app.core.users import User
+from lms_app.learning.services import enrollment
 
 PAGE_SIZE = 20
 ANSWERS_PAGE = 50
@@ -127,16 +128,16 @@ def membership(session: Session, actor: Actor | None, course_ref: object) -> Mem
     if course_id is None:
         raise PermissionDenied(NOT_FOUND)
     row = session.exec(
-        select(Course, Enrollment.id).outerjoin(
+        select(Course, Enrollment.source).outerjoin(
             Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == actor.user_id))
         .where(Course.id == course_id)
     ).first()
     if row is None:
         raise PermissionDenied(NOT_FOUND)
-    course, enrolment = row
+    course, source = row
     if is_staff(actor, course):
         return Membership(course, True)
-    if enrolment is not None and course.status in ("published", "archived"):
+    if course.status in ("published", "archived") and enrollment.counts(session, actor.user_id, course.id, source):
         return Membership(course, False)
     raise PermissionDenied(NOT_FOUND)
 
@@ -598,13 +599,17 @@ def course_page_announcements(session: Session, token: str | None, slug: object,
 
 
 def my_announcements(session: Session, actor: Actor, limit: int = 5) -> list[dict]:
-    """The newest announcements of the courses the learner is enrolled in (the dashboard)."""
+    """The newest announcements of the courses the learner is enrolled in (the dashboard); a
+    plan's course only while a plan grants it (filtered after the read, one hook call)."""
     require_role(actor, LEARNER_AREA)
-    rows = session.exec(select(Announcement, Course.title, Course.slug).join(Course, Course.id == Announcement.course_id)
+    rows = session.exec(select(Announcement, Course.title, Course.slug, Course.id, Enrollment.source)
+                        .join(Course, Course.id == Announcement.course_id)
                         .join(Enrollment, and_(Enrollment.course_id == Course.id,
                                                Enrollment.user_id == actor.user_id))
                         .order_by(Announcement.created_at.desc(), Announcement.id.desc()).limit(limit)).all()
-    return [{**_announcement_row(a, title), "href": f"/community/{slug}"} for a, title, slug in rows]
+    keep = enrollment.counting_ids(session, actor.user_id, [(cid, source) for _, _, _, cid, source in rows])
+    return [{**_announcement_row(a, title), "href": f"/community/{slug}"}
+            for a, title, slug, cid, _ in rows if cid in keep]
 
 
 ANNOUNCEMENT_KIND = "course_announcement"  # registered in community/notices.py

@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "user.export": "Exported personal data",
     "user.erase": "Deleted account (personal data erased)",
     "plan.create": "Created subscription plan",
+    "live.booking.cancel": "Cancelled live booking",
     "certificate.issue": "Issued certificate",
     "certificate.revoke": "Revoked certificate",
     "certificate.reissue": "Reissued certificate",

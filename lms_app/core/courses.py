@@ -117,11 +117,16 @@ class Lesson(SQLModel, table=True):
 
 class Enrollment(SQLModel, table=True):
     __tablename__ = "enrollments"
-    __table_args__ = (UniqueConstraint("user_id", "course_id", name="uq_enrollments_user_course"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id", name="uq_enrollments_user_course"),
+                      CheckConstraint("source IN ('direct', 'plan')", name="ck_enrollments_source"))
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     course_id: int = Field(foreign_key="courses.id", index=True, ondelete="CASCADE")
+    # 'direct': bought, free, bundle or granted by staff (counts until refunded or removed).
+    # 'plan': created when a subscriber first opened a course of a plan; counts only while a
+    # plugin's ``lms_course_access`` still grants the course (learning/services/enrollment.py).
+    source: str = Field(default="direct", sa_column=Column(String(8), nullable=False, server_default="direct"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

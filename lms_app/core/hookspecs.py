@@ -296,3 +296,12 @@ def lms_credentials_revoked(session: Session, user_id: int, reason: str) -> int 
     used: treat it as a possible takeover), ``password_changed`` (the person changed it; their
     current browser session stays) and ``signed_out_everywhere``. Called by
     ``lms_app.core.sessions.revoke_user_sessions`` when its caller names a reason."""
+
+
+@hookspec
+def lms_course_access_many(session: Session, user_id: int, course_ids: list[int]) -> list[int] | None:
+    """The batch form of ``lms_course_access`` for lists: which of ``course_ids`` something other
+    than an enrolment opens for this learner now. Lists of a learner's courses (the dashboard,
+    announcements) use it to drop courses whose subscription-granted enrolment no longer counts,
+    in a fixed number of queries. A plugin that implements ``lms_course_access`` should implement
+    this too, with the same rule, in one or two queries; return None to say nothing."""

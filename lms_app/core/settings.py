@@ -132,6 +132,9 @@ class Settings:
     # after the tab's websocket disconnected (core/tab_expiry.py); a tab that comes back later
     # loads its page again. Redis expires states itself (redis_token_expiration).
     tab_state_idle_minutes: int = 10
+    # Tax rates by the buyer's billing country for invoices (LMS_TAX_RATES="DE:19,FR:20,GB:20"):
+    # ((country, basis points), ...). Prices are tax-inclusive; no rate for a country: no tax line.
+    tax_rates: tuple[tuple[str, int], ...] = field(default_factory=tuple)
 
     @property
     def is_production(self) -> bool:
@@ -214,7 +217,36 @@ def load_settings() -> Settings:
         sentry_dsn=(os.environ.get("LMS_SENTRY_DSN") or "").strip(),
         **_storage_settings(),
         tab_state_idle_minutes=_int("LMS_TAB_STATE_IDLE_MINUTES", 10, 1, 24 * 60),
+        tax_rates=_tax_rates("LMS_TAX_RATES"),
     )
+
+
+def _tax_rates(name: str) -> tuple[tuple[str, int], ...]:
+    """``DE:19,FR:20,CH:8.1`` -> (("DE", 1900), ("FR", 2000), ("CH", 810)): percent, at most two
+    decimals, per ISO 3166 country code."""
+    from decimal import Decimal, InvalidOperation
+
+    from lms_app.core.countries import is_country
+
+    found: dict[str, int] = {}
+    for item in (os.environ.get(name) or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        code, sep, raw = item.partition(":")
+        code = code.strip().upper()
+        if not sep or not is_country(code):
+            raise SettingsError(f"{name} lists COUNTRY:PERCENT pairs with ISO 3166 codes (DE:19,FR:20), not {item!r}")
+        try:
+            percent = Decimal(raw.strip())
+        except InvalidOperation as exc:
+            raise SettingsError(f"{name}: the rate of {code} must be a number, not {raw.strip()!r}") from exc
+        bp = percent * 100
+        if not percent.is_finite() or bp != bp.to_integral_value() or not 0 <= bp <= 10000:
+            raise SettingsError(f"{name}: the rate of {code} must be 0-100 with at most two decimals, "
+                                f"not {raw.strip()!r}")
+        found[code] = int(bp)
+    return tuple(sorted(found.items()))
 
 
 STORAGE_BACKENDS = ("local", "s3")

@@ -20,7 +20,7 @@ from lms_app.core.lesson_types import LessonType, clean_body
 from lms_app.core.sessions import Actor
 from lms_app.core.settings import Settings
 from lms_app.core.types import utcnow
-from lms_app.live import services
+from lms_app.live import services, times
 from lms_app.live.models import LiveBooking, LiveLessonTime, LiveOffering, LiveSlot
 
 KEY = "live_session"
@@ -48,7 +48,7 @@ def panel(session: Session, actor: Actor | None, raw_lesson_id: object, viewer_t
     from), "learner" (with access: the time, seats and their booking) or "none" (a message)."""
     from lms_app.learning.services.course_access import has_access, is_staff_for
 
-    now, tz = now or utcnow(), services.zone(viewer_tz)
+    now, tz = now or utcnow(), times.zone(viewer_tz)
     lesson, course = _lesson(session, raw_lesson_id)
     linked = _linked(session, lesson.id)
     data = {"role": "none", "message": "", "has_time": False, "title": "", "when": "", "starts_at": "",
@@ -56,8 +56,8 @@ def panel(session: Session, actor: Actor | None, raw_lesson_id: object, viewer_t
             "join_open": False, "choices": [], "slot_id": 0}
     if linked is not None:
         slot, offering = linked
-        start = services._as_utc(slot.starts_at)
-        data.update(has_time=True, title=offering.title, when=services._label(start, tz), starts_at=start.isoformat(),
+        start = times.as_utc(slot.starts_at)
+        data.update(has_time=True, title=offering.title, when=times.when_label(start, tz), starts_at=start.isoformat(),
                     seats_left=max(slot.capacity - slot.seats_taken, 0), capacity=slot.capacity,
                     cancelled=slot.status != "scheduled", slot_id=slot.id)
     if is_staff_for(actor, course):
@@ -65,7 +65,7 @@ def panel(session: Session, actor: Actor | None, raw_lesson_id: object, viewer_t
                                                                        LiveOffering.id == LiveSlot.offering_id)
                             .where(LiveSlot.teacher_id == course.teacher_id, LiveSlot.status == "scheduled",
                                    LiveSlot.starts_at > now).order_by(LiveSlot.starts_at).limit(100)).all()
-        data.update(role="staff", choices=[{"id": s.id, "label": f"{title} — {services._label(s.starts_at, tz)}"}
+        data.update(role="staff", choices=[{"id": s.id, "label": f"{title} — {times.when_label(s.starts_at, tz)}"}
                                            for s, title in rows])
         return data
     if actor is None or not has_access(session, actor, course):
@@ -77,7 +77,7 @@ def panel(session: Session, actor: Actor | None, raw_lesson_id: object, viewer_t
                                                          LiveBooking.user_id == actor.user_id,
                                                          LiveBooking.status == "confirmed")).first()
         if booking is not None:
-            start, end = services._as_utc(linked[0].starts_at), services._as_utc(linked[0].ends_at)
+            start, end = times.as_utc(linked[0].starts_at), times.as_utc(linked[0].ends_at)
             data.update(booked=True, booking_id=booking.id,
                         join_open=linked[0].status == "scheduled" and start - services.JOIN_OPENS_BEFORE <= now < end)
     return data
@@ -94,7 +94,7 @@ def link_time(session: Session, actor: Actor, raw_lesson_id: object, raw_slot_id
         raise ServiceError(NO_LESSON)
     slot = session.get(LiveSlot, object_id(raw_slot_id, services.SLOT_NOT_FOUND))
     if slot is None or slot.teacher_id != course.teacher_id or slot.status != "scheduled" \
-            or services._as_utc(slot.starts_at) <= (now or utcnow()):
+            or times.as_utc(slot.starts_at) <= (now or utcnow()):
         raise ServiceError("Pick one of your upcoming live-session times.", "slot_id")
     row = session.get(LiveLessonTime, lesson.id)
     if row is None:
@@ -119,6 +119,18 @@ def book_for_lesson(session: Session, settings: Settings, actor: Actor, raw_less
     if linked is None:
         raise ServiceError("The teacher has not set the time of this live session yet.")
     return services.book(session, settings, actor, linked[0].id, now=now, included=True)
+
+
+def included_for(session: Session, user_id: int, slot_id: int) -> bool:
+    """Whether a course the learner has access to includes this time through a live-session lesson
+    (1 query for the linked courses, then the access rule per course — usually none or one)."""
+    from lms_app.learning.services.course_access import has_access
+
+    courses = session.exec(select(Course).join(Lesson, Lesson.course_id == Course.id)
+                           .join(LiveLessonTime, LiveLessonTime.lesson_id == Lesson.id)
+                           .where(LiveLessonTime.slot_id == slot_id, Lesson.lesson_type == KEY)).all()
+    learner = Actor(user_id=user_id, role="learner", session_id=0)
+    return any(has_access(session, learner, course) for course in courses)
 
 
 def missing(session: Session, course_id: int) -> list[str]:
@@ -149,7 +161,7 @@ def _review(session, lesson_ids: list[int]) -> dict[int, str]:
         .join(LiveSlot, LiveSlot.id == LiveLessonTime.slot_id)
         .join(LiveOffering, LiveOffering.id == LiveSlot.offering_id)
         .where(LiveLessonTime.lesson_id.in_(lesson_ids))).all()}
-    return {lid: (f"**Live session:** {rows[lid][0]}, {services._label(rows[lid][1], ZoneInfo('UTC'))}"
+    return {lid: (f"**Live session:** {rows[lid][0]}, {times.when_label(rows[lid][1], ZoneInfo('UTC'))}"
                   if lid in rows else "**Live session:** no time set yet") for lid in lesson_ids}
 
 

@@ -17,7 +17,7 @@ from lms_app.core.errors import ServiceError
 from lms_app.core.guard import current_actor, guarded
 from lms_app.core.permissions import LEARNER_AREA
 from lms_app.core.settings import get_settings
-from lms_app.live import lesson, services
+from lms_app.live import lesson, services, times
 
 READ_TZ = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 
@@ -75,7 +75,7 @@ class LiveLessonState(rx.State):
     @rx.event
     @guarded(LEARNER_AREA)
     async def with_tz(self, tz: str):
-        self._tz = services.zone(tz).key
+        self._tz = times.zone(tz).key
         await self._refresh()
 
     @rx.event

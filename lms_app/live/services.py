@@ -15,14 +15,14 @@ before the seat is counted or the card charged. Priced seats go through the comm
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from lms_app.core import events
+from lms_app.core import audit, events
 from lms_app.core.arguments import clean_text, object_id, search_text
 from lms_app.core.errors import ServiceError
 from lms_app.core.money import format_price
@@ -32,6 +32,8 @@ from lms_app.core.settings import Settings
 from lms_app.core.types import utcnow
 from lms_app.core.users import User
 from lms_app.live.models import LiveBooking, LiveCalendarToken, LiveOffering, LiveSlot, LiveWaitlist
+from lms_app.live.times import (as_utc, known_zones, local_date, local_time, local_to_utc, when_label, whole_number,
+                                zone)
 
 JOIN_OPENS_BEFORE = timedelta(minutes=15)
 REMINDER_BEFORE = timedelta(hours=24)
@@ -51,33 +53,6 @@ URL_RE = re.compile(r"^https://[^\s<>\"']{3,490}$")
 
 # --- small parsers --------------------------------------------------------------------------
 
-def zone(name: object) -> ZoneInfo:
-    """A valid IANA zone or UTC (viewer zones come from the browser: never trust them)."""
-    if isinstance(name, str) and 0 < len(name) <= 64 and name in _zones():
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return ZoneInfo("UTC")
-
-
-_ZONES: set[str] = set()
-
-
-def _zones() -> set[str]:
-    if not _ZONES:
-        _ZONES.update(available_timezones())
-    return _ZONES
-
-
-def _int_in(raw: object, field: str, label: str, low: int, high: int) -> int:
-    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and len(raw.strip()) < 9:
-        raw = int(raw.strip())
-    if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
-        raise ServiceError(f"{label} must be a whole number from {low} to {high}.", field)
-    return raw
-
-
 def _url(raw: object, field: str, label: str, required: bool) -> str:
     text = raw.strip() if isinstance(raw, str) else ""
     if not text:
@@ -89,29 +64,31 @@ def _url(raw: object, field: str, label: str, required: bool) -> str:
     return text
 
 
-def _as_utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
 # --- offerings -----------------------------------------------------------------------------
 
-def _offering_fields(form: object) -> dict:
+def _offering_fields(form: object, current_image: str = "") -> dict:
+    """The offering's fields from a form, validated. ``current_image``: the offering's image as
+    stored (an uploaded one is a ``/media/thumbnails/`` path, not an https address): a form that
+    sends it back unchanged keeps it."""
     from lms_app.authoring.services.checks import parse_price
 
     form = form if isinstance(form, dict) else {}
+    image = form.get("image_url")
+    image = current_image if current_image and isinstance(image, str) and image.strip() == current_image \
+        else _url(image, "image_url", "Image address", False)
     tz_name = form.get("timezone") if isinstance(form.get("timezone"), str) else ""
-    if tz_name not in _zones():
+    if tz_name not in known_zones():
         raise ServiceError("Pick your time zone from the list (for example Europe/Berlin).", "timezone")
     currency = "USD"
     return {
         "title": clean_text(form.get("title"), "title", "Title", maximum=160, minimum=3),
         "description": clean_text(form.get("description"), "description", "Description", maximum=5000),
         "category": clean_text(form.get("category"), "category", "Category", maximum=80),
-        "image_url": _url(form.get("image_url"), "image_url", "Image address", False),
+        "image_url": image,
         "meeting_url": _url(form.get("meeting_url"), "meeting_url", "Meeting link", True),
-        "duration_minutes": _int_in(form.get("duration_minutes"), "duration_minutes", "Duration (minutes)", 5, 1440),
-        "capacity": _int_in(form.get("capacity"), "capacity", "Capacity", 1, MAX_CAPACITY),
-        "cutoff_hours": _int_in(form.get("cutoff_hours", 24), "cutoff_hours", "Cancellation cut-off (hours)", 0, 336),
+        "duration_minutes": whole_number(form.get("duration_minutes"), "duration_minutes", "Duration (minutes)", 5, 1440),
+        "capacity": whole_number(form.get("capacity"), "capacity", "Capacity", 1, MAX_CAPACITY),
+        "cutoff_hours": whole_number(form.get("cutoff_hours", 24), "cutoff_hours", "Cancellation cut-off (hours)", 0, 336),
         "price_minor": parse_price(form.get("price"), currency),
         "currency": currency,
         "timezone": tz_name,
@@ -138,10 +115,69 @@ def create_offering(session: Session, actor: Actor, form: object) -> LiveOfferin
 def update_offering(session: Session, actor: Actor, raw_id: object, form: object) -> LiveOffering:
     """Edit the offering; duration and capacity changes apply to times scheduled from now on."""
     offering = own_offering(session, actor, raw_id)
-    for key, value in _offering_fields(form).items():
+    old_image = offering.image_url
+    for key, value in _offering_fields(form, old_image).items():
         setattr(offering, key, value)
     session.add(offering)
     session.flush()
+    if old_image != offering.image_url:
+        _forget_image(session, old_image)
+    return offering
+
+
+def edit_form(session: Session, actor: Actor, raw_id: object) -> dict:
+    """The offering's current values as its edit form shows them (its teacher or an admin only:
+    the meeting link is theirs)."""
+    from lms_app.core.money import decimal_amount
+
+    o = own_offering(session, actor, raw_id)
+    return {"id": o.id, "title": o.title, "description": o.description, "category": o.category,
+            "image_url": o.image_url, "meeting_url": o.meeting_url, "duration_minutes": str(o.duration_minutes),
+            "capacity": str(o.capacity), "cutoff_hours": str(o.cutoff_hours), "timezone": o.timezone,
+            "price": decimal_amount(o.price_minor, o.currency) if o.price_minor else "0"}
+
+
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+_UPLOADED = "/media/thumbnails/"
+
+
+def _forget_image(session: Session, image_url: str) -> None:
+    """Delete an uploaded image once the transaction that replaced it commits (an https address
+    is someone else's file: nothing to delete)."""
+    from lms_app.authoring.services.courses import THUMBNAILS, settle
+    from lms_app.core.settings import get_settings
+
+    if image_url.startswith(_UPLOADED):
+        settle(session, get_settings(), THUMBNAILS, on_commit=[image_url[len(_UPLOADED):]])
+
+
+def set_image(session: Session, settings: Settings, actor: Actor, raw_id: object, data: object) -> LiveOffering:
+    """Upload the offering's image: checked, cropped to 16:9 and stored as WebP like course
+    thumbnails (served from ``/media/thumbnails/``); the previous upload is deleted after commit."""
+    from lms_app.authoring.services.courses import THUMBNAIL_SIZE, THUMBNAILS, settle
+    from lms_app.core import images, storage
+
+    offering = own_offering(session, actor, raw_id)
+    if not isinstance(data, (bytes, bytearray)):
+        raise ServiceError("Choose an image file.", "image")
+    processed = images.process_image(bytes(data), max_bytes=IMAGE_MAX_BYTES, size=THUMBNAIL_SIZE, crop=True,
+                                     field="image")
+    old = offering.image_url
+    key = storage.put_bytes(settings, THUMBNAILS, processed, suffix=".webp", content_type="image/webp")
+    offering.image_url = _UPLOADED + key
+    session.add(offering)
+    session.flush()
+    settle(session, settings, THUMBNAILS, on_commit=[old[len(_UPLOADED):]] if old.startswith(_UPLOADED) else [],
+           on_rollback=[key])
+    return offering
+
+
+def remove_image(session: Session, actor: Actor, raw_id: object) -> LiveOffering:
+    offering = own_offering(session, actor, raw_id)
+    old, offering.image_url = offering.image_url, ""
+    session.add(offering)
+    session.flush()
+    _forget_image(session, old)
     return offering
 
 
@@ -169,32 +205,6 @@ def delete_offering(session: Session, actor: Actor, raw_id: object) -> None:
 
 # --- scheduling ----------------------------------------------------------------------------
 
-def _local_date(raw: object) -> date:
-    try:
-        return date.fromisoformat(raw.strip()) if isinstance(raw, str) else None  # type: ignore[return-value]
-    except ValueError:
-        pass
-    raise ServiceError("Enter the date as YYYY-MM-DD.", "date")
-
-
-def _local_time(raw: object) -> time:
-    if isinstance(raw, str) and re.fullmatch(r"\d{1,2}:\d{2}", raw.strip()):
-        hours, minutes = (int(p) for p in raw.strip().split(":"))
-        if hours < 24 and minutes < 60:
-            return time(hours, minutes)
-    raise ServiceError("Enter the time as HH:MM (24-hour clock).", "time")
-
-
-def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
-    """A wall-clock time in ``tz`` as UTC; refuses times the clocks skip (spring forward)."""
-    local = datetime.combine(day, at, tzinfo=tz)
-    utc = local.astimezone(timezone.utc)
-    if utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise ServiceError(f"{day.isoformat()} {at.strftime('%H:%M')} does not exist in {tz.key} "
-                           "(the clocks change then). Pick another time.", "time")
-    return utc
-
-
 def _overlap(session: Session, teacher_id: int, start: datetime, end: datetime) -> LiveSlot | None:
     return session.exec(select(LiveSlot).where(LiveSlot.teacher_id == teacher_id, LiveSlot.status == "scheduled",
                                                LiveSlot.starts_at < end, LiveSlot.ends_at > start)
@@ -208,8 +218,8 @@ def schedule(session: Session, actor: Actor, raw_id: object, raw_date: object, r
     capacity. Refused whole when any occurrence is past or overlaps one of the teacher's others."""
     offering = own_offering(session, actor, raw_id)
     tz = zone(offering.timezone)
-    first, at = _local_date(raw_date), _local_time(raw_time)
-    weeks = _int_in(raw_weeks, "weeks", "Repeat weekly (times)", 1, MAX_WEEKS)
+    first, at = local_date(raw_date), local_time(raw_time)
+    weeks = whole_number(raw_weeks, "weeks", "Repeat weekly (times)", 1, MAX_WEEKS)
     now = now or utcnow()
     length = timedelta(minutes=offering.duration_minutes)
     slots = []
@@ -219,7 +229,7 @@ def schedule(session: Session, actor: Actor, raw_id: object, raw_date: object, r
             raise ServiceError("That time is in the past: pick a future date.", "date")
         clash = _overlap(session, offering.teacher_id, start, start + length)
         if clash is not None:
-            raise ServiceError(OVERLAP.format(when=_label(clash.starts_at, tz)), "time")
+            raise ServiceError(OVERLAP.format(when=when_label(clash.starts_at, tz)), "time")
         slot = LiveSlot(offering_id=offering.id, teacher_id=offering.teacher_id, starts_at=start,
                         ends_at=start + length, capacity=offering.capacity)
         session.add(slot)
@@ -239,22 +249,22 @@ def reschedule_slot(session: Session, actor: Actor, raw_slot_id: object, raw_dat
     slot = session.get(LiveSlot, object_id(raw_slot_id, SLOT_NOT_FOUND))
     if slot is None or (slot.teacher_id != actor.user_id and actor.role != "admin") or slot.status != "scheduled":
         raise ServiceError(SLOT_NOT_FOUND)
-    if _as_utc(slot.starts_at) <= now:
+    if as_utc(slot.starts_at) <= now:
         raise ServiceError("This time has already started: it can no longer be moved.")
     offering = session.get(LiveOffering, slot.offering_id)
     tz = zone(offering.timezone)
-    start = local_to_utc(_local_date(raw_date), _local_time(raw_time), tz)
+    start = local_to_utc(local_date(raw_date), local_time(raw_time), tz)
     if start <= now:
         raise ServiceError("That time is in the past: pick a future date.", "date")
-    if start == _as_utc(slot.starts_at):
+    if start == as_utc(slot.starts_at):
         raise ServiceError("That is the time it already has.", "time")
-    end = start + (_as_utc(slot.ends_at) - _as_utc(slot.starts_at))
+    end = start + (as_utc(slot.ends_at) - as_utc(slot.starts_at))
     clash = session.exec(select(LiveSlot).where(LiveSlot.teacher_id == slot.teacher_id, LiveSlot.id != slot.id,
                                                 LiveSlot.status == "scheduled", LiveSlot.starts_at < end,
                                                 LiveSlot.ends_at > start).limit(1)).first()
     if clash is not None:
-        raise ServiceError(OVERLAP.format(when=_label(clash.starts_at, tz)), "time")
-    previous = _as_utc(slot.starts_at)
+        raise ServiceError(OVERLAP.format(when=when_label(clash.starts_at, tz)), "time")
+    previous = as_utc(slot.starts_at)
     slot.starts_at, slot.ends_at, slot.rescheduled_at, slot.reminder_sent_at = start, end, now, None
     session.add(slot)
     session.flush()
@@ -262,7 +272,7 @@ def reschedule_slot(session: Session, actor: Actor, raw_slot_id: object, raw_dat
                                                       LiveBooking.status == "confirmed")).all()
     for booking in bookings:
         _mail_booking(session, booking, slot, offering, "live_rescheduled", f"New time: {offering.title}",
-                      reason=_label(previous, tz))
+                      reason=when_label(previous, tz))
     events.emit(session, "live_slot_rescheduled", slot_id=slot.id, offering_id=offering.id,
                 teacher_id=slot.teacher_id, bookings=len(bookings))
     return len(bookings)
@@ -275,7 +285,7 @@ def _bookable_slot(session: Session, raw_slot_id: object, now: datetime) -> tupl
     offering = session.get(LiveOffering, slot.offering_id) if slot else None
     if slot is None or offering is None or slot.status != "scheduled" or offering.status != "active":
         raise ServiceError(SLOT_NOT_FOUND)
-    if _as_utc(slot.starts_at) <= now:
+    if as_utc(slot.starts_at) <= now:
         raise ServiceError(STARTED)
     return slot, offering
 
@@ -332,7 +342,7 @@ def _confirm_offer(session: Session, settings: Settings, actor: Actor, booking: 
     """Pay for the seat held for this learner from the waitlist (the seat is already counted)."""
     from lms_app.commerce.services.checkout import SaleItem, purchase_item
 
-    if booking.offer_expires_at is not None and _as_utc(booking.offer_expires_at) <= now:
+    if booking.offer_expires_at is not None and as_utc(booking.offer_expires_at) <= now:
         raise ServiceError("The seat offered to you has expired.")
     flipped = session.execute(update(LiveBooking).where(LiveBooking.id == booking.id, LiveBooking.status == "offered")
                               .values(status="confirmed", offer_expires_at=None)
@@ -385,7 +395,7 @@ def _promote(session: Session, slot_id: int, now: datetime) -> None:
     slot = session.get(LiveSlot, slot_id)
     session.refresh(slot)
     offering = session.get(LiveOffering, slot.offering_id)
-    if slot.status != "scheduled" or _as_utc(slot.starts_at) <= now:
+    if slot.status != "scheduled" or as_utc(slot.starts_at) <= now:
         return
     while slot.seats_taken < slot.capacity:
         entry = session.exec(select(LiveWaitlist).where(LiveWaitlist.slot_id == slot_id,
@@ -400,8 +410,8 @@ def _promote(session: Session, slot_id: int, now: datetime) -> None:
                                                          LiveBooking.status.in_(("confirmed", "offered")))).first()
         if held is not None:
             continue
-        free = offering.price_minor == 0
-        expires = min(now + timedelta(hours=OFFER_HOURS), _as_utc(slot.starts_at))
+        free = offering.price_minor == 0 or _included(session, entry.user_id, slot_id)
+        expires = min(now + timedelta(hours=OFFER_HOURS), as_utc(slot.starts_at))
         booking = LiveBooking(slot_id=slot_id, user_id=entry.user_id, currency=offering.currency,
                               status="confirmed" if free else "offered", offer_expires_at=None if free else expires)
         session.add(booking)
@@ -416,7 +426,16 @@ def _promote(session: Session, slot_id: int, now: datetime) -> None:
         else:
             _mail_booking(session, booking, slot, offering, "live_offer", f"A seat is yours if you confirm: "
                           f"{offering.title}", with_invite=False,
-                          reason=_label(expires, zone(offering.timezone)))
+                          reason=when_label(expires, zone(offering.timezone)))
+
+
+def _included(session: Session, user_id: int, slot_id: int) -> bool:
+    """Whether the seat comes free with a course the learner has access to (a live-session lesson
+    of that course names this time): such a learner promoted from the waitlist is booked, not asked
+    to pay."""
+    from lms_app.live.lesson import included_for
+
+    return included_for(session, user_id, slot_id)
 
 
 def expire_offers(session: Session, now: datetime | None = None) -> int:
@@ -471,12 +490,12 @@ def cancellable_until(slot: LiveSlot, offering: LiveOffering, booking: LiveBooki
     """The last moment the learner may cancel with a refund: the offering's cut-off before the
     start, or the start itself when the teacher moved the time after this booking was made."""
     if booking is not None and moved_after_booking(slot, booking):
-        return _as_utc(slot.starts_at)
-    return _as_utc(slot.starts_at) - timedelta(hours=offering.cutoff_hours)
+        return as_utc(slot.starts_at)
+    return as_utc(slot.starts_at) - timedelta(hours=offering.cutoff_hours)
 
 
 def moved_after_booking(slot: LiveSlot, booking: LiveBooking) -> bool:
-    return slot.rescheduled_at is not None and _as_utc(slot.rescheduled_at) >= _as_utc(booking.created_at)
+    return slot.rescheduled_at is not None and as_utc(slot.rescheduled_at) >= as_utc(booking.created_at)
 
 
 def cancel_booking(session: Session, actor: Actor, raw_booking_id: object, gateway=None,
@@ -502,6 +521,36 @@ def cancel_booking(session: Session, actor: Actor, raw_booking_id: object, gatew
     _promote(session, slot.id, now)
     events.emit(session, "live_cancelled", booking_id=booking.id, slot_id=slot.id, offering_id=offering.id,
                 user_id=actor.user_id, refunded_minor=booking.amount_minor, currency=booking.currency)
+    _mail_booking(session, booking, slot, offering, "live_cancelled", f"Cancelled: {offering.title}",
+                  with_invite=False)
+    return booking
+
+
+def admin_cancel_booking(session: Session, actor: Actor, raw_booking_id: object, gateway=None,
+                         now: datetime | None = None) -> LiveBooking:
+    """An admin cancels one confirmed booking whatever the cut-off (a complaint, a duplicate, a
+    no-show the teacher agreed to refund): the seat goes to the waitlist, a paid seat is refunded
+    through the one refund path (ledger reversal, coupon released, audited as ``order.refund``), a
+    free one is audited here, and the learner is told."""
+    require_role(actor, ADMIN_AREA)
+    now = now or utcnow()
+    booking = session.get(LiveBooking, object_id(raw_booking_id, BOOKING_NOT_FOUND))
+    if booking is None:
+        raise ServiceError(BOOKING_NOT_FOUND)
+    if booking.status != "confirmed" or not _flip_cancelled(session, booking.id, now):
+        raise ServiceError("Only confirmed bookings can be cancelled; this one is " + booking.status + ".")
+    slot = session.get(LiveSlot, booking.slot_id)
+    offering = session.get(LiveOffering, slot.offering_id)
+    session.execute(update(LiveSlot).where(LiveSlot.id == slot.id, LiveSlot.seats_taken > 0)
+                    .values(seats_taken=LiveSlot.seats_taken - 1).execution_options(synchronize_session=False))
+    session.refresh(booking)
+    if booking.order_id is not None:
+        _refund(session, actor, booking, "Cancelled and refunded by an admin.", gateway)
+    else:
+        audit.record(session, actor, "live.booking.cancel", "live_booking", booking.id, offering.title)
+    _promote(session, slot.id, now)
+    events.emit(session, "live_cancelled", booking_id=booking.id, slot_id=slot.id, offering_id=offering.id,
+                user_id=booking.user_id, refunded_minor=booking.amount_minor, currency=booking.currency)
     _mail_booking(session, booking, slot, offering, "live_cancelled", f"Cancelled: {offering.title}",
                   with_invite=False)
     return booking
@@ -547,11 +596,6 @@ def cancel_slot(session: Session, actor: Actor, raw_slot_id: object, reason: obj
 
 # --- what people see -----------------------------------------------------------------------
 
-def _label(moment: datetime, tz: ZoneInfo) -> str:
-    local = _as_utc(moment).astimezone(tz)
-    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or tz.key)
-
-
 def _price_label(minor: int, currency: str) -> str:
     return format_price(minor, currency) if minor else "Free"
 
@@ -560,7 +604,7 @@ def _card(offering: LiveOffering, teacher: str, next_start: datetime | None, tz:
     return {"id": offering.id, "title": offering.title, "teacher": teacher, "category": offering.category,
             "image_url": offering.image_url, "price_label": _price_label(offering.price_minor, offering.currency),
             "duration_label": f"{offering.duration_minutes} min", "capacity": offering.capacity,
-            "next_label": _label(next_start, tz) if next_start else "", "picks": next_start is None,
+            "next_label": when_label(next_start, tz) if next_start else "", "picks": next_start is None,
             "href": f"/live/{offering.id}"}
 
 
@@ -629,7 +673,7 @@ def catalog(session: Session, viewer_tz: object = "UTC", search: object = "", no
              "price_desc": (LiveOffering.price_minor.desc(), later, next_start, LiveOffering.id),
              "newest": (LiveOffering.created_at.desc(), LiveOffering.id.desc())}[f["sort"]]
     rows = session.exec(query.order_by(*order).limit(limit)).all()
-    return [_card(o, name, _as_utc(start) if start else None, tz) for o, name, start in rows]
+    return [_card(o, name, as_utc(start) if start else None, tz) for o, name, start in rows]
 
 
 def catalog_categories(session: Session) -> list[str]:
@@ -672,7 +716,7 @@ def offering_page(session: Session, actor: Actor | None, raw_id: object, viewer_
         waiting = set(session.exec(select(LiveWaitlist.slot_id).where(
             LiveWaitlist.user_id == actor.user_id, LiveWaitlist.status == "waiting",
             LiveWaitlist.slot_id.in_(ids))).all())
-    rows = [{"id": s.id, "label": _label(s.starts_at, tz), "starts_at": _as_utc(s.starts_at).isoformat(),
+    rows = [{"id": s.id, "label": when_label(s.starts_at, tz), "starts_at": as_utc(s.starts_at).isoformat(),
              "seats_left": max(s.capacity - s.seats_taken, 0), "capacity": s.capacity,
              "booked": mine.get(s.id, (0, ""))[1] == "confirmed", "offered": mine.get(s.id, (0, ""))[1] == "offered",
              "waiting": s.id in waiting, "booking_id": mine.get(s.id, (0, ""))[0]} for s in slots]
@@ -683,20 +727,20 @@ def offering_page(session: Session, actor: Actor | None, raw_id: object, viewer_
 
 
 def _booking_row(booking: LiveBooking, slot: LiveSlot, offering: LiveOffering, tz: ZoneInfo, now: datetime) -> dict:
-    start = _as_utc(slot.starts_at)
+    start = as_utc(slot.starts_at)
     until = cancellable_until(slot, offering, booking)
     can_cancel = booking.status == "confirmed" and slot.status == "scheduled" and now < until
     moved = moved_after_booking(slot, booking)
-    return {"id": booking.id, "title": offering.title, "offering_id": offering.id, "when": _label(start, tz),
+    return {"id": booking.id, "title": offering.title, "offering_id": offering.id, "when": when_label(start, tz),
             "starts_at": start.isoformat(), "status": booking.status if slot.status == "scheduled" else "cancelled",
             "join_open": booking.status == "confirmed" and slot.status == "scheduled"
-            and start - JOIN_OPENS_BEFORE <= now < _as_utc(slot.ends_at),
+            and start - JOIN_OPENS_BEFORE <= now < as_utc(slot.ends_at),
             "can_cancel": can_cancel,
             "moved_note": "The teacher moved this time: you can cancel with a full refund until it starts."
             if moved and can_cancel else "",
             "cancel_note": "" if can_cancel else f"Cancellation closed {offering.cutoff_hours} h before the start.",
             "amount_label": _price_label(booking.amount_minor, booking.currency),
-            "offer_label": f"Seat held for you: pay by {_label(booking.offer_expires_at, tz)}"
+            "offer_label": f"Seat held for you: pay by {when_label(booking.offer_expires_at, tz)}"
             if booking.status == "offered" and booking.offer_expires_at else ""}
 
 
@@ -724,9 +768,9 @@ def join_link(session: Session, actor: Actor, raw_booking_id: object, now: datet
     if booking is None or booking.user_id != actor.user_id or booking.status != "confirmed":
         raise ServiceError(BOOKING_NOT_FOUND)
     slot = session.get(LiveSlot, booking.slot_id)
-    if slot.status != "scheduled" or now >= _as_utc(slot.ends_at):
+    if slot.status != "scheduled" or now >= as_utc(slot.ends_at):
         raise ServiceError("This session is over or was cancelled.")
-    if now < _as_utc(slot.starts_at) - JOIN_OPENS_BEFORE:
+    if now < as_utc(slot.starts_at) - JOIN_OPENS_BEFORE:
         raise ServiceError("The join link opens 15 minutes before the start.")
     return session.get(LiveOffering, slot.offering_id).meeting_url
 
@@ -742,7 +786,7 @@ def mark_attendance(session: Session, actor: Actor, raw_booking_id: object, atte
         raise ServiceError(BOOKING_NOT_FOUND)
     if booking.status != "confirmed" or slot.status != "scheduled":
         raise ServiceError("Only confirmed bookings of a held session can be marked.")
-    if now < _as_utc(slot.starts_at):
+    if now < as_utc(slot.starts_at):
         raise ServiceError("Attendance can be marked from the start of the session.")
     booking.attended_at = now if attended is True else None
     session.add(booking)
@@ -759,7 +803,7 @@ def attended(session: Session, actor: Actor, viewer_tz: object = "UTC", limit: i
                         .join(LiveBooking, LiveBooking.slot_id == LiveSlot.id)
                         .where(LiveBooking.user_id == actor.user_id, LiveBooking.attended_at.is_not(None))
                         .order_by(LiveSlot.starts_at.desc()).limit(limit)).all()
-    return [{"title": t, "when": _label(start, tz)} for t, start in rows]
+    return [{"title": t, "when": when_label(start, tz)} for t, start in rows]
 
 
 RECENT = timedelta(days=7)
@@ -792,12 +836,12 @@ def teacher_sessions(session: Session, actor: Actor, viewer_tz: object = "UTC", 
                        "price_label": _price_label(o.price_minor, o.currency), "capacity": o.capacity,
                        "duration_label": f"{o.duration_minutes} min", "timezone": o.timezone} for o in offerings],
         "slots": [{"id": s.id, "offering_id": s.offering_id, "title": titles.get(s.offering_id, ""),
-                   "when": _label(s.starts_at, tz), "status": s.status, "seats_taken": s.seats_taken,
+                   "when": when_label(s.starts_at, tz), "status": s.status, "seats_taken": s.seats_taken,
                    "capacity": s.capacity, "learners": ", ".join(names.get(s.id, [])) or "No bookings yet",
-                   "started": _as_utc(s.starts_at) <= now, "attendees": people.get(s.id, []),
-                   "local_date": _as_utc(s.starts_at).astimezone(zone(titles_tz.get(s.offering_id, "UTC")))
+                   "started": as_utc(s.starts_at) <= now, "attendees": people.get(s.id, []),
+                   "local_date": as_utc(s.starts_at).astimezone(zone(titles_tz.get(s.offering_id, "UTC")))
                    .date().isoformat(),
-                   "local_time": _as_utc(s.starts_at).astimezone(zone(titles_tz.get(s.offering_id, "UTC")))
+                   "local_time": as_utc(s.starts_at).astimezone(zone(titles_tz.get(s.offering_id, "UTC")))
                    .strftime("%H:%M")}
                   for s in slots],
     }
@@ -832,7 +876,7 @@ def admin_bookings(session: Session, actor: Actor, search: object = "", limit: i
         query = query.where(func.lower(User.email).contains(text) | func.lower(LiveOffering.title).contains(text))
     rows = session.exec(query.order_by(LiveBooking.id.desc()).limit(limit)).all()
     utc = ZoneInfo("UTC")
-    return [{"id": b.id, "title": o.title, "learner": email, "when": _label(s.starts_at, utc), "status": b.status,
+    return [{"id": b.id, "title": o.title, "learner": email, "when": when_label(s.starts_at, utc), "status": b.status,
              "amount_label": _price_label(b.amount_minor, b.currency), "order_id": b.order_id or 0}
             for b, s, o, email in rows]
 
@@ -852,8 +896,8 @@ def ics(offering: LiveOffering, slot: LiveSlot, booking_id: int, cancelled: bool
     event = Event()
     event.add("uid", f"live-booking-{booking_id}@lumen-learning")
     event.add("dtstamp", utcnow())
-    event.add("dtstart", _as_utc(slot.starts_at))
-    event.add("dtend", _as_utc(slot.ends_at))
+    event.add("dtstart", as_utc(slot.starts_at))
+    event.add("dtend", as_utc(slot.ends_at))
     event.add("summary", offering.title)
     base = get_settings().public_url.rstrip("/")
     event.add("description", f"Join from your dashboard: {base}/dashboard" if base else "Join from your dashboard.")
@@ -884,8 +928,8 @@ def _mail_booking(session: Session, booking: LiveBooking, slot: LiveSlot, offeri
     attachment = (f"live-session-{booking.id}.ics", "text/calendar",
                   ics(offering, slot, booking.id, cancelled=not with_invite))
     queue_mail(session, to=user.email, template=template, subject=subject, user_id=user.id, attachment=attachment,
-               context={"name": user.name, "title": offering.title, "when": _label(slot.starts_at, ZoneInfo("UTC")),
-                        "when_local": _label(slot.starts_at, tz), "reason": reason,
+               context={"name": user.name, "title": offering.title, "when": when_label(slot.starts_at, ZoneInfo("UTC")),
+                        "when_local": when_label(slot.starts_at, tz), "reason": reason,
                         "amount": _price_label(booking.amount_minor, booking.currency),
                         "link": f"{link_base()}/dashboard"})
 
@@ -984,8 +1028,8 @@ def feed_for_token(session: Session, token: object, now: datetime | None = None)
         event = Event()
         event.add("uid", uid)
         event.add("dtstamp", utcnow())
-        event.add("dtstart", _as_utc(slot.starts_at))
-        event.add("dtend", _as_utc(slot.ends_at))
+        event.add("dtstart", as_utc(slot.starts_at))
+        event.add("dtend", as_utc(slot.ends_at))
         event.add("summary", offering.title + suffix)
         cal.add_component(event)
     return cal.to_ical().decode()

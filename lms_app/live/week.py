@@ -15,7 +15,7 @@ from lms_app.core.permissions import TEACHER_AREA, require_role
 from lms_app.core.sessions import Actor
 from lms_app.core.types import utcnow
 from lms_app.live.models import LiveOffering, LiveSlot
-from lms_app.live.services import zone
+from lms_app.live.times import zone
 
 MAX_OFFSET = 52
 

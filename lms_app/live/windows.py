@@ -22,7 +22,7 @@ from lms_app.core.permissions import LEARNER_AREA, TEACHER_AREA, require_role
 from lms_app.core.sessions import Actor
 from lms_app.core.settings import Settings
 from lms_app.core.types import utcnow
-from lms_app.live import services
+from lms_app.live import services, times
 from lms_app.live.models import LiveBooking, LiveOffering, LiveSlot, LiveWindow
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -34,7 +34,7 @@ NOT_OFFERED = "That time is not offered (any more): pick one of the times shown.
 
 
 def _minutes(raw: object) -> int:
-    at = services._local_time(raw)  # "HH:MM", refused with a clear message otherwise
+    at = times.local_time(raw)  # "HH:MM", refused with a clear message otherwise
     return at.hour * 60 + at.minute
 
 
@@ -62,9 +62,9 @@ def add_windows(session: Session, actor: Actor, raw_offering_id: object, raw_wee
     if end - start < offering.duration_minutes:
         raise ServiceError(f"The window must be at least as long as the session ({offering.duration_minutes} min).",
                            "end")
-    first = services._local_date(raw_first)
-    weeks = services._int_in(raw_weeks, "weeks", "For how many weeks", 1, services.MAX_WEEKS)
-    today = utcnow().astimezone(services.zone(offering.timezone)).date()
+    first = times.local_date(raw_first)
+    weeks = times.whole_number(raw_weeks, "weeks", "For how many weeks", 1, services.MAX_WEEKS)
+    today = utcnow().astimezone(times.zone(offering.timezone)).date()
     if first < today:
         raise ServiceError("That date is in the past: pick today or later.", "date")
     windows = [LiveWindow(offering_id=offering.id, weekday=day, start_minute=start, end_minute=end, first_day=first,
@@ -101,7 +101,7 @@ def _hhmm(minutes: int) -> str:
 def _candidates(offering: LiveOffering, windows: list[LiveWindow], first: date, last: date) -> list[datetime]:
     """Every start the windows allow between two local dates, as UTC, in order. Wall-clock times
     the clocks skip are left out; a repeated hour (autumn) offers its first occurrence."""
-    tz = services.zone(offering.timezone)
+    tz = times.zone(offering.timezone)
     step = offering.duration_minutes
     starts = set()
     for window in windows:
@@ -111,7 +111,7 @@ def _candidates(offering: LiveOffering, windows: list[LiveWindow], first: date, 
                 minute = window.start_minute
                 while minute + step <= window.end_minute:
                     try:
-                        starts.add(services.local_to_utc(day, time(minute // 60, minute % 60), tz))
+                        starts.add(times.local_to_utc(day, time(minute // 60, minute % 60), tz))
                     except ServiceError:
                         pass
                     minute += step
@@ -130,11 +130,11 @@ def free_times(session: Session, offering: LiveOffering, viewer_tz: object = "UT
     """The next four weeks' free start times, grouped by the viewer's local day:
     [{"day": "Tue 08 Dec", "times": [{"start": iso, "label": "14:00", "seats_left": n}]}].
     Two queries (windows, the teacher's times in the horizon)."""
-    now, tz = now or utcnow(), services.zone(viewer_tz)
+    now, tz = now or utcnow(), times.zone(viewer_tz)
     windows = list(session.exec(select(LiveWindow).where(LiveWindow.offering_id == offering.id)).all())
     if not windows:
         return []
-    otz = services.zone(offering.timezone)
+    otz = times.zone(offering.timezone)
     first = (now + NOTICE).astimezone(otz).date()
     starts = [s for s in _candidates(offering, windows, first, first + timedelta(days=HORIZON_DAYS))
               if s >= now + NOTICE]
@@ -144,10 +144,10 @@ def free_times(session: Session, offering: LiveOffering, viewer_tz: object = "UT
     busy = _busy(session, offering.teacher_id, starts[0], starts[-1] + length)
     days: dict[str, list[dict]] = {}
     for start in starts:
-        clash = [s for s in busy if services._as_utc(s.starts_at) < start + length and services._as_utc(s.ends_at) > start]
+        clash = [s for s in busy if times.as_utc(s.starts_at) < start + length and times.as_utc(s.ends_at) > start]
         seats = offering.capacity
         if clash:
-            same = [s for s in clash if s.offering_id == offering.id and services._as_utc(s.starts_at) == start]
+            same = [s for s in clash if s.offering_id == offering.id and times.as_utc(s.starts_at) == start]
             if len(clash) != 1 or not same or same[0].seats_taken >= same[0].capacity:
                 continue
             seats = same[0].capacity - same[0].seats_taken
@@ -185,7 +185,7 @@ def slot_for_time(session: Session, raw_offering_id: object, raw_start: object,
     if start < now + NOTICE:
         raise ServiceError(NOT_OFFERED)
     windows = list(session.exec(select(LiveWindow).where(LiveWindow.offering_id == offering.id)).all())
-    otz = services.zone(offering.timezone)
+    otz = times.zone(offering.timezone)
     day = start.astimezone(otz).date()
     if start not in _candidates(offering, windows, day - timedelta(days=1), day + timedelta(days=1)):
         raise ServiceError(NOT_OFFERED)

@@ -45,14 +45,27 @@ def inactive_candidates(session: Session, now: datetime, limit: int = BATCH) -> 
     reminded = exists().where(ReminderSent.user_id == Enrollment.user_id, ReminderSent.rule == RULE_INACTIVE,
                               ReminderSent.subject_id == Enrollment.course_id, ReminderSent.created_at >= since)
     rows = session.exec(
-        select(Enrollment.user_id, Enrollment.course_id, since)
+        select(Enrollment.user_id, Enrollment.course_id, since, Enrollment.source)
         .join(User, User.id == Enrollment.user_id)
         .join(Course, Course.id == Enrollment.course_id)
         .outerjoin(last, and_(last.c.user_id == Enrollment.user_id, last.c.course_id == Enrollment.course_id))
         .where(User.is_active.is_(True), Course.status == "published", since < now - INACTIVE_AFTER, ~completed,
                ~reminded)
         .order_by(Enrollment.id).limit(limit)).all()
-    return [(u, c, s) for u, c, s in rows]
+    keep = _counting(session, [(u, c, src) for u, c, _, src in rows])
+    return [(u, c, s) for u, c, s, _ in rows if (u, c) in keep]
+
+
+def _counting(session: Session, rows: list[tuple[int, int, str]]) -> set[tuple[int, int]]:
+    """(user, course) pairs whose enrolment counts by the one rule: a plan's enrolment only while
+    a plan still grants the course (one batch hook call per learner who has such rows)."""
+    from lms_app.learning.services import enrollment
+
+    by_user: dict[int, list[tuple[int, str]]] = {}
+    for user_id, course_id, source in rows:
+        by_user.setdefault(user_id, []).append((course_id, source))
+    return {(user_id, course_id) for user_id, pairs in by_user.items()
+            for course_id in enrollment.counting_ids(session, user_id, pairs)}
 
 
 def remind_inactive(session: Session, now: datetime | None = None, limit: int = BATCH) -> int:
@@ -137,7 +150,8 @@ def remind_assignments_due(session: Session, now: datetime | None = None, limit:
     reminded = exists().where(ReminderSent.user_id == Enrollment.user_id, ReminderSent.rule == RULE_DUE,
                               ReminderSent.subject_id == AssignmentSettings.lesson_id)
     rows = session.exec(
-        select(Enrollment.user_id, Lesson.id, Lesson.title, Course.title, Course.slug, AssignmentSettings.due_at)
+        select(Enrollment.user_id, Lesson.id, Lesson.title, Course.title, Course.slug, AssignmentSettings.due_at,
+               Enrollment.source, Course.id)
         .join(Lesson, Lesson.id == AssignmentSettings.lesson_id)
         .join(Course, Course.id == Lesson.course_id)
         .join(Enrollment, Enrollment.course_id == Course.id)
@@ -145,8 +159,11 @@ def remind_assignments_due(session: Session, now: datetime | None = None, limit:
         .where(AssignmentSettings.due_at > now, AssignmentSettings.due_at <= now + DUE_WITHIN,
                Course.status == "published", User.is_active.is_(True), ~submitted, ~reminded)
         .order_by(AssignmentSettings.due_at).limit(limit * 2)).all()
+    keep = _counting(session, [(row[0], row[7], row[6]) for row in rows])
     done = 0
-    for user_id, lesson_id, lesson_title, course_title, slug, due_at in rows:
+    for user_id, lesson_id, lesson_title, course_title, slug, due_at, _, course_id in rows:
+        if (user_id, course_id) not in keep:
+            continue
         if done >= limit:
             break
         ref = f"{lesson_id}@{due_at.replace(microsecond=0).isoformat()}"

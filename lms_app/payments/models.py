@@ -39,6 +39,8 @@ class Plan(SQLModel, table=True):
     all_courses: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=text("true")))
     active: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=text("true")))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    # Paystack's plan code (PLN_...), created at Paystack on the first Paystack subscription.
+    paystack_code: str = Field(default="", sa_column=Column(String(40), nullable=False, server_default=""))
 
 
 class PlanCourse(SQLModel, table=True):

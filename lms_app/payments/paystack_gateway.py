@@ -8,6 +8,10 @@
   the secret key (compared in constant time); ``charge.success`` becomes ``payment.succeeded``.
   Paystack events carry no id, so the event id is ``<event>:<transaction id>``.
 - ``refund``: ``POST /refund`` for the transaction.
+- Subscriptions: ``ensure_plan`` (``POST /plan``), ``create_subscription`` (initialize with the
+  plan code), ``cancel_subscription`` (``/subscription/disable``); their webhooks
+  (``charge.success`` with a plan, ``subscription.create``, ``subscription.not_renew``,
+  ``invoice.payment_failed``, ``subscription.disable``) go to ``subscriptions.apply_paystack_event``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ NAME = "paystack"
 MAX_BODY = 256 * 1024
 SIGNATURE_HEADER = "x-paystack-signature"
 REFERENCE = re.compile(r"[A-Za-z0-9_-]{1,80}")
+INTERVALS = {"month": "monthly", "year": "annually"}
 
 
 class PaystackError(RuntimeError):
@@ -87,7 +92,9 @@ class PaystackGateway:
         data = self._call("GET", f"/transaction/verify/{reference}")
         return _event(f"verify:{reference}", str(data.get("status", "")), data)
 
-    def parse_webhook(self, body: bytes, headers: dict[str, str]) -> GatewayEvent:
+    def verified_payload(self, body: bytes, headers: dict[str, str]) -> tuple[str, dict]:
+        """(event, data) of a body signed with our secret key (hex HMAC-SHA512, constant-time
+        compare), or BadSignature."""
         given = {k.lower(): v for k, v in headers.items()}.get(SIGNATURE_HEADER, "")
         if not self.secret or not given or len(body) > MAX_BODY:
             raise BadSignature("missing signature or secret")
@@ -96,11 +103,57 @@ class PaystackGateway:
         try:
             payload = json.loads(body)
             kind, data = str(payload["event"]), payload["data"]
-            event_id = f"{kind}:{data['id']}"
+            if not isinstance(data, dict):
+                raise TypeError("data is not an object")
         except (ValueError, KeyError, TypeError) as exc:
             raise BadSignature("signed but malformed body") from exc
+        return kind, data
+
+    def parse_webhook(self, body: bytes, headers: dict[str, str]) -> GatewayEvent:
+        kind, data = self.verified_payload(body, headers)
+        if "id" not in data:
+            raise BadSignature("signed but malformed body")
+        event_id = f"{kind}:{data['id']}"
         mapped = _event(event_id, kind, data)
         return mapped or GatewayEvent(event_id=event_id[:100], kind=kind, reference="", amount_minor=0, currency="")
 
     def refund(self, reference: str, amount_minor: int) -> None:
         self._call("POST", "/refund", {"transaction": reference, "amount": amount_minor})
+
+    # Subscriptions (Paystack plans) ---------------------------------------------------------
+
+    def ensure_plan(self, plan) -> str:
+        """The plan's Paystack code, created there the first time (``POST /plan``) and kept on
+        the plan row (saved with the caller's transaction)."""
+        if plan.paystack_code:
+            return plan.paystack_code
+        data = self._call("POST", "/plan", {"name": plan.name, "interval": INTERVALS[plan.interval],
+                                            "amount": plan.price_minor, "currency": plan.currency})
+        plan.paystack_code = str(data["plan_code"])[:40]
+        return plan.paystack_code
+
+    def create_subscription(self, plan, user_id: int, email: str = "") -> tuple[str, str]:
+        """Initialize a transaction on the plan: Paystack charges the first period, then creates
+        the subscription (``subscription.create``) and charges each renewal. (reference, URL).
+        Paystack has no trial on this path: the first period is charged at once."""
+        code = self.ensure_plan(plan)
+        reference = f"lms_sub_{user_id}_{secrets.token_hex(6)}"
+        data = self._call("POST", "/transaction/initialize", {
+            "email": email, "amount": plan.price_minor, "currency": plan.currency.upper(), "plan": code,
+            "reference": reference, "callback_url": f"{self.public}/api/payments/paystack/return",
+            "metadata": {"plan_id": plan.id, "user_id": user_id}})
+        return reference, str(data["authorization_url"])
+
+    def cancel_subscription(self, provider_ref: str) -> None:
+        """Stop renewal: ``POST /subscription/disable`` with the subscription's e-mail token
+        (read from Paystack, never stored here)."""
+        if not provider_ref.startswith("SUB_"):
+            raise PaystackError("Paystack has not confirmed this subscription yet; try again in a minute.")
+        data = self._call("GET", f"/subscription/{provider_ref}")
+        self._call("POST", "/subscription/disable", {"code": provider_ref, "token": data.get("email_token", "")})
+
+    def transaction(self, reference: str) -> dict:
+        """What Paystack says about a transaction now (the return trip of a subscription)."""
+        if not REFERENCE.fullmatch(reference or ""):
+            return {}
+        return self._call("GET", f"/transaction/verify/{reference}")

@@ -44,6 +44,13 @@ def lms_course_access(session, user_id, course_id):
 
 
 @hookimpl
+def lms_course_access_many(session, user_id, course_ids):
+    from lms_app.payments.services.subscriptions import granted_course_ids
+
+    return sorted(granted_course_ids(session, user_id, list(course_ids)))
+
+
+@hookimpl
 def lms_pages():
     from lms_app.core.auth_state import AuthState
     from lms_app.payments.pages import plans

@@ -113,8 +113,13 @@ class StripeGateway:
         return event_of(f"confirm:{reference}", kind, obj) if kind else None
 
     def refund(self, reference: str, amount_minor: int) -> None:
-        session = client().v1.checkout.sessions.retrieve(reference)
-        client().v1.refunds.create(params={"payment_intent": session.payment_intent, "amount": amount_minor},
+        if reference.startswith("in_"):  # a subscription invoice (payments.services.subscriptions)
+            invoice = as_dict(client().v1.invoices.retrieve(reference))
+            target = {"payment_intent": invoice["payment_intent"]} if invoice.get("payment_intent") \
+                else {"charge": invoice.get("charge")}
+        else:
+            target = {"payment_intent": client().v1.checkout.sessions.retrieve(reference).payment_intent}
+        client().v1.refunds.create(params={**target, "amount": amount_minor},
                                    options={"idempotency_key": f"refund-{reference}"})
 
     # Stripe Billing ------------------------------------------------------------------------

@@ -84,6 +84,8 @@ def _server_env(data_dir: Path) -> dict[str, str]:
         # Every browser test registers its own learners from 127.0.0.1: far more than the default
         # 20 new accounts per address and window.
         "LMS_REGISTER_IP_MAX": "1000",
+        # Invoices' tax lines by billing country (test_invoice_journey.py).
+        "LMS_TAX_RATES": "DE:19,FR:20,GB:20",
         # Same offline settings as scripts/env.sh, so `pytest tests/e2e` works on its own.
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), str(venv_bin), str(bun_bin),
                                  env.get("PATH", "")]),

@@ -1,5 +1,6 @@
 """Live sessions in a browser: the demo teacher creates a free session and schedules a time;
-a new learner finds it under Live sessions, books it in one click and sees it on the dashboard."""
+a new learner finds it under Live sessions, books it in one click and sees it on the dashboard;
+the teacher edits it and uploads its image; an admin cancels the booking from Live bookings."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 
-def test_teacher_schedules_learner_books_and_sees_it_on_dashboard(ui, browser, new_context, DEMO):
+def test_teacher_schedules_learner_books_and_sees_it_on_dashboard(ui, browser, new_context, DEMO, tmp_path):
     title = f"E2E office hour {time.time_ns() % 10**8}"
     teacher_ctx = new_context()
     teacher: Page = teacher_ctx.new_page()
@@ -52,6 +54,35 @@ def test_teacher_schedules_learner_books_and_sees_it_on_dashboard(ui, browser, n
     ui.goto(teacher, "/teach/live")
     expect(teacher.get_by_text("Ezra Booker")).to_be_visible()
 
+    # ...edits the session: a new title and an uploaded image, which the list then shows.
+    teacher.get_by_role("row", name=re.compile(re.escape(title))).get_by_role("button", name="Edit").click()
+    dialog = teacher.get_by_role("dialog")
+    expect(dialog.get_by_label("Edit: Title")).to_have_value(title)
+    image = tmp_path / "cover.png"
+    Image.new("RGB", (1200, 800), (30, 90, 160)).save(image)
+    dialog.get_by_label("Session image").set_input_files(str(image))
+    expect(dialog.locator("img")).to_have_attribute("src", re.compile(r"^/media/thumbnails/.+\.webp$"))
+    dialog.get_by_label("Edit: Title").fill(title + " (edited)")
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(dialog).to_have_count(0)
+    expect(teacher.get_by_role("link", name=title + " (edited)")).to_be_visible()
+    ui.goto(learner, "/live")
+    card = learner.get_by_role("link", name=re.compile(re.escape(title + " (edited)"))).first
+    expect(card.locator("img")).to_have_attribute("src", re.compile(r"/media/thumbnails/"))
+
+    # An admin cancels the learner's booking from Live bookings (confirmed first).
+    admin_ctx = new_context()
+    admin: Page = admin_ctx.new_page()
+    ui.login(admin, *DEMO["admin"], lands_on="/admin")
+    ui.goto(admin, "/admin/live")
+    admin.get_by_label("Search bookings").fill(title)
+    admin.get_by_role("button", name="Search").click()
+    row = admin.get_by_role("row", name=re.compile("Ezra|e2e-live"))
+    expect(row).to_contain_text("Confirmed")
+    row.get_by_role("button", name="Cancel booking").click()
+    admin.get_by_role("alertdialog").get_by_role("button", name="Cancel booking").click()
+    expect(row).to_contain_text("Cancelled")
+
 
 @pytest.mark.skipif(not os.environ.get("LMS_E2E_SCREENSHOTS"), reason="set LMS_E2E_SCREENSHOTS=<dir> to take them")
 def test_screenshots_of_live_pages(ui, page: Page, new_context, DEMO):
@@ -88,6 +119,10 @@ def test_screenshots_of_live_pages(ui, page: Page, new_context, DEMO):
             ui.goto(teacher, "/teach/live")
             expect(teacher.get_by_role("heading", name="New live session")).to_be_visible()
             teacher.screenshot(path=str(out / f"live-teach-{mode}-{width}.png"), full_page=True)
+            teacher.get_by_role("button", name="Edit").first.click()
+            expect(teacher.get_by_role("dialog")).to_be_visible()
+            teacher.wait_for_timeout(500)
+            teacher.screenshot(path=str(out / f"live-edit-{mode}-{width}.png"))
             admin = new_context(**size).new_page()
             ui.login(admin, *DEMO["admin"])
             ui.goto(admin, "/admin/live")

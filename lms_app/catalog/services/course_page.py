@@ -18,7 +18,7 @@ from lms_app.core.courses import Category, Course, Enrollment, Lesson, Module
 from lms_app.core.users import User
 from lms_app.catalog.views import CourseCtaView, CourseDetailView, LessonRowView, ModuleView, PublicCourseView
 from lms_app.core.sessions import Actor
-from lms_app.learning.services import progress
+from lms_app.learning.services import enrollment, progress
 from lms_app.core.money import format_price
 from lms_app.core.view_builders import avatar_url
 from lms_app.core.view_builders import hue_for, initials
@@ -77,9 +77,14 @@ def _cta(session: Session, course: Course, viewer: Actor | None, modules: list[M
                              note="Sign in or create a free account first.")
     if viewer.role == "admin" or viewer.user_id == course.teacher_id:
         return CourseCtaView(kind="edit", label="Edit course", href=f"/teach/courses/{course.id}", note="")
-    enrolled = session.exec(
-        select(Enrollment.id).where(Enrollment.user_id == viewer.user_id, Enrollment.course_id == course.id)
-    ).first() is not None
+    source = session.exec(
+        select(Enrollment.source).where(Enrollment.user_id == viewer.user_id, Enrollment.course_id == course.id)
+    ).first()
+    # The one enrolment rule; a subscriber whose plan covers the course may start it from here
+    # (the first lesson opened enrols them through the plan).
+    enrolled = enrollment.counts(session, viewer.user_id, course.id, source) or (
+        source is None and course.status in ("published", "archived")
+        and enrollment.plan_grants(session, viewer.user_id, course.id))
     if enrolled:
         # The lesson the learner was last on (its saved video position resumes there), else the first.
         first = next((lesson for m in modules for lesson in m["lessons"]), None)
@@ -89,6 +94,8 @@ def _cta(session: Session, course: Course, viewer: Actor | None, modules: list[M
             return CourseCtaView(kind="continue", label="Continue learning", href=learn_url(slug, resume.lesson_id),
                                  note="")
         href = learn_url(slug, first["id"]) if first else "/dashboard"
+        if source is None:
+            return CourseCtaView(kind="continue", label="Start learning", href=href, note="Included in your plan.")
         return CourseCtaView(kind="continue", label="Continue learning", href=href, note="")
     if course.status != "published":
         return CourseCtaView(kind="closed", label="Not open for enrolment", href="", note="")

@@ -15,6 +15,7 @@ from lms_app.ui.layout import loading_block, page_heading, page_shell
 from lms_app.ui.links import link_button
 from lms_app.core.db import run_db
 from lms_app.commerce.services import checkout
+from lms_app.commerce.pages.billing import billing_section
 from lms_app.core.errors import ServiceError
 from lms_app.commerce.gateways import get_gateway
 from lms_app.core.permissions import LEARNER_AREA
@@ -50,7 +51,7 @@ def _summary(view: dict) -> SummaryView:
 
 
 def _pay(session, actor, slug, coupon, form):
-    paid = checkout.pay(session, get_settings(), actor, slug, coupon, form)
+    paid = checkout.pay(session, get_settings(), actor, slug, coupon, form, billing=form)  # billing_* keys
     return paid.redirect_url or f"/orders/{paid.order_id}"
 
 
@@ -216,10 +217,15 @@ def _hosted_form() -> rx.Component:
             form_error(CheckoutState.error),
             rx.text("You will pay on the secure page of ", CheckoutState.hosted_label,
                     ", then come back here with access to the course.", size="2"),
-            rx.button(rx.icon("lock", size=16), rx.cond(S["is_free_now"], "Enroll for free",
-                                                       rx.fragment("Continue to pay ", S["total_label"])),
-                      size="3", width="100%", loading=CheckoutState.busy, on_click=CheckoutState.pay({}),
-                      id="continue-to-payment"),
+            rx.form(
+                rx.vstack(
+                    billing_section(CheckoutState.error_field, CheckoutState.error),
+                    rx.button(rx.icon("lock", size=16), rx.cond(S["is_free_now"], "Enroll for free",
+                                                               rx.fragment("Continue to pay ", S["total_label"])),
+                              size="3", width="100%", loading=CheckoutState.busy, type="submit",
+                              id="continue-to-payment"),
+                    spacing="3", width="100%"),
+                on_submit=CheckoutState.pay, width="100%"),
             rx.text("Card details are never sent to or stored by this site.", size="1", color=rx.color("gray", 11)),
             spacing="3", width="100%", align="start",
         ),
@@ -250,6 +256,7 @@ def _card_form() -> rx.Component:
                                       required=True),
                                 columns="2", spacing="3", width="100%"),
                         field("Name on card", "name", auto_complete="cc-name"),
+                        billing_section(CheckoutState.error_field, CheckoutState.error),
                         rx.button(rx.icon("lock", size=16), "Pay ", S["total_label"], type="submit", size="3",
                                   width="100%", loading=CheckoutState.busy),
                         rx.text("Test mode: use 4242 4242 4242 4242 (success), 4000 0000 0000 0002 (declined) or "

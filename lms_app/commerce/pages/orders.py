@@ -15,7 +15,7 @@ from lms_app.core.guard import current_actor, guarded
 
 EMPTY = OrderView(id=0, number="", course_title="", course_slug="", status="", status_label="", list_label="",
                   discount_label="", amount_label="", coupon_code="", date_label="", refunded_label="",
-                  refund_reason="", buyer="", payment_label="")
+                  refund_reason="", buyer="", payment_label="", invoice_number="")
 
 
 def status_badge(order) -> rx.Component:
@@ -90,7 +90,9 @@ def receipt_page() -> rx.Component:
                               rx.heading(rx.cond(o["status"] == "refunded", "Order refunded", "Payment received"),
                                          size="6", as_="h1"), align="center"),
                     rx.card(rx.vstack(
-                        line("Order", o["number"]), line("Course", o["course_title"]), line("Date", o["date_label"]),
+                        line("Order", o["number"]),
+                        rx.cond(o["invoice_number"] != "", line("Invoice", o["invoice_number"])),
+                        line("Course", o["course_title"]), line("Date", o["date_label"]),
                         line("List price", o["list_label"]),
                         rx.cond(o["discount_label"] != "", line("Discount (" + o["coupon_code"] + ")",
                                                                 "-" + o["discount_label"])),
@@ -100,7 +102,8 @@ def receipt_page() -> rx.Component:
                         rx.cond(o["refunded_label"] != "", line("Refunded on", o["refunded_label"])),
                         spacing="3", width="100%"), width="100%", max_width="560px"),
                     rx.hstack(
-                        anchor_button(rx.icon("download", size=16), "Download PDF", variant="soft", download=True,
+                        anchor_button(rx.icon("download", size=16),
+                                      rx.cond(o["invoice_number"] != "", "Download invoice (PDF)", "Download PDF"), variant="soft", download=True,
                                       href="/api/orders/" + o["id"].to_string() + "/receipt.pdf"),
                         rx.cond(o["status"] == "paid",
                                 link_button("Start learning", rx.icon("arrow-right", size=16),

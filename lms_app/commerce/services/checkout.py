@@ -26,7 +26,7 @@ from lms_app.commerce.models import Coupon, CouponRedemption, Order, Payment
 from lms_app.core.courses import Course
 from lms_app.core.users import User
 from lms_app.core.types import utcnow
-from lms_app.commerce.services import coupons, ledger
+from lms_app.commerce.services import coupons, invoices, ledger
 from lms_app.learning.services import enrollment
 from lms_app.core import pricing
 from lms_app.core.sessions import Actor
@@ -90,7 +90,7 @@ def quote_view(session: Session, actor: Actor, slug: object, coupon_code: object
             "total_label": format_amount(q.amount_minor, c.currency),
             "is_free_now": q.amount_minor == 0, "coupon_code": p.coupon.code if p.coupon else "",
             "coupon_error": p.coupon_error, "email_verified": email_verified(session, actor),
-            "enrolled": enrollment.is_enrolled(session, actor.user_id, c.id)}
+            "enrolled": enrollment.owns(session, actor.user_id, c.id)}
 
 
 def card_from(form: object) -> CardDetails:
@@ -105,9 +105,12 @@ def card_from(form: object) -> CardDetails:
 
 
 def purchase(session: Session, settings: Settings, actor: Actor, slug: object, coupon_code: object,
-             card: CardDetails | None, gateway) -> Order:
-    """Buy a paid course with a direct gateway (see the module docstring for the order of steps)."""
+             card: CardDetails | None, gateway, billing: object = None) -> Order:
+    """Buy a paid course with a direct gateway (see the module docstring for the order of steps).
+    ``billing``: the buyer's invoice details (``invoices.billing_from``), checked before anything
+    else; with them the paid order gets its invoice number in this transaction."""
     require_verified(session, actor)
+    bill = invoices.billing_from(billing)
     p = price(session, actor, slug, coupon_code)
     if p.coupon_error:
         raise ServiceError(p.coupon_error, "coupon")
@@ -148,6 +151,8 @@ def purchase(session: Session, settings: Settings, actor: Actor, slug: object, c
         session.add(Payment(order_id=order.id, gateway=gateway.name, reference=result.reference,
                             amount_minor=q.amount_minor, currency=q.currency, card_last4=result.last4))
     ledger.record_sale(session, order, course, settings.platform_fee_percent)
+    if bill is not None:  # after the charge: a decline burns no number
+        invoices.issue(session, settings, order, course.teacher_id, bill)
     session.flush()
     return order
 
@@ -225,7 +230,7 @@ class Paid:
 
 
 def pay(session: Session, settings: Settings, actor: Actor, slug: object, coupon_code: object, card_form: object,
-        gateway=None) -> Paid:
+        gateway=None, billing: object = None) -> Paid:
     """Pay for a course with the configured gateway (the checkout page and the API): a direct
     gateway charges the card now; a redirect gateway gets a pending order and answers its URL; a
     total of 0 under a coupon needs no gateway at all."""
@@ -235,7 +240,8 @@ def pay(session: Session, settings: Settings, actor: Actor, slug: object, coupon
     gateway = gateway or get_gateway(settings)
     direct = hasattr(gateway, "charge")
     if direct or price(session, actor, slug, coupon_code).quote.amount_minor == 0:
-        order = purchase(session, settings, actor, slug, coupon_code, card_from(card_form) if direct else None, gateway)
+        order = purchase(session, settings, actor, slug, coupon_code, card_from(card_form) if direct else None, gateway,
+                         billing)
         return Paid(order_id=order.id)
-    order_id, url = provider_checkout.start(session, actor, slug, coupon_code, gateway)
+    order_id, url = provider_checkout.start(session, actor, slug, coupon_code, gateway, billing)
     return Paid(order_id=order_id, redirect_url=url)

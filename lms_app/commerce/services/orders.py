@@ -20,6 +20,7 @@ from lms_app.core.permissions import ADMIN_AREA, LEARNER_AREA, require_role
 from lms_app.commerce.services.refunds import order_id_of
 from lms_app.core.text_match import ESCAPE, contains
 from lms_app.core.errors import ServiceError
+from lms_app.commerce.services.invoices import number_of
 
 STATUS_LABELS = {"paid": "Paid", "refunded": "Refunded", "pending": "Awaiting payment", "failed": "Failed"}
 
@@ -45,6 +46,8 @@ class OrderView(TypedDict):
     refund_reason: str
     buyer: str
     payment_label: str
+    # The invoice number when the order was bought with billing details (services/invoices.py).
+    invoice_number: str
 
 
 def order_row(order: Order, slug: str = "", buyer: str = "", last4: str = "") -> dict:
@@ -57,7 +60,8 @@ def order_row(order: Order, slug: str = "", buyer: str = "", last4: str = "") ->
             "refunded_label": order.refunded_at.strftime("%d %b %Y") if order.refunded_at else "",
             "refund_reason": order.refund_reason, "buyer": buyer,
             "payment_label": f"Card ending {last4}" if last4 else ("Coupon (no charge)" if order.gateway == "coupon"
-                                                                    else order.gateway)}
+                                                                    else order.gateway),
+            "invoice_number": ""}
 
 
 def history(session: Session, actor: Actor, limit: int = 100) -> list[dict]:
@@ -89,7 +93,9 @@ def detail(session: Session, actor: Actor, raw_id: object) -> dict | None:
     slug = session.exec(select(Course.slug).where(Course.id == order.course_id)).first() or ""
     last4 = session.exec(select(Payment.card_last4).where(Payment.order_id == order.id)).first() or ""
     buyer = session.exec(select(User.name).where(User.id == order.user_id)).first() or ""
-    return order_row(order, slug, buyer, last4)
+    row = order_row(order, slug, buyer, last4)
+    row["invoice_number"] = number_of(session, order.id)
+    return row
 
 
 ADMIN_PAGE_SIZE = 25

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from lms_app.core.courses import Course
 from lms_app.commerce.models import CouponRedemption, Order, Payment, WebhookEvent
 from lms_app.core.types import utcnow
-from lms_app.commerce.services import coupons, ledger
+from lms_app.commerce.services import coupons, invoices, ledger
 from lms_app.learning.services import enrollment
 from lms_app.core.sessions import Actor
 from lms_app.commerce.services.checkout import ALREADY_ENROLLED, price, require_verified
@@ -37,14 +37,18 @@ def on_item_paid(item_kind: str, fulfil, release) -> None:
     _ITEM_FAILED[item_kind] = release
 
 
-def start(session: Session, actor: Actor, slug: object, coupon_code: object, gateway) -> tuple[int, str]:
-    """(order id, confirmation URL) for a pending order; reuses the learner's open one."""
+def start(session: Session, actor: Actor, slug: object, coupon_code: object, gateway,
+          billing: object = None) -> tuple[int, str]:
+    """(order id, confirmation URL) for a pending order; reuses the learner's open one. The buyer's
+    billing details (``invoices.billing_from``) are held with the order; the webhook that marks it
+    paid gives the invoice its number."""
     require_verified(session, actor)
+    bill = invoices.billing_from(billing)
     p = price(session, actor, slug, coupon_code)
     if p.coupon_error:
         raise ServiceError(p.coupon_error, "coupon")
     course, q = p.course, p.quote
-    if enrollment.is_enrolled(session, actor.user_id, course.id):
+    if enrollment.owns(session, actor.user_id, course.id):
         raise ServiceError(ALREADY_ENROLLED)
     if q.amount_minor == 0:
         raise ServiceError("Nothing to pay: use the free checkout.")
@@ -52,6 +56,8 @@ def start(session: Session, actor: Actor, slug: object, coupon_code: object, gat
                               .where(Order.user_id == actor.user_id, Order.course_id == course.id,
                                      Order.status == "pending")).first()
     if open_order is not None:
+        if bill is not None:
+            invoices.hold(session, session.get(Order, open_order[0]), bill)
         resume = getattr(gateway, "resume_url", None)  # providers whose confirmation URL is theirs
         return open_order[0], (resume(open_order[1]) if resume else f"{gateway.confirm_base}?reference={open_order[1]}")
     try:
@@ -74,6 +80,8 @@ def start(session: Session, actor: Actor, slug: object, coupon_code: object, gat
         session.add(Payment(order_id=order.id, gateway=gateway.name, reference=reference, status="pending",
                             amount_minor=q.amount_minor, currency=q.currency))
         session.flush()
+        if bill is not None:
+            invoices.hold(session, order, bill)
     except IntegrityError:
         session.rollback()
         raise ServiceError("A payment for this course is already in progress.") from None
@@ -123,10 +131,12 @@ def apply_event(session: Session, settings: Settings, provider: str, event) -> s
             session.refresh(order)
             _ITEM_PAID[order.item_kind](session, settings, order)
             return "ok"
-        if not enrollment.is_enrolled(session, order.user_id, order.course_id):
+        if not enrollment.owns(session, order.user_id, order.course_id):
             enrollment.add(session, order.user_id, order.course_id)
         session.refresh(order)
-        ledger.record_sale(session, order, session.get(Course, order.course_id), settings.platform_fee_percent)
+        course = session.get(Course, order.course_id)
+        ledger.record_sale(session, order, course, settings.platform_fee_percent)
+        invoices.issue(session, settings, order, course.teacher_id)  # the billing details held at start
         return "ok"
     if event.kind in ("payment.failed", "payment.succeeded"):  # failed, or paid the wrong amount
         order.status, payment.status = "failed", "failed"

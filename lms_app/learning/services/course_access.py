@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from lms_app.core.courses import Course, Enrollment, Lesson, Module
 from lms_app.authoring.views import LessonContentView, OutlineRow
 from lms_app.core import lesson_types, storage
-from lms_app.learning.services import progress
+from lms_app.learning.services import enrollment, progress
 from lms_app.core.sessions import Actor
 from lms_app.authoring.services.courses import LESSONS
 from lms_app.core.settings import Settings
@@ -163,11 +163,12 @@ def outline(session: Session, course: Course, current_id: int | None, done: set[
 
 
 def _course_and_lesson(session: Session, actor: Actor | None, course_ref: object, lesson_id: int | None):
-    """(course, lesson or None, module title, enrolled) in one query, or None when there is no such course."""
+    """(course, lesson or None, module title, enrolment source or None) in one query, or None when
+    there is no such course."""
     if not isinstance(course_ref, str) or not _REF.fullmatch(course_ref):
         return None
     user_id = actor.user_id if actor is not None else 0
-    query = (select(Course, Lesson, Module.title, Enrollment.id)
+    query = (select(Course, Lesson, Module.title, Enrollment.source)
              .outerjoin(Lesson, (Lesson.id == (lesson_id or 0)) & (Lesson.course_id == Course.id))
              .outerjoin(Module, Module.id == Lesson.module_id)
              .outerjoin(Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.user_id == user_id)))
@@ -176,8 +177,8 @@ def _course_and_lesson(session: Session, actor: Actor | None, course_ref: object
         found = session.exec(query.where(Course.id == cid)).first()
     if found is None:
         return None
-    course, lesson, module_title, enrollment_id = found
-    return course, lesson, module_title or "", enrollment_id is not None
+    course, lesson, module_title, source = found
+    return course, lesson, module_title or "", source
 
 
 def lesson_page(session: Session, actor: Actor | None, course_ref: object, lesson_ref: object,
@@ -191,8 +192,12 @@ def lesson_page(session: Session, actor: Actor | None, course_ref: object, lesso
     found = _course_and_lesson(session, actor, course_ref, _id(lesson_ref))
     if found is None or not may_see_course(actor, found[0]):
         return LessonPage(state="missing")
-    course, lesson, module_title, enrolled = found
-    enrolled = enrolled or (lesson is not None and not lesson.is_preview and granted(session, actor, course))
+    course, lesson, module_title, source = found
+    if source is not None:  # a plan's enrolment counts only while the plan grants the course
+        enrolled = actor is not None and enrollment.counts(session, actor.user_id, course.id, source)
+    else:  # a subscriber's first visit of a plan course enrols them through the plan
+        enrolled = lesson is not None and actor is not None and not is_staff_for(actor, course) \
+            and granted(session, actor, course) and enrollment.join_through_plan(session, actor.user_id, course)
     if lesson is None:
         return LessonPage(state="missing", course_title=course.title, course_slug=course.slug)
     learner_view = as_learner is True and is_staff_for(actor, course)

@@ -39,15 +39,19 @@ class RecentUserView(TypedDict):
 
 
 def learner_courses(session: Session, actor: Actor) -> list[CourseCardView]:
-    """The actor's own enrollments, newest first (one query)."""
+    """The actor's own enrollments that count (a plan's course only while a plan grants it),
+    newest first (one query; three when the learner has courses through a plan)."""
+    from lms_app.learning.services import enrollment
+
     require_role(actor, LEARNER_AREA)
     rows = session.exec(
-        card_query().join(Enrollment, Enrollment.course_id == Course.id)
+        card_query().add_columns(Enrollment.source).join(Enrollment, Enrollment.course_id == Course.id)
         .where(Enrollment.user_id == actor.user_id)
         .order_by(Enrollment.created_at.desc(), Enrollment.id.desc())
         .limit(100)
     ).all()
-    return [course_card(course, teacher, category) for course, teacher, category in rows]
+    keep = enrollment.counting_ids(session, actor.user_id, [(course.id, source) for course, _, _, source in rows])
+    return [course_card(course, teacher, category) for course, teacher, category, _ in rows if course.id in keep]
 
 
 def learner_learning(session: Session, actor: Actor) -> dict[str, list[LearningView]]:

@@ -94,8 +94,21 @@ def course_progress(order: list[int], done: set[int]) -> CourseProgress:
 
 
 def is_enrolled(session: Session, user_id: int, course_id: int) -> bool:
-    return session.exec(select(Enrollment.id).where(Enrollment.user_id == user_id,
-                                                    Enrollment.course_id == course_id)).first() is not None
+    """The one enrolment rule (``enrollment.counts``): a plan's enrolment counts only while the
+    plan grants the course."""
+    from lms_app.learning.services import enrollment
+
+    return enrollment.is_enrolled(session, user_id, course_id)
+
+
+def _enrolled_now(session: Session, user_id: int, course: Course, source: str | None) -> bool:
+    """Enrolled by the one rule; a subscriber without a row yet joins through the plan here
+    (the first lesson started or course opened creates the 'plan' enrolment)."""
+    from lms_app.learning.services import enrollment
+
+    if source is None:
+        return enrollment.join_through_plan(session, user_id, course)
+    return enrollment.counts(session, user_id, course.id, source)
 
 
 # learner_lesson refuses a learner who is not enrolled (or a course not open) with this message.
@@ -119,14 +132,14 @@ def learner_lesson(session: Session, actor: Actor, lesson_ref: object) -> Target
     lesson_id = _id(lesson_ref)
     # The lesson, its course and the actor's enrolment in one query.
     found = session.exec(
-        select(Lesson, Course, Enrollment.id).join(Course, Course.id == Lesson.course_id)
+        select(Lesson, Course, Enrollment.source).join(Course, Course.id == Lesson.course_id)
         .outerjoin(Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.user_id == actor.user_id))
         .where(Lesson.id == lesson_id)
     ).first() if lesson_id else None
     if found is None:
         raise ServiceError("That lesson does not exist.")
-    lesson, course, enrollment_id = found
-    if course.status not in ("published", "archived") or enrollment_id is None:
+    lesson, course, source = found
+    if course.status not in ("published", "archived") or not _enrolled_now(session, actor.user_id, course, source):
         raise PermissionDenied(ENROLL_FIRST)
     order = lesson_order(session, course.id)
     done = completed_ids(session, actor.user_id, course.id)
@@ -400,13 +413,13 @@ def course_state(session: Session, actor: Actor, course_ref: object) -> tuple[Co
     require_role(actor, LEARNER_AREA)
     if not isinstance(course_ref, str) or not 0 < len(course_ref) <= 120:
         raise ServiceError("That course does not exist.")
-    found = session.exec(select(Course, Enrollment.id).outerjoin(
+    found = session.exec(select(Course, Enrollment.source).outerjoin(
         Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.user_id == actor.user_id))
         .where(Course.slug == course_ref)).first()
     if found is None:
         raise ServiceError("That course does not exist.")
-    course, enrollment_id = found
-    if enrollment_id is None:
+    course, source = found
+    if not _enrolled_now(session, actor.user_id, course, source):
         raise PermissionDenied(ENROLL_FIRST)
     order = lesson_order(session, course.id)
     rows = rows_of(session, actor.user_id, course.id)

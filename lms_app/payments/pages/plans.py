@@ -47,12 +47,9 @@ class CourseChoice(TypedDict):
 
 
 def _gateway():
-    from lms_app.payments import config
-    from lms_app.payments.stripe_gateway import StripeGateway
+    from lms_app.payments.services.subscriptions import billing_gateway
 
-    if not config.get("LMS_STRIPE_SECRET_KEY"):
-        raise ServiceError("Subscriptions are not available on this site yet.")
-    return StripeGateway(get_settings())
+    return billing_gateway(get_settings())
 
 
 def _plans(session, user_id: int | None = None):

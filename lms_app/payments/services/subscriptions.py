@@ -118,6 +118,25 @@ def grants_access(session: Session, user_id: int, course_id: int, now: datetime 
     return any((until := access_until(s, grace.days)) is not None and now < until for s in rows)
 
 
+def granted_course_ids(session: Session, user_id: int, course_ids: list[int], now: datetime | None = None) -> set[int]:
+    """Which of ``course_ids`` a live subscription of this learner covers now (two queries): the
+    batch form of ``grants_access`` for lists."""
+    if not course_ids:
+        return set()
+    now = now or utcnow()
+    grace = config.get("LMS_SUBSCRIPTION_GRACE_DAYS")
+    rows = session.exec(select(Subscription, Plan.all_courses).join(Plan, Plan.id == Subscription.plan_id)
+                        .where(Subscription.user_id == user_id, Subscription.status.in_(GRANTING))).all()
+    live = [(sub.plan_id, every) for sub, every in rows if (until := access_until(sub, grace)) is not None and now < until]
+    if any(every for _, every in live):
+        return set(course_ids)
+    plan_ids = [plan_id for plan_id, _ in live]
+    if not plan_ids:
+        return set()
+    return set(session.exec(select(PlanCourse.course_id).where(PlanCourse.plan_id.in_(plan_ids),
+                                                               PlanCourse.course_id.in_(course_ids))).all())
+
+
 def subscribe(session: Session, actor: Actor, plan_id: object, gateway) -> str:
     """Start a subscription checkout at Stripe; returns the hosted page URL."""
     require_role(actor, LEARNER_AREA)
@@ -187,21 +206,227 @@ def apply_stripe_event(session: Session, kind: str, obj: dict, created: int | No
         sub.current_period_end = _period_end(obj) or sub.current_period_end
         sub.cancel_at_period_end = bool(obj.get("cancel_at_period_end"))
         return _save(session, sub)
-    if kind in ("invoice.paid", "invoice.payment_failed"):
+    if kind in INVOICE_PAID + ("invoice.payment_failed",):
         sub = _by_ref(session, obj.get("subscription") or
                       ((obj.get("parent") or {}).get("subscription_details") or {}).get("subscription"))
+        booked = None
+        if sub is not None and kind in INVOICE_PAID:
+            # Money taken is booked whatever the status: a late 'paid' after the end still happened.
+            booked = record_invoice(session, sub, "stripe", obj.get("id"), obj.get("amount_paid"), obj.get("currency"))
+            if booked == "duplicate":
+                return "duplicate"
         if sub is None or sub.status == "ended" or _stale(sub, at):
-            return "ignored"
+            return "ok" if booked == "ok" else "ignored"
         was = sub.status
-        sub.status = "active" if kind == "invoice.paid" else "past_due"
+        sub.status = "active" if kind in INVOICE_PAID else "past_due"
         if sub.status == "past_due" and was != "past_due":
             _notify(session, sub, "past_due")
         lines = ((obj.get("lines") or {}).get("data") or [{}])
         end = _ts(((lines[0].get("period") or {}).get("end")))
-        if kind == "invoice.paid" and end:
+        if kind in INVOICE_PAID and end:
             sub.current_period_end = max(end, sub.current_period_end or end)
         return _save(session, sub)
+    if kind == "charge.refunded" and obj.get("invoice"):
+        return refund_invoice(session, "stripe", obj.get("invoice"), bool(obj.get("refunded")),
+                              obj.get("amount_refunded"))
     return "ignored"
+
+
+INVOICE_PAID = ("invoice.paid", "invoice.payment_succeeded")
+PAYSTACK_KINDS = ("subscription.create", "subscription.not_renew", "subscription.disable", "invoice.payment_failed")
+PERIOD = {"month": timedelta(days=31), "year": timedelta(days=366)}
+
+
+def paystack_event_id(kind: str, data: dict) -> str:
+    """Paystack events carry no id: the event, and the id (or code) of what it is about."""
+    about = data.get("id") or data.get("subscription_code") or data.get("invoice_code") or data.get("reference") or ""
+    return f"{kind}:{about}"[:100]
+
+
+def is_paystack_subscription_event(kind: str, data: dict) -> bool:
+    return kind in PAYSTACK_KINDS or (kind == "charge.success" and bool(_plan_code(data)))
+
+
+def _plan_code(data: dict) -> str:
+    plan = data.get("plan")
+    code = plan.get("plan_code") if isinstance(plan, dict) else plan
+    return code if isinstance(code, str) else ""
+
+
+def _iso(value) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def _paystack_sub_by_customer(session: Session, data: dict, code: str) -> Subscription | None:
+    """The learner's live Paystack subscription to the plan with this Paystack code, found by
+    the customer's e-mail (Paystack's subscription and renewal events do not carry our ids)."""
+    from lms_app.core.users import User
+
+    email = ((data.get("customer") or {}).get("email") or "") if isinstance(data.get("customer"), dict) else ""
+    if not email or not code:
+        return None
+    return session.exec(select(Subscription).join(Plan, Plan.id == Subscription.plan_id)
+                        .join(User, User.id == Subscription.user_id)
+                        .where(Subscription.provider == "paystack", Plan.paystack_code == code,
+                               func.lower(User.email) == email.strip().lower(), Subscription.status.in_(LIVE))
+                        .order_by(Subscription.id.desc())).first()
+
+
+def _paystack_by_ref(session: Session, ref) -> Subscription | None:
+    if not isinstance(ref, str) or not ref:
+        return None
+    return session.exec(select(Subscription).where(Subscription.provider == "paystack",
+                                                   Subscription.provider_ref == ref)).first()
+
+
+def apply_paystack_event(session: Session, kind: str, data: dict) -> str:
+    """Move a Paystack subscription on a verified event (the caller stored the event id once):
+
+    - ``charge.success`` with a plan: the first payment (our reference) or a renewal (plan +
+      customer): booked as an order + platform ledger sale, access on; the period runs one
+      interval from the payment unless ``subscription.create`` said otherwise;
+    - ``subscription.create``: Paystack's subscription code and next payment date;
+    - ``subscription.not_renew``: cancelled at period end; ``subscription.disable``: ended
+      (terminal); ``invoice.payment_failed``: past due, grace period, dunning mail."""
+    if kind == "charge.success":
+        sub = session.exec(select(Subscription).where(Subscription.provider == "paystack",
+                                                      Subscription.checkout_ref == str(data.get("reference", ""))[:100])
+                           ).first() or _paystack_sub_by_customer(session, data, _plan_code(data))
+        if sub is None:
+            return "ignored"
+        booked = record_invoice(session, sub, "paystack", data.get("reference"), data.get("amount"),
+                                data.get("currency"))
+        if booked == "duplicate":
+            return "duplicate"
+        if sub.status == "ended":
+            return "ok" if booked == "ok" else "ignored"
+        sub.status = "active"
+        plan = session.get(Plan, sub.plan_id)
+        paid_at = _iso(data.get("paid_at")) or utcnow()
+        end = paid_at + PERIOD[plan.interval]
+        sub.current_period_end = max(end, sub.current_period_end or end)
+        return _save(session, sub)
+    if kind == "subscription.create":
+        code = str(data.get("subscription_code") or "")[:100]
+        if not code.startswith("SUB_"):
+            return "ignored"
+        sub = _paystack_by_ref(session, code) or _paystack_sub_by_customer(session, data, _plan_code(data))
+        if sub is None or sub.status == "ended":
+            return "ignored"
+        sub.provider_ref = code
+        if sub.status == "incomplete" and data.get("status") in ("active", None):
+            sub.status = "active"
+        sub.current_period_end = _iso(data.get("next_payment_date")) or sub.current_period_end
+        return _save(session, sub)
+    if kind in ("subscription.not_renew", "subscription.disable"):
+        sub = _paystack_by_ref(session, data.get("subscription_code"))
+        if sub is None or sub.status == "ended":
+            return "ignored"
+        if kind == "subscription.not_renew":
+            sub.cancel_at_period_end = True
+        else:
+            sub.status = "ended"
+            _notify(session, sub, "ended")
+        return _save(session, sub)
+    if kind == "invoice.payment_failed":
+        sub = _paystack_by_ref(session, (data.get("subscription") or {}).get("subscription_code")
+                               if isinstance(data.get("subscription"), dict) else None)
+        if sub is None or sub.status == "ended":
+            return "ignored"
+        if sub.status != "past_due":
+            sub.status = "past_due"
+            _notify(session, sub, "past_due")
+        return _save(session, sub)
+    return "ignored"
+
+
+def billing_gateway(settings, provider: str | None = None):
+    """The gateway that bills subscriptions: the subscription's own provider, else the site's
+    (Paystack when it is the site's gateway and configured, Stripe otherwise)."""
+    from lms_app.payments.paystack_gateway import PaystackGateway
+    from lms_app.payments.stripe_gateway import StripeGateway
+
+    name = provider or ("paystack" if settings.payment_gateway == "paystack" else "stripe")
+    if name == "paystack":
+        if not config.get("LMS_PAYSTACK_SECRET_KEY"):
+            raise ServiceError("Subscriptions are not available on this site yet.")
+        return PaystackGateway(settings)
+    if not config.get("LMS_STRIPE_SECRET_KEY"):
+        raise ServiceError("Subscriptions are not available on this site yet.")
+    return StripeGateway(settings)
+
+
+def record_invoice(session: Session, sub: Subscription, provider: str, invoice_ref: object, amount: object,
+                   currency: object) -> str:
+    """Book a paid subscription invoice (first payment or renewal): an order (item_kind
+    'subscription', item_id = the subscription), its payment (reference = the provider's invoice
+    id, unique per gateway: Stripe sends ``invoice.paid`` AND ``invoice.payment_succeeded`` for
+    one invoice) and a platform ledger sale. 'ok', 'skipped' (nothing paid: a trial) or
+    'duplicate' (already booked)."""
+    from lms_app.commerce.models import Order, Payment
+    from lms_app.commerce.services import ledger
+
+    if not isinstance(invoice_ref, str) or not invoice_ref or isinstance(amount, bool) or not isinstance(amount, int) \
+            or amount <= 0 or not isinstance(currency, str) or len(currency) != 3:
+        return "skipped"
+    ref = invoice_ref[:80]
+    if session.exec(select(Payment.id).where(Payment.gateway == provider, Payment.reference == ref)).first():
+        return "duplicate"
+    plan = session.get(Plan, sub.plan_id)
+    currency = currency.upper()
+    # The plan's price is the list price; less paid (a provider-side coupon) is a discount; more
+    # (tax added by the provider) or another currency is booked as paid, with no discount.
+    listed = plan.price_minor if plan is not None and plan.currency == currency and amount <= plan.price_minor \
+        else amount
+    now = utcnow()
+    order = Order(user_id=sub.user_id, course_id=None, item_kind="subscription", item_id=sub.id, status="paid",
+                  currency=currency, list_price_minor=listed, discount_minor=listed - amount, amount_minor=amount,
+                  gateway=provider, course_title=(f"{plan.name} ({plan.interval}ly plan)" if plan else "Plan")[:160],
+                  created_at=now, paid_at=now)
+    session.add(order)
+    session.flush()
+    session.add(Payment(order_id=order.id, gateway=provider, reference=ref, amount_minor=amount, currency=currency))
+    try:
+        session.flush()
+    except IntegrityError:  # the same invoice booked by a concurrent delivery: the provider retries
+        session.rollback()
+        return "duplicate"
+    ledger.record_platform_sale(session, order)
+    session.flush()
+    return "ok"
+
+
+def refund_invoice(session: Session, provider: str, invoice_ref: object, full: bool, amount: object = None) -> str:
+    """The provider refunded a subscription invoice: reverse its order and ledger sale through
+    commerce's one refund path (no access is removed: the subscription's own events do that).
+    A partial refund is flagged for an admin rather than guessed at."""
+    from lms_app.commerce.models import Order, Payment
+    from lms_app.commerce.services import refunds
+    from lms_app.payments.models import PaymentFlag
+
+    if not isinstance(invoice_ref, str) or not invoice_ref:
+        return "ignored"
+    order = session.exec(select(Order).join(Payment, Payment.order_id == Order.id)
+                         .where(Payment.gateway == provider, Payment.reference == invoice_ref[:80],
+                                Order.item_kind == "subscription")).first()
+    if order is None or order.status != "paid":
+        return "ignored"
+    if not full:
+        session.add(PaymentFlag(provider=provider, reference=invoice_ref[:100],
+                                detail=f"partial refund of {amount} at the provider: review order {order.id}"))
+        session.flush()
+        return "flagged"
+    try:
+        refunds.refund_order(session, None, order.id, f"Refunded at {provider.title()}")
+    except ServiceError:
+        return "ignored"
+    return "ok"
 
 
 NOTICES = {
@@ -274,6 +499,10 @@ def cancel_at_period_end(session: Session, actor: Actor, sub_id: object, gateway
         raise ServiceError("That subscription does not exist.")
     if sub.status not in GRANTING or sub.cancel_at_period_end:
         raise ServiceError("This subscription does not renew any more.")
+    if getattr(gateway, "name", sub.provider) != sub.provider:  # billed by the other provider
+        from lms_app.core.settings import get_settings
+
+        gateway = billing_gateway(get_settings(), sub.provider)
     gateway.cancel_subscription(sub.provider_ref)
     sub.cancel_at_period_end = True
     _save(session, sub)

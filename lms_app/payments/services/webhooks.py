@@ -87,6 +87,11 @@ def _order_target(session: Session, provider: str, reference: str) -> str:
 
 
 def paystack_webhook(session: Session, settings: Settings, gateway, body: bytes, headers: dict[str, str]) -> str:
+    kind, data = gateway.verified_payload(body, headers)  # HMAC-SHA512 first: BadSignature otherwise
+    if subscriptions.is_paystack_subscription_event(kind, data):
+        if not _once(session, "paystack", subscriptions.paystack_event_id(kind, data), kind):
+            return "duplicate"
+        return subscriptions.apply_paystack_event(session, kind, data)
     event = gateway.parse_webhook(body, headers)
     if event.kind not in ("payment.succeeded", "payment.failed"):
         return "ignored"
@@ -94,6 +99,14 @@ def paystack_webhook(session: Session, settings: Settings, gateway, body: bytes,
 
 
 def paystack_return(session: Session, settings: Settings, gateway, reference: str) -> str:
+    from lms_app.payments.models import Subscription
+
+    if session.exec(select(Subscription.id).where(Subscription.provider == "paystack",
+                                                  Subscription.checkout_ref == reference)).first():
+        data = gateway.transaction(reference)  # what Paystack's API says, not the browser
+        if data.get("status") == "success" and subscriptions.is_paystack_subscription_event("charge.success", data):
+            subscriptions.apply_paystack_event(session, "charge.success", data)
+        return "/plans?subscribed=1"
     event = gateway.confirm(reference)
     if event is not None:
         apply_payment(session, settings, "paystack", event)

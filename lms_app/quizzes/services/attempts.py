@@ -34,7 +34,7 @@ from lms_app.learning.models import LessonProgress
 from lms_app.quizzes.models import Quiz, QuizAttempt, QuizQuestion
 from lms_app.quizzes.models import AttemptQuestionView, AttemptRowView, FeedbackView, QuizInfoView
 from lms_app.core.types import utcnow
-from lms_app.learning.services import course_access, progress
+from lms_app.learning.services import course_access, enrollment, progress
 from lms_app.core import events
 from lms_app.core.sessions import Actor
 from lms_app.authoring.services.checks import as_id
@@ -63,7 +63,8 @@ def _quiz_for_learner(session: Session, actor: Actor, lesson_id: object) -> tupl
     if row is None:
         raise ServiceError("That lesson does not exist.")
     lesson, course, quiz = row
-    if course.status not in ("published", "archived") or not progress.is_enrolled(session, actor.user_id, course.id):
+    # The one enrolment rule; a subscriber starting a plan course's quiz joins through the plan.
+    if course.status not in ("published", "archived") or not enrollment.join_through_plan(session, actor.user_id, course):
         raise PermissionDenied("Enroll in the course to take this quiz.")
     if course.sequential:
         order = progress.lesson_order(session, course.id)
@@ -219,12 +220,13 @@ def save_answer(session: Session, actor: Actor, attempt_id: object, question_id:
 
 def _enrolled_course(session: Session, actor: Actor, attempt: QuizAttempt) -> int:
     """The attempt's course id if the actor is still enrolled in it (one query)."""
-    course_id = session.exec(
-        select(Enrollment.course_id).join(Lesson, Lesson.course_id == Enrollment.course_id)
+    found = session.exec(
+        select(Enrollment.course_id, Enrollment.source).join(Lesson, Lesson.course_id == Enrollment.course_id)
         .where(Lesson.id == attempt.lesson_id, Enrollment.user_id == actor.user_id)).first()
-    if course_id is None:
+    # A plan's enrolment stops counting when the plan ends: an open attempt cannot be submitted.
+    if found is None or not enrollment.counts(session, actor.user_id, found[0], found[1]):
         raise PermissionDenied("Enroll in the course to take this quiz.")
-    return course_id
+    return found[0]
 
 
 # --- submitting --------------------------------------------------------------------------------

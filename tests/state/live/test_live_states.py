@@ -11,7 +11,8 @@ from sqlmodel import select
 import lms_app.core.db
 from lms_app.commerce.models import Order
 from lms_app.live.models import LiveBooking, LiveSlot
-from lms_app.live.pages import LiveDashboardState, LiveListState, LiveOfferingState, LiveTeachState
+from lms_app.live.pages import (LiveAdminState, LiveDashboardState, LiveListState, LiveOfferingEditState,
+                                LiveOfferingState, LiveTeachState)
 from tests.unit.commerce.commerce_support import make_coupon
 from tests.unit.live.live_support import form
 
@@ -307,3 +308,62 @@ def test_live_lesson_panel_staff_links_a_time_and_a_learner_books_it(states, mak
     states.call(other, "book")
     with lms_app.core.db.session_scope() as s:
         assert len(s.exec(select(LiveBooking)).all()) == 1
+
+
+def test_admin_cancels_and_refunds_a_booking_from_live_bookings(states, make_user, sign_in):
+    teacher = make_user(role="teacher")
+    state = teach(states, sign_in(teacher)[0])
+    states.call(state, "create", form())
+    states.call(state, "schedule", {"offering_id": str(state.offerings[0]["id"]), "date": "2030-05-02",
+                                    "time": "18:00"})
+    token, _ = sign_in(make_user(email="payer@example.com"))
+    _, page = offering_page(states, token, state.offerings[0]["id"])
+    states.call(page, "choose", page.slots[0]["id"])
+    states.call(page, "pay", CARD)
+
+    admin = states.sub(states.root(sign_in(make_user(role="admin"))[0], path="/admin/live"), LiveAdminState)
+    states.call(admin, "load")
+    states.call(admin, "find", {"q": "payer@"})
+    assert [r["status"] for r in admin.rows] == ["confirmed"] and admin.query == "payer@"
+    events = states.call(admin, "cancel_booking", admin.rows[0]["id"])
+    assert [level for level, _ in states.toasts(events)] == ["success"]
+    assert [r["status"] for r in admin.rows] == ["cancelled"]  # reloaded with the same search
+    with lms_app.core.db.session_scope() as s:
+        assert s.exec(select(Order.status)).one() == "refunded"
+    events = states.call(admin, "cancel_booking", admin.rows[0]["id"])
+    assert [level for level, _ in states.toasts(events)] == ["error"]
+    # Not for learners: the guard refuses before the service runs.
+    learner_view = states.sub(states.root(token, path="/admin/live"), LiveAdminState)
+    states.call(learner_view, "cancel_booking", admin.rows[0]["id"])
+    assert learner_view.rows == []
+
+
+def test_teacher_edits_a_session_and_uploads_its_image_from_my_sessions(states, make_user, sign_in, png_bytes):
+    import io
+    from pathlib import Path
+
+    import reflex as rx
+
+    token, _ = sign_in(make_user(role="teacher"))
+    root = states.root(token, path="/teach/live")
+    state = states.sub(root, LiveTeachState)
+    states.call(state, "with_tz", "Europe/Berlin")
+    states.call(state, "create", form(title="Office hour"))
+    offering_id = state.offerings[0]["id"]
+    edit = states.sub(root, LiveOfferingEditState)
+    states.call(edit, "open", offering_id)
+    assert edit.editing == offering_id and edit.values["title"] == "Office hour"
+    states.call(edit, "save", {**edit.values, "capacity": "0"})
+    assert "Capacity" in edit.error and edit.editing == offering_id  # kept open, nothing lost
+    states.call(edit, "upload_image", [rx.UploadFile(file=io.BytesIO(png_bytes(800, 600)), path=Path("a.png"))])
+    assert edit.image_error == "" and edit.values["image_url"].startswith("/media/thumbnails/")
+    events = states.call(edit, "save", {**edit.values, "title": "Office hours", "capacity": "3"})
+    assert edit.editing == 0 and edit.values["meeting_url"] == ""  # closed and emptied
+    assert [level for level, _ in states.toasts(events)] == ["success"]
+    states.call(state, "refresh")
+    assert state.offerings[0]["title"] == "Office hours" and state.offerings[0]["capacity"] == 3
+
+    # Another teacher's dialog cannot open it, so the meeting link never reaches them.
+    other = states.sub(states.root(sign_in(make_user(role="teacher"))[0], path="/teach/live"), LiveOfferingEditState)
+    states.call(other, "open", offering_id)
+    assert other.editing == 0 and "meet.example" not in states.serialize(other.values)

@@ -459,3 +459,21 @@ def test_redirect_failure_or_wrong_amount_frees_the_place(shop, make_user, sign_
         assert s.exec(select(Coupon.used_count).where(Coupon.code == "ONCE")).one() == 0
     second, _ = _start(actor, shop[3], "ONCE")  # the learner may try again
     assert second.order_id != paid.order_id
+
+
+def test_a_course_opened_by_a_subscription_is_not_owned_the_bundle_grants_it(shop, make_user, sign_in):
+    from lms_app.core.courses import Enrollment
+
+    _teacher, courses, _bid, slug = shop
+    learner = make_user()
+    with lms_app.core.db.session_scope() as s:
+        s.add(Enrollment(user_id=learner.id, course_id=courses[0].id, source="plan"))
+    _, actor = sign_in(learner)
+    with lms_app.core.db.session_scope() as s:
+        view = services.page_view(s, slug, actor)
+    assert not any(c["owned"] for c in view["courses"]) and view["total_label"] == "$60.00"
+    assert buy(actor, slug).amount_minor == 6000
+    assert state(learner.id)["grants"] == 3
+    with lms_app.core.db.session_scope() as s:
+        sources = s.exec(select(Enrollment.source).where(Enrollment.user_id == learner.id)).all()
+    assert sorted(sources) == ["direct"] * 3  # bought: no longer ends with the plan

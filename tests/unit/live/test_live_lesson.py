@@ -80,3 +80,28 @@ def test_outsiders_other_teachers_and_wrong_lessons_are_refused(world, make_user
         call(lesson.book_for_lesson, get_settings(), world["teacher"], world["lesson"].id)
     with lms_app.core.db.session_scope() as s:
         assert s.exec(select(func.count(LiveBooking.id))).one() == 0
+
+
+def test_a_course_learner_promoted_from_the_waitlist_is_booked_free_not_asked_to_pay(world, make_user, sign_in):
+    """A priced time is full; the course learner (whose course includes it) and an outsider wait.
+    Freed seats go to them in line order: the course learner gets a confirmed free seat, the
+    outsider an offer to pay."""
+    from lms_app.live import services
+    from tests.unit.live.live_support import book
+
+    call(lesson.link_time, world["teacher"], world["lesson"].id, world["slot"].id)
+    payers = [sign_in(make_user())[1] for _ in range(2)]
+    paid = [book(p, world["slot"].id) for p in payers]
+    assert call(services.join_waitlist, world["learner"], world["slot"].id) == 1
+    assert call(services.join_waitlist, world["outsider"], world["slot"].id) == 2
+    for payer, booking in zip(payers, paid):
+        call(services.cancel_booking, payer, booking.id)
+    with lms_app.core.db.session_scope() as s:
+        rows = {b.user_id: b for b in s.exec(select(LiveBooking).where(LiveBooking.slot_id == world["slot"].id,
+                                                                       LiveBooking.status != "cancelled"))}
+        mine, theirs = rows[world["learner"].user_id], rows[world["outsider"].user_id]
+        assert (mine.status, mine.order_id, mine.amount_minor, mine.offer_expires_at) == ("confirmed", None, 0, None)
+        assert theirs.status == "offered" and theirs.offer_expires_at is not None
+        assert s.get(LiveSlot, world["slot"].id).seats_taken == 2
+    panel = call(lesson.panel, world["learner"], world["lesson"].id)
+    assert panel["booked"] and panel["booking_id"] == mine.id

@@ -17,7 +17,7 @@ from lms_app.commerce.gateways import test_gateway
 from lms_app.commerce.models import Coupon, LedgerEntry, Order, Payment
 from lms_app.core.errors import ServiceError
 from lms_app.core.events import DOMAIN_EVENTS
-from lms_app.live import services
+from lms_app.live import services, times
 from lms_app.live.models import LiveBooking, LiveSlot
 from lms_app.mail.models import MailMessage
 from lms_app.mail.services import build_email
@@ -95,7 +95,7 @@ def test_weekly_berlin_class_stays_at_18_local_across_dst(teacher):
 
 def test_time_skipped_by_dst_is_refused():
     with pytest.raises(ServiceError, match="does not exist"):
-        services.local_to_utc(date(2030, 3, 31), time(2, 30), ZoneInfo("Europe/Berlin"))
+        times.local_to_utc(date(2030, 3, 31), time(2, 30), ZoneInfo("Europe/Berlin"))
 
 
 def test_overlapping_occurrences_of_one_teacher_are_refused(teacher):

@@ -108,6 +108,28 @@ class FakeStripe(_Server):
         self.sessions: dict[str, dict] = {}
         self.refunds: list[dict] = []
         self.subscription_updates: list[tuple[str, dict]] = []
+        self.invoices: dict[str, dict] = {}
+
+    def invoice(self, subscription: str, amount_paid: int, period_end: int, currency: str = "usd") -> dict:
+        """A paid invoice of a subscription (first payment or renewal), as ``invoice.paid`` carries it."""
+        iid = f"in_{next(_ids)}"
+        self.invoices[iid] = {"id": iid, "object": "invoice", "subscription": subscription, "status": "paid",
+                              "amount_paid": amount_paid, "currency": currency, "payment_intent": f"pi_{iid[3:]}",
+                              "lines": {"data": [{"period": {"end": period_end}}]}}
+        return dict(self.invoices[iid])
+
+    def end_subscription(self, subscription: str) -> int:
+        """The period of a subscription cancelled at period end is over: Stripe deletes it and
+        sends ``customer.subscription.deleted`` (how the browser test moves the clock)."""
+        now = int(time.time())
+        return self.send_webhook("customer.subscription.deleted", {
+            "id": subscription, "object": "subscription", "status": "canceled", "cancel_at_period_end": True,
+            "ended_at": now, "items": {"data": [{"current_period_end": now}]}})
+
+    def send_webhook(self, kind: str, obj: dict) -> int:
+        """Deliver a signed event to the app (``app_base``), as Stripe would."""
+        body = stripe_event(kind, obj)
+        return self.post_webhook("/api/webhooks/stripe", body, {"Stripe-Signature": stripe_signature(body)})
 
     def complete(self, session_id: str, amount_total: int | None = None, currency: str | None = None) -> dict:
         """Mark a session paid (as the buyer would) and return the checkout.session object."""
@@ -138,6 +160,7 @@ class FakeStripe(_Server):
                 "client_reference_id": f.get("client_reference_id"),
                 "metadata": {k[9:-1]: v for k, v in f.items() if k.startswith("metadata[")},
                 "interval": f.get("line_items[0][price_data][recurring][interval]"),
+                "trial_days": int(f.get("subscription_data[trial_period_days]") or 0),
             }
             return h._send(200, self.sessions[sid])
         if method == "GET" and path.startswith("/v1/checkout/sessions/"):
@@ -150,6 +173,10 @@ class FakeStripe(_Server):
                       "payment_intent": f["payment_intent"], "status": "succeeded"}
             self.refunds.append(refund)
             return h._send(200, refund)
+        if method == "GET" and path.startswith("/v1/invoices/"):
+            inv = self.invoices.get(path.rsplit("/", 1)[1])
+            return h._send(200, inv) if inv else h._send(404, {"error": {"type": "invalid_request_error",
+                                                                          "message": "No such invoice"}})
         if method == "POST" and path.startswith("/v1/subscriptions/"):
             sub_id = path.rsplit("/", 1)[1]
             self.subscription_updates.append((sub_id, _form(body)))
@@ -166,6 +193,11 @@ class FakeStripe(_Server):
             obj = self.complete(sid)
             body = stripe_event("checkout.session.completed", obj)
             self.post_webhook("/api/webhooks/stripe", body, {"Stripe-Signature": stripe_signature(body)})
+            if s["mode"] == "subscription":  # Stripe then bills the first period (0 during a trial)
+                days = s["trial_days"] or (365 if s["interval"] == "year" else 30)
+                paid = 0 if s["trial_days"] else s["amount_total"]
+                self.send_webhook("invoice.paid", self.invoice(obj["subscription"], paid,
+                                                               int(time.time()) + days * 86400, s["currency"]))
             return h._send(303, b"", "text/plain", {"Location": s["success_url"]})
         return h._send(404, {"error": {"type": "invalid_request_error", "message": f"unknown {path}"}})
 
@@ -175,11 +207,48 @@ class FakePaystack(_Server):
         super().__init__()
         self.transactions: dict[str, dict] = {}
         self.refunds: list[dict] = []
+        self.plans: dict[str, dict] = {}
+        self.subscriptions: dict[str, dict] = {}
+        self.disabled: list[dict] = []
 
     def pay(self, reference: str) -> dict:
         t = self.transactions[reference]
         t["status"] = "success"
+        t["paid_at"] = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
         return dict(t)
+
+    def subscribe(self, reference: str, next_payment_in_days: int = 30) -> dict:
+        """After the first payment on a plan, Paystack creates the subscription (the
+        ``subscription.create`` payload)."""
+        t = self.transactions[reference]
+        code = f"SUB_{next(_ids)}"
+        nxt = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() + next_payment_in_days * 86400))
+        self.subscriptions[code] = {
+            "id": next(_ids), "subscription_code": code, "status": "active", "email_token": f"tok_{code}",
+            "amount": t["amount"], "next_payment_date": nxt, "plan": dict(self.plans[t["plan"]]),
+            "customer": dict(t["customer"])}
+        return dict(self.subscriptions[code])
+
+    def renewal(self, code: str, amount: int | None = None) -> dict:
+        """A renewal charge of a subscription (a new transaction of Paystack's, with the plan)."""
+        sub = self.subscriptions[code]
+        ref = f"T{next(_ids)}"
+        self.transactions[ref] = {"id": next(_ids), "reference": ref, "amount": amount or sub["amount"],
+                                  "currency": sub["plan"]["currency"], "status": "abandoned", "callback_url": "",
+                                  "customer": dict(sub["customer"]), "plan": sub["plan"]["plan_code"]}
+        data = self.pay(ref)
+        data["plan"] = dict(sub["plan"])
+        return data
+
+    def send_event(self, event: str, data: dict) -> int:
+        body = json.dumps({"event": event, "data": data}).encode()
+        return self.post_webhook("/api/webhooks/paystack", body, {"x-paystack-signature": paystack_signature(body)})
+
+    @staticmethod
+    def event(event: str, data: dict) -> tuple[bytes, dict]:
+        """A signed webhook (body, headers) for a test client."""
+        body = json.dumps({"event": event, "data": data}).encode()
+        return body, {"x-paystack-signature": paystack_signature(body)}
 
     def handle(self, h, method, body):
         path = urlparse(h.path).path
@@ -190,7 +259,8 @@ class FakePaystack(_Server):
             ref = f["reference"]
             self.transactions[ref] = {"id": next(_ids), "reference": ref, "amount": f["amount"],
                                       "currency": f["currency"], "status": "abandoned",
-                                      "callback_url": f["callback_url"], "customer": {"email": f["email"]}}
+                                      "callback_url": f["callback_url"], "customer": {"email": f["email"]},
+                                      "plan": f.get("plan") or None}
             return h._send(200, {"status": True, "message": "Authorization URL created",
                                  "data": {"authorization_url": f"{self.base}/pay/{ref}", "access_code": "ac",
                                           "reference": ref}})
@@ -199,6 +269,24 @@ class FakePaystack(_Server):
             if t is None:
                 return h._send(400, {"status": False, "message": "Transaction reference not found"})
             return h._send(200, {"status": True, "message": "Verification successful", "data": t})
+        if method == "POST" and path == "/plan":
+            f = json.loads(body)
+            code = f"PLN_{next(_ids)}"
+            self.plans[code] = {"plan_code": code, "name": f["name"], "interval": f["interval"],
+                                "amount": f["amount"], "currency": f["currency"]}
+            return h._send(201, {"status": True, "message": "Plan created", "data": self.plans[code]})
+        if method == "GET" and path.startswith("/subscription/"):
+            sub = self.subscriptions.get(path.rsplit("/", 1)[1])
+            return h._send(200, {"status": True, "data": sub}) if sub else \
+                h._send(404, {"status": False, "message": "Subscription not found"})
+        if method == "POST" and path == "/subscription/disable":
+            f = json.loads(body)
+            sub = self.subscriptions.get(f.get("code"))
+            if sub is None or f.get("token") != sub["email_token"]:
+                return h._send(400, {"status": False, "message": "Subscription with code not found or already inactive"})
+            sub["status"] = "non-renewing"
+            self.disabled.append(f)
+            return h._send(200, {"status": True, "message": "Subscription disabled successfully"})
         if method == "POST" and path == "/refund":
             f = json.loads(body)
             self.refunds.append(f)
@@ -212,7 +300,12 @@ class FakePaystack(_Server):
             if method == "GET":
                 page = _PAY_PAGE.format(name="Paystack", amount=t["amount"], currency=t["currency"], ref=ref)
                 return h._send(200, page.encode(), "text/html")
-            body = json.dumps({"event": "charge.success", "data": self.pay(ref)}).encode()
+            data = self.pay(ref)
+            if t.get("plan"):  # a plan's first payment: the charge names the plan, then the subscription
+                data["plan"] = dict(self.plans[t["plan"]])
+            body = json.dumps({"event": "charge.success", "data": data}).encode()
             self.post_webhook("/api/webhooks/paystack", body, {"x-paystack-signature": paystack_signature(body)})
+            if t.get("plan"):
+                self.send_event("subscription.create", self.subscribe(ref))
             return h._send(303, b"", "text/plain", {"Location": f"{t['callback_url']}?reference={ref}&trxref={ref}"})
         return h._send(404, {"status": False, "message": "not found"})
