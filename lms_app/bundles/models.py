@@ -66,7 +66,8 @@ class BundlePurchase(SQLModel, table=True):
         CheckConstraint("status IN ('pending', 'paid', 'failed', 'refunded')", name="ck_bundle_purchases_status"),
         # One open or paid purchase per learner and bundle, whatever Python believes.
         Index("uq_bundle_purchases_user_bundle_live", "user_id", "bundle_id", unique=True,
-              sqlite_where=text("status IN ('pending', 'paid')"), postgresql_where=text("status IN ('pending', 'paid')")),
+              sqlite_where=text("status IN ('pending', 'paid')"),
+              postgresql_where=text("status IN ('pending', 'paid')")),
         UniqueConstraint("order_id", name="uq_bundle_purchases_order"),
     )
 

@@ -249,7 +249,8 @@ def _course_row(c) -> rx.Component:
 
 
 def _row(label, value, **props) -> rx.Component:
-    return rx.hstack(rx.text(label, size="2", color=rx.color("gray", 11)), rx.spacer(), rx.text(value, size="2", **props),
+    return rx.hstack(rx.text(label, size="2", color=rx.color("gray", 11)), rx.spacer(),
+                     rx.text(value, size="2", **props),
                      width="100%")
 
 

@@ -308,8 +308,9 @@ IN_PROGRESS = "A payment for this bundle is already in progress."
 def start_redirect(session: Session, actor: Actor, slug: object, coupon_code: object, gateway) -> tuple[int, str]:
     """A redirect provider (Stripe Checkout, Paystack, the signed-webhook provider): hold a pending
     purchase and order with the coupon use and answer (order id, confirmation URL); a second tab
-    gets the same payment back (before any re-check: its coupon is already held by that order). The provider's webhook then runs ``fulfil_paid`` or ``release_failed``
-    (registered with ``provider_checkout.on_item_paid``)."""
+    gets the same payment back (before any re-check: its coupon is already held by that order).
+    The provider's webhook then runs ``fulfil_paid`` or ``release_failed`` (registered with
+    ``provider_checkout.on_item_paid``)."""
     from lms_app.commerce.models import CouponRedemption, Order, Payment
     from lms_app.commerce.services import coupons
 
