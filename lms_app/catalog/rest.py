@@ -59,7 +59,7 @@ async def list_courses(
     category: str | None = Query(None, max_length=100, description="Category slug"),
     level: str | None = Query(None, max_length=40),
     language: str | None = Query(None, max_length=10),
-    price_min: int | None = Query(None, ge=0, le=100_000, description="Whole currency units"),
+    price_min: int | None = Query(None, ge=0, le=100_000, description="Whole units of `currency`"),
     price_max: int | None = Query(None, ge=0, le=100_000),
     free: bool | None = Query(None),
     rating: Literal["3", "3.5", "4", "4.5"] | None = Query(None, description="Minimum average rating"),
@@ -68,10 +68,14 @@ async def list_courses(
     page: int | None = Query(None, ge=1, le=10_000_000),
     after: str | None = Query(None, max_length=200, description="Cursor from `next`"),
     before: str | None = Query(None, max_length=200, description="Cursor from `prev`"),
+    currency: str | None = Query(None, min_length=3, max_length=3,
+                                 description="Show prices in this currency and compare price_min/price_max within "
+                                             "it (default: the site's first currency)"),
 ) -> CoursePage:
     raw = {k: v for k, v in dict(q=q, category=category, level=level, language=language, price_min=price_min,
                                   price_max=price_max, free="1" if free else None, rating=rating, sort=sort,
-                                  size=size, page=page, after=after, before=before).items() if v is not None}
+                                  size=size, page=page, after=after, before=before,
+                                  currency=currency).items() if v is not None}
     view = await run_db(search_courses, catalog_params.parse_params(raw))
     return CoursePage(courses=view["courses"], total=view["total"], total_label=view["total_label"],
                       page=view["page"], pages=view["pages"], has_next=view["has_next"], has_prev=view["has_prev"],

@@ -61,6 +61,15 @@ class ModuleView(TypedDict):
     lessons: list[LessonRowView]
 
 
+class PriceView(TypedDict):
+    """One currency a course is sold in (issue 20): its own (primary) or one its teacher enabled."""
+
+    currency: str
+    price_minor: int
+    label: str
+    primary: bool
+
+
 class CourseDetailView(TypedDict):
     id: int
     slug: str
@@ -89,6 +98,8 @@ class CourseDetailView(TypedDict):
     hue: int
     thumbnail_url: str
     updated_label: str
+    # Every currency the course is sold in, its own first (one entry, "Free", for a free course).
+    prices: list[PriceView]
 
 
 class CourseCtaView(TypedDict):

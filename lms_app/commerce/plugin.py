@@ -59,9 +59,9 @@ def lms_http_routes():
 
 @hookimpl
 def lms_demo_data(session, settings):
-    from lms_app.commerce.services.demo import ensure_demo_coupons
+    from lms_app.commerce.services.demo import ensure_demo_coupons, ensure_demo_prices
 
-    return {"coupons": ensure_demo_coupons(session)}
+    return {"coupons": ensure_demo_coupons(session), "course_prices": ensure_demo_prices(session)}
 
 
 @hookimpl

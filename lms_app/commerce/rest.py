@@ -33,10 +33,17 @@ PDF = {200: {"content": {"application/pdf": {"schema": {"type": "string", "forma
              "description": "The PDF"}}
 
 
+class CurrencyOption(BaseModel):
+    currency: str
+    label: str
+
+
 class Quote(BaseModel):
     slug: str
     title: str
     currency: str
+    currency_options: list[CurrencyOption] = Field(default_factory=list,
+                                                   description="The currencies this course is sold in")
     list_label: str
     discount_label: str
     total_label: str
@@ -66,6 +73,9 @@ class CheckoutRequest(BaseModel):
     card: Card | None = Field(default=None, description="For a card gateway (the test gateway); not sent otherwise")
     billing: BillingDetails | None = Field(default=None, description="Billing details: the order gets an invoice "
                                                                      "(number, tax lines) instead of a receipt")
+    currency: str | None = Field(default=None, min_length=3, max_length=3,
+                                 description="Pay in this currency (one of the course's; default: its own). "
+                                             "The amount is always the server's price in it.")
 
 
 # The pages' order view as the API's model (one definition: commerce.services.orders.OrderView).
@@ -77,16 +87,19 @@ class CheckoutResult(BaseModel):
     redirect_url: str | None = Field(description="A redirect gateway's confirmation page (the order is pending)")
 
 
-def _checkout(session, actor, slug: str, coupon: str, card: dict, billing: dict | None = None) -> CheckoutResult:
-    paid = checkout.pay(session, get_settings(), actor, slug, coupon, card, billing=billing)
+def _checkout(session, actor, slug: str, coupon: str, card: dict, billing: dict | None = None,
+              currency: str | None = None) -> CheckoutResult:
+    paid = checkout.pay(session, get_settings(), actor, slug, coupon, card, billing=billing, currency=currency)
     return CheckoutResult(order=orders.detail(session, actor, paid.order_id), redirect_url=paid.redirect_url or None)
 
 
 @router.get("/checkout/{slug}", response_model=Quote, responses=responses(401, 403, 422, 429),
             summary="The price of a course for me now, with a coupon applied when it is valid")
 async def quote(slug: str = Path(max_length=120, pattern=SLUG), coupon: str = Query("", max_length=40),
+                currency: str | None = Query(None, min_length=3, max_length=3,
+                                             description="Price in this currency (one of the course's)"),
                 principal: Principal = Depends(require("read"))) -> Quote:
-    return Quote(**await run_db(checkout.quote_view, principal.actor, slug, coupon))
+    return Quote(**await run_db(checkout.quote_view, principal.actor, slug, coupon, currency))
 
 
 @router.post("/checkout/{slug}", response_model=CheckoutResult, responses=responses(401, 402, 403, 422, 429),
@@ -96,7 +109,7 @@ async def buy(body: CheckoutRequest, slug: str = Path(max_length=120, pattern=SL
     card = body.card.model_dump() if body.card else {}
     billing = {f"billing_{k}": v for k, v in body.billing.model_dump().items()} if body.billing else None
     try:
-        return await run_db(_checkout, principal.actor, slug, body.coupon_code, card, billing)
+        return await run_db(_checkout, principal.actor, slug, body.coupon_code, card, billing, body.currency)
     except checkout.PaymentDeclined as exc:
         raise ApiError(402, exc.message, "payment_declined", exc.field) from None
 

@@ -40,6 +40,8 @@ class Course(SQLModel, table=True):
         Index("ix_courses_status_price", "status", "price_minor", "id"),
         Index("ix_courses_status_rating", "status", "rating_avg", "id"),
         Index("ix_courses_status_students", "status", "student_count", "id"),
+        # The price filter within a currency (issue 20) reads (currency, price) without the table.
+        Index("ix_courses_status_currency_price", "status", "currency", "price_minor", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -143,3 +145,22 @@ class CourseStatusChange(SQLModel, table=True):
     to_status: str = Field(sa_column=Column(String(16), nullable=False))
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CoursePrice(SQLModel, table=True):
+    """A course's price in one more currency the teacher enabled (issue 20, prices in several
+    currencies). The course's own ``price_minor``/``currency`` stay its primary price; this table
+    never holds a row in that currency, and a free course has no rows (free in every currency)."""
+
+    __tablename__ = "course_prices"
+    __table_args__ = (
+        UniqueConstraint("course_id", "currency", name="uq_course_prices_course_currency"),
+        CheckConstraint("price_minor >= 0", name="ck_course_prices_price_nonnegative"),
+        # The catalog's price filter reads (currency, price) for one currency.
+        Index("ix_course_prices_currency_price", "currency", "price_minor"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    course_id: int = Field(foreign_key="courses.id", ondelete="CASCADE")
+    currency: str = Field(sa_column=Column(String(3), nullable=False))
+    price_minor: int = Field(sa_column=Column(Integer, nullable=False))

@@ -135,6 +135,9 @@ class Settings:
     # Tax rates by the buyer's billing country for invoices (LMS_TAX_RATES="DE:19,FR:20,GB:20"):
     # ((country, basis points), ...). Prices are tax-inclusive; no rate for a country: no tax line.
     tax_rates: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    # Currencies courses may be priced in (LMS_CURRENCIES, ISO 4217 codes, comma-separated): the
+    # course editor, the catalog's currency selector and the checkout offer these (core/currencies.py).
+    currencies: tuple[str, ...] = ("USD", "EUR", "GBP", "INR", "NGN", "BRL", "JPY")
 
     @property
     def is_production(self) -> bool:
@@ -218,6 +221,7 @@ def load_settings() -> Settings:
         **_storage_settings(),
         tab_state_idle_minutes=_int("LMS_TAB_STATE_IDLE_MINUTES", 10, 1, 24 * 60),
         tax_rates=_tax_rates("LMS_TAX_RATES"),
+        currencies=_currencies(),
     )
 
 
@@ -247,6 +251,15 @@ def _tax_rates(name: str) -> tuple[tuple[str, int], ...]:
                                 f"not {raw.strip()!r}")
         found[code] = int(bp)
     return tuple(sorted(found.items()))
+
+
+def _currencies() -> tuple[str, ...]:
+    from lms_app.core.currencies import parse_setting
+
+    try:
+        return parse_setting(os.environ.get("LMS_CURRENCIES"))
+    except ValueError as exc:
+        raise SettingsError(f"LMS_CURRENCIES must list ISO 4217 codes separated by commas: {exc}") from None
 
 
 STORAGE_BACKENDS = ("local", "s3")

@@ -23,7 +23,8 @@ from lms_app.commerce.services import orders, receipts
 from tests.unit.commerce.commerce_support import buy
 
 HANDLERS = {
-    CheckoutState: {"load", "apply_coupon", "remove_coupon", "pay"},  # take no order id: own purchase only
+    CheckoutState: {"load", "apply_coupon", "remove_coupon", "pay",  # take no order id: own purchase only
+                    "choose_currency", "prefer_currency"},  # a currency code only; the price is the server's
     OrdersState: {"load"},
     ReceiptState: {"load"},
     AdminOrdersState: {"load", "filter", "older", "newest", "ask_refund", "cancel_refund", "refund"},

@@ -44,6 +44,7 @@ ALLOW_LIST = {
     "CatalogState.choose_option": "only builds the next catalog URL from a validated sort/language/size",
     "CatalogState.toggle_free": "only builds the next catalog URL",
     "CatalogState.apply_price": "only builds the next catalog URL from validated price bounds",
+    "CatalogState.use_saved_currency": "only builds the catalog URL for a validated currency code",
     "NavSearchState.go": "only builds the catalog URL for the typed words (redirect)",
     "CoursePageState.load": "public course page: the service shows hidden courses only to their teacher/admins "
                             "(viewer resolved from the cookie) and never loads lesson content",

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from lms_app.core.courses import Category, Course, CourseStatusChange, Enrollment, Lesson, Module
 from lms_app.core.users import User
 from lms_app.core.types import utcnow
-from lms_app.core import images, storage
+from lms_app.core import currencies, images, storage
 from lms_app.core.sessions import Actor
 from lms_app.authoring.services.checks import (
     FormErrors,
@@ -213,7 +213,8 @@ def validate_details(session: Session, form: object, course_id: int | None = Non
     if language not in LANGUAGES:
         errors["language"] = "Choose a language from the list."
     currency = form.get("currency")
-    if currency not in CURRENCIES:
+    current = session.get(Course, course_id) if course_id else None
+    if currency not in currencies.enabled() and not (current is not None and currency == current.currency):
         errors["currency"] = "Choose a currency from the list."
         currency = None
     price = check("price", lambda: parse_price(form.get("price"), currency)) if currency else None
@@ -289,6 +290,9 @@ def update_details(session: Session, actor: Actor, course_id: object, form: obje
     touch(course)
     session.add(course)
     session.flush()
+    from lms_app.authoring.services.prices import after_details_saved  # (imports this module)
+
+    after_details_saved(session, course)
     return course, data.neutralised
 
 

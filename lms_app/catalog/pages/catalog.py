@@ -20,13 +20,15 @@ from lms_app.catalog.services import params as catalog_params, search as catalog
 from lms_app.core.settings import get_settings
 from lms_app.core.auth_state import AuthState
 from lms_app.core.guard import public
+from lms_app.core import currencies
+from lms_app.core.currencies import enabled as enabled_currencies
 
 EMPTY_PAGE = CatalogPageView(courses=[], categories=[], total=0, total_label="0", page=1, pages=1, page_label="",
                              has_next=False, has_prev=False,
                              next_url="", prev_url="", chips=[], clear_url="/courses", category_links=[],
                              level_links=[], rating_links=[])
 ANY = "any"  # Radix select items cannot have an empty value
-OPTION_NAMES = ("sort", "language", "size")
+OPTION_NAMES = ("sort", "language", "size", "currency")
 
 
 class CatalogState(rx.State):
@@ -40,6 +42,9 @@ class CatalogState(rx.State):
     price_max: str = ""
     filter_count: int = 0
     loaded: bool = False
+    # The viewer's currency (issue 20): the URL's ``currency``; without one, the page asks the
+    # browser for the last currency chosen there (``use_saved_currency``) and moves to its URL.
+    currency: str = ""
 
     def _params(self) -> catalog_params.CatalogParams:
         return catalog_params.parse_params(self.router.url.query_parameters)
@@ -57,8 +62,21 @@ class CatalogState(rx.State):
         self.free = params.free
         self.price_min = "" if params.price_min is None else str(params.price_min)
         self.price_max = "" if params.price_max is None else str(params.price_max)
+        self.currency = params.effective_currency
         self.filter_count = len([c for c in self.result["chips"] if not c["label"].startswith("“")])
         self.loaded = True
+        if not params.currency:
+            return rx.call_script(currencies.READ_SAVED_SCRIPT, callback=CatalogState.use_saved_currency)
+
+    @rx.event
+    @public
+    def use_saved_currency(self, code: str):
+        """The browser's remembered currency (validated): show the catalog in it."""
+        params = self._params()
+        saved = currencies.clean_code(code)
+        if params.currency or not saved or saved == params.effective_currency:
+            return None
+        return rx.redirect(catalog_params.catalog_url(params, currency=saved))
 
     @rx.event
     @public
@@ -79,7 +97,10 @@ class CatalogState(rx.State):
         params = self._params()
         query = {**catalog_params.to_query(params), option: "" if value == ANY else value}
         changed = catalog_params.parse_params(query)
-        return rx.redirect(catalog_params.catalog_url(params, **{option: getattr(changed, option)}))
+        target = rx.redirect(catalog_params.catalog_url(params, **{option: getattr(changed, option)}))
+        if option == "currency" and changed.currency:
+            return [rx.call_script(currencies.save_script(changed.currency)), target]
+        return target
 
     @rx.event
     @public
@@ -174,6 +195,8 @@ def filters_panel() -> rx.Component:
                           rx.text("Free courses only", size="2"), align="center", spacing="2"),
             ),
             rx.cond(~CatalogState.free, _price_form()),
+            rx.cond(~CatalogState.free, rx.text("In ", CatalogState.currency, " (the currency chosen above the "
+                                                "results)", size="1", color=rx.color("gray", 11))),
         ),
         rx.separator(size="4"),
         _group("Rating", _facets(r["rating_links"], len(catalog_params.MIN_RATINGS))),
@@ -220,6 +243,11 @@ def toolbar() -> rx.Component:
                 rx.select.trigger(aria_label="Sort by"),
                 rx.select.content(*[rx.select.item(label, value=key) for key, label in catalog_params.SORTS.items()]),
                 value=CatalogState.sort, on_change=lambda v: CatalogState.choose_option("sort", v), size="2",
+            ),
+            rx.select.root(
+                rx.select.trigger(aria_label="Currency"),
+                rx.select.content(*[rx.select.item(code, value=code) for code in enabled_currencies()]),
+                value=CatalogState.currency, on_change=lambda v: CatalogState.choose_option("currency", v), size="2",
             ),
             rx.select.root(
                 rx.select.trigger(aria_label="Courses per page"),

@@ -34,7 +34,7 @@ EMPTY_COURSE = CourseDetailView(
     id=0, slug="", title="", subtitle="", description="", status="", level="", language="", category_name="",
     category_url="", teacher_name="", teacher_bio="", teacher_avatar_url="", teacher_initials="", rating_label="",
     rating_count=0, student_count=0, price_label="", is_free=False, outcomes=[], duration_label="", lesson_count=0,
-    module_count=0, initials="", hue=0, thumbnail_url="", updated_label="")
+    module_count=0, initials="", hue=0, thumbnail_url="", updated_label="", prices=[])
 EMPTY_CTA = CourseCtaView(kind="", label="", href="", note="")
 DEFAULT_TITLE = f"Course · {SITE}"
 DEFAULT_DESCRIPTION = "Course details, curriculum and teacher."
@@ -173,12 +173,25 @@ def cta_button() -> rx.Component:
     )
 
 
+def other_prices(**props) -> rx.Component:
+    """The other currencies the course is sold in (issue 20); the checkout lets the learner choose.
+    The primary price comes first in ``prices``, so the others are entries 1, 2..."""
+    return rx.cond(
+        C["prices"].length() > 1,
+        rx.text("Also in ",
+                rx.foreach(C["prices"], lambda p, i: rx.cond(
+                    i == 0, rx.fragment(), rx.el.span(rx.cond(i > 1, " · ", ""), p["label"]))),
+                size="2", color=rx.color("gray", 11), **props),
+    )
+
+
 def buy_box() -> rx.Component:
     return rx.card(
         rx.inset(thumb(), side="top", pb="current"),
         rx.vstack(
             rx.text(C["price_label"], size="7", weight="bold",
                     color=rx.cond(C["is_free"], rx.color("green", 11), rx.color("gray", 12))),
+            other_prices(id="other-prices"),
             cta_button(),
             rx.cond(CoursePageState.cta["note"] != "",
                     rx.text(rx.icon("info", size=13, display="inline", vertical_align="middle"), " ",
@@ -202,6 +215,7 @@ def mobile_cta() -> rx.Component:
         rx.vstack(
             rx.text(C["price_label"], size="6", weight="bold",
                     color=rx.cond(C["is_free"], rx.color("green", 11), rx.color("gray", 12))),
+            other_prices(),
             cta_button(),
             rx.cond(CoursePageState.cta["note"] != "",
                     rx.text(CoursePageState.cta["note"], size="1", color=rx.color("gray", 11))),

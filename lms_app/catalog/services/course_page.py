@@ -16,7 +16,9 @@ from sqlmodel import Session, select
 
 from lms_app.core.courses import Category, Course, Enrollment, Lesson, Module
 from lms_app.core.users import User
-from lms_app.catalog.views import CourseCtaView, CourseDetailView, LessonRowView, ModuleView, PublicCourseView
+from lms_app.catalog.views import (CourseCtaView, CourseDetailView, LessonRowView, ModuleView, PriceView,
+                                   PublicCourseView)
+from lms_app.core import currencies
 from lms_app.core.sessions import Actor
 from lms_app.learning.services import enrollment, progress
 from lms_app.core.money import format_price
@@ -137,14 +139,15 @@ def _visible_course(session: Session, slug: object, viewer: Actor | None):
     if not isinstance(slug, str) or not slug or len(slug) > 120:
         return None
     found = session.exec(
-        select(Course, User.id, User.name, User.bio, User.avatar_file, Category.name, Category.slug)
+        select(Course, User.id, User.name, User.bio, User.avatar_file, Category.name, Category.slug,
+               currencies.packed_prices_expr())
         .join(User, User.id == Course.teacher_id)
         .outerjoin(Category, Category.id == Course.category_id)
         .where(Course.slug == slug)
     ).first()
     if found is None:
         return None
-    course, teacher_id, teacher_name, teacher_bio, avatar_file, category_name, category_slug = found
+    course, teacher_id, teacher_name, teacher_bio, avatar_file, category_name, category_slug, packed = found
     if not may_view(course, viewer):
         return None
     modules = _curriculum(session, course)
@@ -163,5 +166,7 @@ def _visible_course(session: Session, slug: object, viewer: Actor | None):
         hue=hue_for(category_name or course.title),
         thumbnail_url=f"/media/thumbnails/{course.thumbnail_file}" if course.thumbnail_file else "",
         updated_label=course.updated_at.strftime("%B %Y") if course.updated_at else "",
+        prices=[PriceView(currency=o.currency, price_minor=o.price_minor, label=o.label, primary=o.primary)
+                for o in currencies.options(course, currencies.unpack(packed))],
     )
     return course, detail, modules

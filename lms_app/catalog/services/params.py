@@ -48,7 +48,7 @@ class CatalogParams:
     category: str = ""
     level: str = ""
     language: str = ""
-    price_min: int | None = None  # whole currency units
+    price_min: int | None = None  # whole units of the chosen currency (``currency``)
     price_max: int | None = None
     free: bool = False
     rating: float | None = None
@@ -57,6 +57,15 @@ class CatalogParams:
     page: int = 1
     after: str = ""
     before: str = ""
+    # The viewer's currency (issue 20): cards show each course's price in it when the course has
+    # one, and the price filter compares within it. "" = the site's first currency (LMS_CURRENCIES).
+    currency: str = ""
+
+    @property
+    def effective_currency(self) -> str:
+        from lms_app.core.currencies import enabled
+
+        return self.currency or enabled()[0]
 
     @property
     def effective_sort(self) -> str:
@@ -100,9 +109,12 @@ def parse_params(query: Mapping[str, object]) -> CatalogParams:
     before = get("before") if isinstance(get("before"), str) and len(get("before")) <= 200 and not after else ""
     if page == 1:
         after = before = ""
+    from lms_app.core.currencies import clean_code
+
+    currency = clean_code(get("currency")) or ""
     return CatalogParams(q=q, category=category, level=level, language=language, price_min=price_min,
                          price_max=price_max, free=free, rating=rating, sort=sort, size=size, page=page,
-                         after=after, before=before)
+                         after=after, before=before, currency=currency)
 
 
 def to_query(params: CatalogParams) -> dict[str, str]:
@@ -187,9 +199,9 @@ def filter_chips(params: CatalogParams, categories: list[CategoryView]) -> list[
     if params.free:
         add("Free only", free=False)
     if params.price_min is not None:
-        add(f"From {params.price_min}", price_min=None)
+        add(f"From {params.price_min} {params.effective_currency}", price_min=None)
     if params.price_max is not None:
-        add(f"Up to {params.price_max}", price_max=None)
+        add(f"Up to {params.price_max} {params.effective_currency}", price_max=None)
     if params.rating is not None:
         add(f"{params.rating:g}★ and up", rating=None)
     return chips

@@ -31,6 +31,8 @@ from lms_app.catalog.services.params import (
     facet_links,
     filter_chips,
 )
+from lms_app.core import currencies
+from lms_app.core.money import exponent, format_price
 from lms_app.core.text_match import ESCAPE, contains
 from lms_app.core.view_builders import course_card
 
@@ -74,11 +76,15 @@ def _filters(session: Session, params: CatalogParams):
         clauses.append(Course.language == params.language)
     if params.free:
         clauses.append(Course.price_minor == 0)
-    else:
-        if params.price_min is not None:
-            clauses.append(Course.price_minor >= params.price_min * 100)
-        if params.price_max is not None:
-            clauses.append(Course.price_minor <= params.price_max * 100)
+    elif params.price_min is not None or params.price_max is not None:
+        # Within the viewer's currency only (issue 20): a course's price in that currency (its own,
+        # or the one its teacher set for it; free is 0 everywhere). A course not sold in it is not
+        # matched: 50 EUR is not "up to 40" in USD just because 50 > 40 nor because of a raw number.
+        currency = params.effective_currency
+        unit = 10 ** exponent(currency)
+        clauses.append(currencies.price_between(
+            currency, None if params.price_min is None else params.price_min * unit,
+            None if params.price_max is None else params.price_max * unit, postgres=_is_postgres(session)))
     if params.rating is not None:
         clauses.append(Course.rating_count > 0)
         clauses.append(Course.rating_avg >= params.rating)
@@ -119,6 +125,18 @@ def _capped_total(session: Session, clauses, cap: int) -> int:
     return session.exec(select(func.count()).select_from(capped)).one()
 
 
+UNSOLD_LAST = 2_000_000_000  # above any price (authoring caps prices far lower); fits a 32-bit integer
+
+
+def _in_currency(card, course: Course, price_minor: int | None, currency: str):
+    """The card's price in the viewer's currency, or its own price marked with its own currency."""
+    if price_minor is not None:
+        card["price_label"] = format_price(int(price_minor), currency)
+    elif course.currency != currency:
+        card["price_label"] = f"{format_price(course.price_minor, course.currency)} ({course.currency})"
+    return card
+
+
 def search_courses(session: Session, params: CatalogParams) -> CatalogPageView:
     """One page of the catalog for ``params`` (three queries)."""
     clauses, relevance = _filters(session, params)
@@ -137,6 +155,15 @@ def search_courses(session: Session, params: CatalogParams) -> CatalogPageView:
         if total > cap:
             sort = "students"
     key, kind, desc = _sort_key(sort, relevance)
+    price_join = None
+    if sort in ("price_asc", "price_desc") and params.currency:
+        # A currency the viewer chose (issue 20): order by the price in it (course_prices outer-joined
+        # once, not looked up per row); courses not sold in it come last either way (a sentinel,
+        # not NULL, so keyset cursors keep working). Without a chosen currency the sort stays on
+        # the primary price, which its index serves.
+        alias, on, price = currencies.joined_price(params.currency)
+        price_join = (alias, on)
+        key = func.coalesce(price, literal(-1 if desc else UNSOLD_LAST))
     key_col = key.label("sort_key")
 
     # A ranked search visits every match anyway, so on its first page the total comes with the results
@@ -146,7 +173,10 @@ def search_courses(session: Session, params: CatalogParams) -> CatalogPageView:
     extra = (func.count().over().label("total"),) if windowed else ()
     # The page is chosen on narrow rows (id, sort key) and only its rows are joined to their
     # teacher and category: ranking thousands of matches never carries their descriptions.
-    stmt = select(Course.id, key_col, *extra).where(*clauses)
+    stmt = select(Course.id, key_col, *extra)
+    if price_join is not None:
+        stmt = stmt.outerjoin(*price_join)
+    stmt = stmt.where(*clauses)
     size = params.size
     direction = "next"
     cursor = None
@@ -176,8 +206,10 @@ def search_courses(session: Session, params: CatalogParams) -> CatalogPageView:
     picked = stmt.subquery("page_ids")
     outer_key = picked.c.sort_key.asc() if ascending_now else picked.c.sort_key.desc()
     outer_id = Course.id.asc() if ascending_now else Course.id.desc()
+    currency = params.effective_currency
     rows = session.exec(
         select(Course, Teacher.name, Category.name, picked.c.sort_key, *((picked.c.total,) if windowed else ()))
+        .add_columns(currencies.price_expr(currency).label("price_in_currency"))
         .join(picked, picked.c.id == Course.id)
         .join(Teacher, Teacher.id == Course.teacher_id)
         .outerjoin(Category, Category.id == Course.category_id)
@@ -188,7 +220,7 @@ def search_courses(session: Session, params: CatalogParams) -> CatalogPageView:
     rows = list(rows[:size])
     if cursor is not None and direction == "prev":
         rows.reverse()
-    courses = [course_card(row[0], row[1], row[2]) for row in rows]
+    courses = [_in_currency(course_card(row[0], row[1], row[2]), row[0], row[-1], currency) for row in rows]
 
     if windowed:
         total = rows[0][4] if rows else 0
@@ -224,5 +256,6 @@ def search_courses(session: Session, params: CatalogParams) -> CatalogPageView:
                            pages=pages, total_label=total_label, page_label=page_label,
                            has_next=has_next and bool(rows), has_prev=has_prev, next_url=next_url,
                            prev_url=prev_url, chips=filter_chips(params, categories),
-                           clear_url=catalog_url(CatalogParams(q=params.q, sort=params.sort, size=params.size)),
+                           clear_url=catalog_url(CatalogParams(q=params.q, sort=params.sort, size=params.size,
+                                                               currency=params.currency)),
                            **facet_links(params, categories))

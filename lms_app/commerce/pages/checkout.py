@@ -16,6 +16,7 @@ from lms_app.ui.links import link_button
 from lms_app.core.db import run_db
 from lms_app.commerce.services import checkout
 from lms_app.commerce.pages.billing import billing_section
+from lms_app.core import currencies
 from lms_app.core.errors import ServiceError
 from lms_app.commerce.gateways import get_gateway
 from lms_app.core.permissions import LEARNER_AREA
@@ -50,8 +51,9 @@ def _summary(view: dict) -> SummaryView:
     return SummaryView(**{k: view[k] for k in SummaryView.__annotations__})
 
 
-def _pay(session, actor, slug, coupon, form):
-    paid = checkout.pay(session, get_settings(), actor, slug, coupon, form, billing=form)  # billing_* keys
+def _pay(session, actor, slug, coupon, form, currency=None):
+    paid = checkout.pay(session, get_settings(), actor, slug, coupon, form, billing=form,  # billing_* keys
+                        currency=currency)
     return paid.redirect_url or f"/orders/{paid.order_id}"
 
 
@@ -80,18 +82,66 @@ class CheckoutState(rx.State):
     busy: bool = False
     # Non-empty for a redirect gateway (Stripe Checkout, Paystack...): its label; no card form then.
     hosted_label: str = ""
+    # The currency the learner pays in (issue 20) and the ones the course is sold in. Only a code
+    # travels from the browser: the amount is always the server's price in that currency.
+    currency: str = ""
+    currency_options: list[dict[str, str]] = []
+
+    async def _quote(self, coupon: str = "") -> dict:
+        view = await run_db(checkout.quote_view, current_actor(), _slug(self.router.url.path), coupon,
+                            self.currency or None)
+        self.currency, self.currency_options = view["currency"], view["currency_options"]
+        return view
 
     @rx.event
     @guarded(LEARNER_AREA)
     async def load(self):
         self.loaded, self.error, self.error_field, self.coupon_error, self.busy = False, "", "", "", False
         self.hosted_label = _hosted_label()
+        asked = self.router.url.query_parameters.get("currency")
+        self.currency = asked if isinstance(asked, str) else ""
         try:
-            self.summary = _summary(await run_db(checkout.quote_view, current_actor(), _slug(self.router.url.path)))
+            try:
+                self.summary = _summary(await self._quote())
+            except ServiceError as exc:  # not sold in that currency: its own, and say why if asked for
+                if not self.currency:
+                    raise
+                self.currency, self.error = "", exc.message if asked else ""
+                self.summary = _summary(await self._quote())
             self.found = True
         except ServiceError:
             self.summary, self.found = EMPTY, False
         self.loaded = True
+        if self.found and not asked and len(self.currency_options) > 1:
+            # The currency last chosen in the catalog, remembered by the browser: only a hint.
+            return rx.call_script(currencies.READ_SAVED_SCRIPT, callback=CheckoutState.prefer_currency)
+
+    @rx.event
+    @guarded(LEARNER_AREA)
+    async def prefer_currency(self, code: str):
+        """Switch to the browser's remembered currency when the course is sold in it (else keep quiet)."""
+        wanted = currencies.clean_code(code)
+        if not wanted or wanted == self.currency or wanted not in {o["currency"] for o in self.currency_options}:
+            return
+        previous, self.currency = self.currency, wanted
+        try:
+            self.summary = _summary(await self._quote(self.summary["coupon_code"]))
+        except ServiceError:
+            self.currency = previous
+
+    @rx.event
+    @guarded(LEARNER_AREA)
+    async def choose_currency(self, code: str):
+        """Re-price in another of the course's currencies (the coupon is checked again)."""
+        previous = self.currency
+        self.currency, self.error = code if isinstance(code, str) else "", ""
+        try:
+            view = await self._quote(self.summary["coupon_code"])
+        except ServiceError as exc:
+            self.currency = previous
+            return rx.toast.error(exc.message)
+        self.coupon_error = view["coupon_error"]  # e.g. a fixed amount in another currency: dropped
+        self.summary = _summary(view)
 
     @rx.event
     @guarded(LEARNER_AREA)
@@ -102,7 +152,7 @@ class CheckoutState(rx.State):
             self.coupon_error = "Enter a coupon code."
             return
         try:
-            view = await run_db(checkout.quote_view, current_actor(), _slug(self.router.url.path), code)
+            view = await self._quote(code)
         except ServiceError as exc:
             self.coupon_error = exc.message
             return
@@ -116,7 +166,7 @@ class CheckoutState(rx.State):
     async def remove_coupon(self):
         self.coupon_error = ""
         try:
-            self.summary = _summary(await run_db(checkout.quote_view, current_actor(), _slug(self.router.url.path)))
+            self.summary = _summary(await self._quote())
         except ServiceError as exc:
             self.error = exc.message
 
@@ -130,7 +180,8 @@ class CheckoutState(rx.State):
         yield
         actor, slug, coupon = current_actor(), _slug(self.router.url.path), self.summary["coupon_code"]
         try:
-            target = await run_db(_pay, actor, slug, coupon, form if isinstance(form, dict) else {})
+            target = await run_db(_pay, actor, slug, coupon, form if isinstance(form, dict) else {},
+                                  self.currency or None)
         except ServiceError as exc:
             self.busy, self.error, self.error_field = False, exc.message, exc.field or ""
             yield rx.toast.error(exc.message)
@@ -151,6 +202,7 @@ def summary_card() -> rx.Component:
         rx.vstack(
             rx.heading("Order summary", size="4", as_="h2"),
             rx.text(S["title"], weight="bold", size="3"),
+            currency_picker(),
             rx.separator(size="4"),
             row("Price", S["list_label"]),
             rx.cond(S["discount_label"] != "",
@@ -163,6 +215,23 @@ def summary_card() -> rx.Component:
             spacing="3", width="100%", align="start",
         ),
         width="100%",
+    )
+
+
+def currency_picker() -> rx.Component:
+    """Courses sold in several currencies: the learner picks one (issue 20)."""
+    return rx.cond(
+        CheckoutState.currency_options.length() > 1,
+        rx.hstack(
+            rx.text("Pay in", size="2", color=rx.color("gray", 11)),
+            rx.select.root(
+                rx.select.trigger(aria_label="Currency to pay in", id="checkout-currency"),
+                rx.select.content(rx.foreach(CheckoutState.currency_options,
+                                             lambda o: rx.select.item(o["label"], value=o["currency"]))),
+                value=CheckoutState.currency, on_change=CheckoutState.choose_currency, size="2",
+            ),
+            align="center", spacing="2", width="100%",
+        ),
     )
 
 

@@ -28,7 +28,7 @@ from lms_app.core.users import User
 from lms_app.core.types import utcnow
 from lms_app.commerce.services import coupons, invoices, ledger
 from lms_app.learning.services import enrollment
-from lms_app.core import pricing
+from lms_app.core import currencies, pricing
 from lms_app.core.sessions import Actor
 from lms_app.core.errors import ServiceError
 from lms_app.commerce.gateways.base import CardDetails
@@ -52,17 +52,19 @@ class Priced:
     coupon_error: str
 
 
-def price(session: Session, actor: Actor, slug: object, coupon_code: object = "") -> Priced:
-    """The course's price now, with the coupon applied when it is valid for this learner."""
+def price(session: Session, actor: Actor, slug: object, coupon_code: object = "", currency: object = None) -> Priced:
+    """The course's price now, with the coupon applied when it is valid for this learner. ``currency``
+    (issue 20): one the course is sold in (None: its own); the amount is always the database's for
+    that currency, and a fixed-amount coupon applies only in its own currency."""
     require_role(actor, LEARNER_AREA)
     course = enrollment.published_course(session, slug)
+    list_price, code = currencies.price_in(session, course, currency)
     coupon, error = None, ""
     if isinstance(coupon_code, str) and coupon_code.strip():
         found = coupons.find(session, coupon_code)
-        error = coupons.refusal(session, found, actor.user_id, course) or ""
+        error = coupons.refusal(session, found, actor.user_id, course, currency=code) or ""
         coupon = None if error else found
-    q = pricing.quote(course.price_minor, course.currency, coupon.kind if coupon else None,
-                      coupon.amount if coupon else 0)
+    q = pricing.quote(list_price, code, coupon.kind if coupon else None, coupon.amount if coupon else 0)
     return Priced(course=course, coupon=coupon, quote=q, coupon_error=error)
 
 
@@ -80,14 +82,16 @@ def require_verified(session: Session, actor: Actor) -> None:
         raise ServiceError(VERIFY_FIRST)
 
 
-def quote_view(session: Session, actor: Actor, slug: object, coupon_code: object = "") -> dict:
+def quote_view(session: Session, actor: Actor, slug: object, coupon_code: object = "", currency: object = None) -> dict:
     """What the checkout page shows (labels only, nothing private)."""
-    p = price(session, actor, slug, coupon_code)
+    p = price(session, actor, slug, coupon_code, currency)
     q, c = p.quote, p.course
-    return {"slug": c.slug, "title": c.title, "currency": c.currency,
-            "list_label": format_amount(q.list_price_minor, c.currency),
-            "discount_label": "-" + format_amount(q.discount_minor, c.currency) if q.discount_minor else "",
-            "total_label": format_amount(q.amount_minor, c.currency),
+    return {"slug": c.slug, "title": c.title, "currency": q.currency,
+            "currency_options": [{"currency": o.currency, "label": f"{o.currency} · {o.label}"}
+                                 for o in currencies.course_options(session, c)],
+            "list_label": format_amount(q.list_price_minor, q.currency),
+            "discount_label": "-" + format_amount(q.discount_minor, q.currency) if q.discount_minor else "",
+            "total_label": format_amount(q.amount_minor, q.currency),
             "is_free_now": q.amount_minor == 0, "coupon_code": p.coupon.code if p.coupon else "",
             "coupon_error": p.coupon_error, "email_verified": email_verified(session, actor),
             "enrolled": enrollment.owns(session, actor.user_id, c.id)}
@@ -105,13 +109,14 @@ def card_from(form: object) -> CardDetails:
 
 
 def purchase(session: Session, settings: Settings, actor: Actor, slug: object, coupon_code: object,
-             card: CardDetails | None, gateway, billing: object = None) -> Order:
-    """Buy a paid course with a direct gateway (see the module docstring for the order of steps).
-    ``billing``: the buyer's invoice details (``invoices.billing_from``), checked before anything
-    else; with them the paid order gets its invoice number in this transaction."""
+             card: CardDetails | None, gateway, billing: object = None, currency: object = None) -> Order:
+    """Buy a paid course with a direct gateway (see the module docstring for the order of steps),
+    in ``currency`` (one the course is sold in; None: its own). ``billing``: the buyer's invoice
+    details (``invoices.billing_from``), checked before anything else; with them the paid order gets
+    its invoice number in this transaction."""
     require_verified(session, actor)
     bill = invoices.billing_from(billing)
-    p = price(session, actor, slug, coupon_code)
+    p = price(session, actor, slug, coupon_code, currency)
     if p.coupon_error:
         raise ServiceError(p.coupon_error, "coupon")
     course, q = p.course, p.quote
@@ -230,7 +235,7 @@ class Paid:
 
 
 def pay(session: Session, settings: Settings, actor: Actor, slug: object, coupon_code: object, card_form: object,
-        gateway=None, billing: object = None) -> Paid:
+        gateway=None, billing: object = None, currency: object = None) -> Paid:
     """Pay for a course with the configured gateway (the checkout page and the API): a direct
     gateway charges the card now; a redirect gateway gets a pending order and answers its URL; a
     total of 0 under a coupon needs no gateway at all."""
@@ -239,9 +244,9 @@ def pay(session: Session, settings: Settings, actor: Actor, slug: object, coupon
 
     gateway = gateway or get_gateway(settings)
     direct = hasattr(gateway, "charge")
-    if direct or price(session, actor, slug, coupon_code).quote.amount_minor == 0:
+    if direct or price(session, actor, slug, coupon_code, currency).quote.amount_minor == 0:
         order = purchase(session, settings, actor, slug, coupon_code, card_from(card_form) if direct else None, gateway,
-                         billing)
+                         billing, currency=currency)
         return Paid(order_id=order.id)
-    order_id, url = provider_checkout.start(session, actor, slug, coupon_code, gateway, billing)
+    order_id, url = provider_checkout.start(session, actor, slug, coupon_code, gateway, billing, currency=currency)
     return Paid(order_id=order_id, redirect_url=url)

@@ -49,8 +49,9 @@ def find(session: Session, raw: object) -> Coupon | None:
 
 
 def refusal(session: Session, coupon: Coupon | None, user_id: int, course: Course,
-            now: datetime | None = None) -> str | None:
-    """Why ``coupon`` cannot be used by this learner on this course now (None when it can)."""
+            now: datetime | None = None, currency: str | None = None) -> str | None:
+    """Why ``coupon`` cannot be used by this learner on this course now (None when it can), paying
+    in ``currency`` (None: the course's own): a fixed amount applies only in the coupon's currency."""
     now = now or utcnow()
     if coupon is None:
         return UNKNOWN
@@ -62,7 +63,7 @@ def refusal(session: Session, coupon: Coupon | None, user_id: int, course: Cours
         return EXPIRED
     if coupon.course_id is not None and coupon.course_id != course.id:
         return WRONG_COURSE
-    if coupon.kind == "fixed" and coupon.currency != course.currency:
+    if coupon.kind == "fixed" and coupon.currency != (currency or course.currency):
         return WRONG_CURRENCY
     if coupon.max_redemptions is not None and coupon.used_count >= coupon.max_redemptions:
         return USED_UP

@@ -22,3 +22,30 @@ def ensure_demo_coupons(session: Session) -> int:
     session.add(Coupon(code="DEMO20", kind="percent", amount=20, once_per_account=False,
                        created_by=admin.id if admin else None))
     return 1
+
+
+# Demo courses sold in more currencies than their own (issue 20): slug → {currency: price}.
+DEMO_PRICES = {
+    "modern-python-patterns": {"EUR": 4500, "GBP": 3900},
+    "data-analysis-with-pandas": {"EUR": 3600},
+    "css-layout-mastery": {"USD": 2100, "GBP": 1700},
+}
+
+
+def ensure_demo_prices(session: Session) -> int:
+    """Give a few paid demo courses EUR/GBP/USD prices; returns how many prices were created."""
+    from lms_app.core import currencies
+    from lms_app.core.courses import Course, CoursePrice
+
+    courses = {c.slug: c for c in session.exec(select(Course).where(Course.slug.in_(list(DEMO_PRICES)))).all()}
+    have = {(p.course_id, p.currency) for p in session.exec(select(CoursePrice)).all()}
+    created = 0
+    for slug, prices in DEMO_PRICES.items():
+        course = courses.get(slug)
+        if course is None or course.price_minor == 0:
+            continue
+        for code, minor in prices.items():
+            if code != course.currency and code in currencies.enabled() and (course.id, code) not in have:
+                session.add(CoursePrice(course_id=course.id, currency=code, price_minor=minor))
+                created += 1
+    return created

@@ -38,13 +38,13 @@ def on_item_paid(item_kind: str, fulfil, release) -> None:
 
 
 def start(session: Session, actor: Actor, slug: object, coupon_code: object, gateway,
-          billing: object = None) -> tuple[int, str]:
-    """(order id, confirmation URL) for a pending order; reuses the learner's open one. The buyer's
-    billing details (``invoices.billing_from``) are held with the order; the webhook that marks it
-    paid gives the invoice its number."""
+          billing: object = None, currency: object = None) -> tuple[int, str]:
+    """(order id, confirmation URL) for a pending order in ``currency`` (None: the course's own);
+    reuses the learner's open one. The buyer's billing details (``invoices.billing_from``) are held
+    with the order; the webhook that marks it paid gives the invoice its number."""
     require_verified(session, actor)
     bill = invoices.billing_from(billing)
-    p = price(session, actor, slug, coupon_code)
+    p = price(session, actor, slug, coupon_code, currency)
     if p.coupon_error:
         raise ServiceError(p.coupon_error, "coupon")
     course, q = p.course, p.quote

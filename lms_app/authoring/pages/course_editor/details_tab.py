@@ -10,7 +10,9 @@ from lms_app.authoring.pages.course_editor.defaults import THUMB_TYPES
 from lms_app.authoring.pages.course_editor.state import LOCKED, S
 from lms_app.authoring.pages.course_editor.widgets import _error, _label, _select
 from lms_app.authoring.services import courses as authoring, checks as authoring_checks
+from lms_app.core import currencies
 from lms_app.learning.pages.completion_settings import completion_card
+from lms_app.authoring.pages.course_prices import prices_card
 
 
 def _thumbnail_preview() -> rx.Component:
@@ -49,7 +51,7 @@ def _details_tab() -> rx.Component:
             ),
             rx.grid(
                 field("Price (0 = free)", "price", e["price"], default_value=d["price"], input_mode="decimal"),
-                _select("Currency", "currency", [rx.el.option(c, value=c) for c in authoring.CURRENCIES],
+                _select("Currency", "currency", [rx.el.option(c, value=c) for c in currencies.enabled()],
                         d["currency"], e["currency"]),
                 columns="2", spacing="4", width="100%",
             ),
@@ -120,6 +122,8 @@ def _details_tab() -> rx.Component:
         ),
         width="100%",
     )
-    side = rx.vstack(thumb, rx.cond(d["id"] != 0, completion_card(d["id"])), spacing="5", width="100%")
+    side = rx.vstack(thumb, rx.cond(d["id"] != 0, completion_card(d["id"])),
+                     rx.cond(d["id"] != 0, prices_card(d["id"], d["id"].to_string() + d["currency"] + d["price"])),
+                     spacing="5", width="100%")
     return rx.grid(rx.card(form, size="3", width="100%"), side,
                    columns=rx.breakpoints(initial="1", lg="3fr 1fr"), spacing="5", width="100%", align_items="start")
