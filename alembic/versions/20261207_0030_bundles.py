@@ -1,7 +1,7 @@
 """bundles: a teacher's courses sold together, their purchases and the enrolments each granted
 
 Revision ID: 0030
-Revises: 0031
+Revises: 0033
 Create Date: 2026-12-07 02:10:00
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from lms_app.core.types import UTCDateTime
 
 revision: str = "0030"
-down_revision: Union[str, Sequence[str], None] = "0031"
+down_revision: Union[str, Sequence[str], None] = "0033"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
