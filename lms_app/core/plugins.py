@@ -29,7 +29,7 @@ BUILTIN = ("ui", "accounts", "catalog", "authoring", "learning", "quizzes", "ass
            "commerce", "admin", "analytics", "jobs", "mail", "backups", "operations",
            "notifications", "privacy", "api", "webhooks", "live",
            "payments", "community",
-           "payouts")
+           "payouts", "bundles")
 
 
 def disabled_plugins() -> tuple[str, ...]:

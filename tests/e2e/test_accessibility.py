@@ -93,6 +93,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/plans": ("admin", "/admin/plans"),
     "/teach/payouts": ("teacher", "/teach/payouts"),
     "/admin/payouts": ("admin", "/admin/payouts"),
+    "/bundles": ("anon", "/bundles"),
+    "/bundles/[slug]": ("learner", "/bundles/complete-starter-bundle"),
+    "/teach/bundles": ("teacher", "/teach/bundles"),
 }
 
 # Paths with database ids, found the way a person finds them: (who, page to look on, link pattern).

@@ -56,9 +56,20 @@ def learner_world(people: dict, make_course, enroll) -> dict:
         order_id = checkout.purchase(s, get_settings(), me, bought.slug, "", SUCCESS, TestGateway()).id
     with session_scope() as s:
         number = s.exec(select(Certificate.number).where(Certificate.user_id == learner.id)).one()
+    bundle_slug = _bundle_of(people["other_teacher"], make_course)
     return {"video_id": video.id, "learn_slug": course.slug, "quiz_id": quiz.id, "attempt_id": attempt_id,
             "assignment_id": lesson.id, "file_id": file_id, "buy_slug": to_buy.slug, "order_id": order_id,
-            "cert_number": number}
+            "cert_number": number, "bundle_slug": bundle_slug}
+
+
+def _bundle_of(teacher, make_course) -> str:
+    """A bundle of two paid courses of ``teacher`` (everyone else may buy it)."""
+    from lms_app.bundles import services as bundles
+
+    courses = [make_course(teacher=teacher, price_minor=p) for p in (1000, 2000)]
+    with session_scope() as s:
+        return bundles.save(s, Actor(teacher.id, teacher.role, 0), {
+            "title": "Matrix bundle", "price": "25", "courses": [str(c.id) for c in courses]}).slug
 
 
 def learner_rows(w) -> list[tuple[str, str, str, object, dict[str, int]]]:
@@ -112,4 +123,9 @@ def learner_rows(w) -> list[tuple[str, str, str, object, dict[str, int]]]:
         ("GET", "/me/certificates/{number}/pdf", f"/me/certificates/{number}/pdf", None, owner_or_staff),
         ("GET", "/certificates/{number}/credential", f"/certificates/{number}/credential", None,
          {**{c: 200 for c in (*roles, "anonymous")}, "revoked": 200, "expired": 200}),  # public, reads no token
+        ("GET", "/bundles", "/bundles", None,
+         {**{c: 200 for c in (*roles, "anonymous")}, "revoked": 200, "expired": 200}),  # public, reads no token
+        ("GET", "/bundles/{slug}", f"/bundles/{g('bundle_slug', 's')}", None, public_optional),
+        ("POST", "/bundles/{slug}/purchase", f"/bundles/{g('bundle_slug', 's')}/purchase", {"card": CARD},
+         only(200, small_scope=403, other_teacher=422)),  # its teacher cannot buy it
     ]

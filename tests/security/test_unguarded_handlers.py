@@ -90,6 +90,11 @@ ALLOW_LIST = {
     "LiveOfferingState.with_tz": "public offering page (services.offering_page): inactive offerings only for their "
                                  "teacher/admins, seats left per time, the viewer's own bookings; never the meeting "
                                  "link or other learners (tests/security/test_live_security.py)",
+    "BundleListState.load": "public list of active bundles whose courses are all published: titles, teachers, "
+                            "prices; the page number is validated",
+    "BundlePageState.load": "public bundle page (bundles.services.page_view): inactive bundles only for their "
+                            "teacher/admins; the viewer (from the HttpOnly cookie) sees only their own ownership "
+                            "and price",
 }
 BUILTINS = {"setvar"}  # see the module docstring; behaviour checked in test_setvar_cannot_set_any_var
 

@@ -24,6 +24,19 @@ from lms_app.core.errors import ServiceError
 from lms_app.core.settings import Settings
 
 
+# How other features fulfil or release a pending order of their item kind (e.g. "bundle": enrol in
+# each course); called inside the webhook's transaction, once per order (the status flip guards).
+_ITEM_PAID: dict[str, object] = {}
+_ITEM_FAILED: dict[str, object] = {}
+
+
+def on_item_paid(item_kind: str, fulfil, release) -> None:
+    """Register ``fulfil(session, settings, order)`` (book the sale, grant access) and
+    ``release(session, order)`` for pending orders with ``item_kind`` paid through a redirect provider."""
+    _ITEM_PAID[item_kind] = fulfil
+    _ITEM_FAILED[item_kind] = release
+
+
 def start(session: Session, actor: Actor, slug: object, coupon_code: object, gateway,
           billing: object = None, currency: object = None) -> tuple[int, str]:
     """(order id, confirmation URL) for a pending order in ``currency`` (None: the course's own);
@@ -114,6 +127,10 @@ def apply_event(session: Session, settings: Settings, provider: str, event) -> s
             return "ignored"
         payment.status = "succeeded"
         session.add(payment)
+        if order.course_id is None and order.item_kind in _ITEM_PAID:
+            session.refresh(order)
+            _ITEM_PAID[order.item_kind](session, settings, order)
+            return "ok"
         if not enrollment.owns(session, order.user_id, order.course_id):
             enrollment.add(session, order.user_id, order.course_id)
         session.refresh(order)
@@ -125,5 +142,7 @@ def apply_event(session: Session, settings: Settings, provider: str, event) -> s
         order.status, payment.status = "failed", "failed"
         session.add_all([order, payment])
         coupons.release(session, order.id)
+        if order.item_kind in _ITEM_FAILED:
+            _ITEM_FAILED[order.item_kind](session, order)
         return "mismatch" if event.kind == "payment.succeeded" else "ok"
     return "ignored"

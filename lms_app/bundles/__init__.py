@@ -1,0 +1,1 @@
+"""Bundles: several of one teacher's courses sold together at one price."""
