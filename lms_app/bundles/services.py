@@ -424,11 +424,32 @@ def undo_refunded(session: Session, order) -> None:
         return
     grants = session.exec(select(BundleGrant).where(BundleGrant.purchase_id == purchase.id,
                                                     BundleGrant.active.is_(True))).all()
+    heirs = _other_paid_purchases(session, purchase, [g.course_id for g in grants])
     for grant in grants:
-        enrollment.remove(session, grant.user_id, grant.course_id)
         grant.active = False
         session.add(grant)
+        heir = heirs.get(grant.course_id)
+        if heir is None:
+            enrollment.remove(session, grant.user_id, grant.course_id)
+        else:  # another bundle the learner paid for holds this course: it keeps it, now on that purchase
+            session.add(BundleGrant(purchase_id=heir, user_id=grant.user_id, course_id=grant.course_id))
     session.flush()
+
+
+def _other_paid_purchases(session: Session, purchase: BundlePurchase, course_ids: list[int]) -> dict[int, int]:
+    """course id -> another paid purchase of this learner whose bundle includes the course (a later
+    bundle skipped it as already owned — through this one). One query."""
+    if not course_ids:
+        return {}
+    rows = session.exec(select(BundleCourse.course_id, BundlePurchase.id)
+                        .join(BundlePurchase, BundlePurchase.bundle_id == BundleCourse.bundle_id)
+                        .where(BundlePurchase.user_id == purchase.user_id, BundlePurchase.status == "paid",
+                               BundlePurchase.id != purchase.id, BundleCourse.course_id.in_(course_ids))
+                        .order_by(BundlePurchase.id)).all()
+    found: dict[int, int] = {}
+    for course_id, purchase_id in rows:
+        found.setdefault(course_id, purchase_id)
+    return found
 
 
 # --- teaching ------------------------------------------------------------------------------

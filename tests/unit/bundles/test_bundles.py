@@ -477,3 +477,22 @@ def test_a_course_opened_by_a_subscription_is_not_owned_the_bundle_grants_it(sho
     with lms_app.core.db.session_scope() as s:
         sources = s.exec(select(Enrollment.source).where(Enrollment.user_id == learner.id)).all()
     assert sorted(sources) == ["direct"] * 3  # bought: no longer ends with the plan
+
+
+def test_refunding_one_bundle_keeps_a_course_another_paid_bundle_holds(make_user, make_course, sign_in):
+    """Bundle A (courses 1, 2) then bundle B (2, 3), which skipped course 2 as owned through A.
+    Refunding A removes course 1 only: B paid for course 2 too, so it keeps it (now B's grant), and a
+    later refund of B removes 2 and 3."""
+    teacher = make_user(role="teacher")
+    c1, c2, c3 = (make_course(teacher=teacher, price_minor=3000, currency="USD") for _ in range(3))
+    _, slug_a = make_bundle(teacher, [c1, c2], price="50.00", title="Bundle A")
+    _, slug_b = make_bundle(teacher, [c2, c3], price="50.00", policy="same", title="Bundle B")
+    learner = make_user()
+    _, actor = sign_in(learner)
+    order_a, order_b = buy(actor, slug_a), buy(actor, slug_b)
+    assert state(learner.id)["enrolled"] == sorted([c1.id, c2.id, c3.id])
+    admin = make_user(role="admin")
+    _refund(order_a.id, admin)
+    assert state(learner.id)["enrolled"] == sorted([c2.id, c3.id])
+    _refund(order_b.id, admin)
+    assert state(learner.id)["enrolled"] == []
