@@ -12,6 +12,7 @@ from lms_app.api.deps import optional_principal, require
 from lms_app.api.errors import ApiError, not_found, responses
 from lms_app.api.services.tokens import Principal
 from lms_app.bundles import services
+from lms_app.commerce.rest import BillingDetails
 from lms_app.core.db import run_db
 from lms_app.core.settings import get_settings
 
@@ -66,6 +67,8 @@ class Card(BaseModel):
 class PurchaseRequest(BaseModel):
     coupon_code: str = Field(default="", max_length=40)
     card: Card | None = None
+    billing: BillingDetails | None = Field(default=None, description="Billing details: the order gets an invoice "
+                                                                     "(number, tax lines) instead of a receipt")
 
 
 class PurchaseResult(BaseModel):
@@ -88,8 +91,9 @@ async def bundle_detail(slug: str = Path(max_length=120, pattern=SLUG), coupon: 
     return BundleDetail(**{k: found[k] for k in BundleDetail.model_fields})
 
 
-def _buy(session, actor, slug: str, coupon: str, card: dict) -> PurchaseResult:
-    return PurchaseResult(order_id=services.pay(session, get_settings(), actor, slug, coupon, card).order_id)
+def _buy(session, actor, slug: str, coupon: str, card: dict, billing: dict | None = None) -> PurchaseResult:
+    return PurchaseResult(order_id=services.pay(session, get_settings(), actor, slug, coupon, card,
+                                                billing=billing).order_id)
 
 
 @router.post("/bundles/{slug}/purchase", response_model=PurchaseResult, responses=responses(401, 402, 403, 422, 429),
@@ -99,7 +103,8 @@ async def buy(body: PurchaseRequest, slug: str = Path(max_length=120, pattern=SL
     from lms_app.commerce.services.checkout import PaymentDeclined
 
     card = body.card.model_dump() if body.card else {}
+    billing = {f"billing_{k}": v for k, v in body.billing.model_dump().items()} if body.billing else None
     try:
-        return await run_db(_buy, principal.actor, slug, body.coupon_code, card)
+        return await run_db(_buy, principal.actor, slug, body.coupon_code, card, billing)
     except PaymentDeclined as exc:
         raise ApiError(402, exc.message, "payment_declined", exc.field) from None

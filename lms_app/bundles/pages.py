@@ -14,6 +14,7 @@ import reflex as rx
 
 from lms_app.bundles import services
 from lms_app.commerce.gateways import get_gateway
+from lms_app.commerce.pages.billing import billing_section
 from lms_app.core.auth_state import AuthState
 from lms_app.core.db import run_db
 from lms_app.core.errors import ServiceError
@@ -163,7 +164,7 @@ def _card_gateway() -> bool:
 
 
 def _buy(session, actor, slug, coupon, form):
-    paid = services.pay(session, get_settings(), actor, slug, coupon, form)
+    paid = services.pay(session, get_settings(), actor, slug, coupon, form, billing=form)  # billing_* keys
     return paid.redirect_url or f"/orders/{paid.order_id}"
 
 
@@ -175,6 +176,8 @@ class BundlePageState(rx.State):
     card_gateway: bool = True
     coupon_error: str = ""
     error: str = ""
+    # The form field the error is about (billing details show it under the field).
+    error_field: str = ""
     busy: bool = False
 
     @rx.event
@@ -218,13 +221,13 @@ class BundlePageState(rx.State):
         """Charge the card (or nothing under a 100 % coupon); the server prices everything."""
         if self.busy:
             return
-        self.busy, self.error = True, ""
+        self.busy, self.error, self.error_field = True, "", ""
         yield
         actor, slug, coupon = current_actor(), _slug(self.router.url.path), self.bundle["coupon_code"]
         try:
             target = await run_db(_buy, actor, slug, coupon, form if isinstance(form, dict) else {})
         except ServiceError as exc:
-            self.busy, self.error = False, exc.message
+            self.busy, self.error, self.error_field = False, exc.message, exc.field or ""
             yield rx.toast.error(exc.message)
             return
         self.busy = False
@@ -288,19 +291,21 @@ def _pay_form() -> rx.Component:
                               required=True),
                         columns="2", spacing="3", width="100%"),
                 field("Name on card", "name", auto_complete="cc-name"),
+                billing_section(S.error_field, S.error),
                 rx.button(rx.icon("lock", size=16), "Buy bundle for ", B["total_label"], type="submit", size="3",
                           width="100%", loading=S.busy, id="buy-bundle"),
                 rx.text("Test mode: use 4242 4242 4242 4242, any future expiry and any CVC.", size="1",
                         color=rx.color("gray", 11)),
                 spacing="3", width="100%"), on_submit=S.buy, width="100%"),
-            rx.vstack(
+            rx.form(rx.vstack(
                 rx.text("You will pay on the secure page of our payment provider, then come back here with access "
                         "to the courses.", size="2"),
+                billing_section(S.error_field, S.error),
                 rx.button(rx.icon("lock", size=16), "Continue to pay ", B["total_label"], size="3", width="100%",
-                          loading=S.busy, on_click=S.buy({}), id="continue-to-payment"),
+                          loading=S.busy, type="submit", id="continue-to-payment"),
                 rx.text("Card details are never sent to or stored by this site.", size="1",
                         color=rx.color("gray", 11)),
-                spacing="3", width="100%"),
+                spacing="3", width="100%"), on_submit=S.buy, width="100%"),
         ),
     )
 

@@ -285,17 +285,20 @@ def _grant(session: Session, purchase: BundlePurchase, course_ids: list[int]) ->
 
 
 def buy(session: Session, settings: Settings, actor: Actor, slug: object, coupon_code: object, card,
-        gateway) -> "object":
-    """Buy the bundle with a direct gateway (see the module docstring for the order of steps)."""
+        gateway, billing: object = None) -> "object":
+    """Buy the bundle with a direct gateway (see the module docstring for the order of steps);
+    with ``billing`` (the buyer's invoice details) the order gets an invoice number."""
+    from lms_app.commerce.services import invoices
     from lms_app.commerce.services.checkout import purchase_item
 
+    invoices.billing_from(billing)  # refuse bad details before anything is written
     p, to_grant = _checked(session, actor, slug, coupon_code)
     if p.amount_minor > 0 and card is None:
         raise ServiceError("Enter your card details.", "card_number")
     item = _sale_item(p.bundle, p.list_price_minor)
     purchase = _hold(session, p.bundle.id, actor.user_id, "paid")
     _grant(session, purchase, to_grant)
-    order = purchase_item(session, settings, actor, item, p.coupon.code if p.coupon else "", card, gateway)
+    order = purchase_item(session, settings, actor, item, p.coupon.code if p.coupon else "", card, gateway, billing)
     purchase.order_id = order.id
     session.add(purchase)
     session.flush()
@@ -305,16 +308,18 @@ def buy(session: Session, settings: Settings, actor: Actor, slug: object, coupon
 IN_PROGRESS = "A payment for this bundle is already in progress."
 
 
-def start_redirect(session: Session, actor: Actor, slug: object, coupon_code: object, gateway) -> tuple[int, str]:
+def start_redirect(session: Session, actor: Actor, slug: object, coupon_code: object, gateway,
+                   billing: object = None) -> tuple[int, str]:
     """A redirect provider (Stripe Checkout, Paystack, the signed-webhook provider): hold a pending
     purchase and order with the coupon use and answer (order id, confirmation URL); a second tab
     gets the same payment back (before any re-check: its coupon is already held by that order).
     The provider's webhook then runs ``fulfil_paid`` or ``release_failed`` (registered with
     ``provider_checkout.on_item_paid``)."""
     from lms_app.commerce.models import CouponRedemption, Order, Payment
-    from lms_app.commerce.services import coupons
+    from lms_app.commerce.services import coupons, invoices
 
     require_role(actor, LEARNER_AREA)
+    bill = invoices.billing_from(billing)
     bundle = _active_bundle(session, slug)
     open_order = session.exec(
         select(Order.id, Payment.reference).join(Payment, Payment.order_id == Order.id)
@@ -354,13 +359,16 @@ def start_redirect(session: Session, actor: Actor, slug: object, coupon_code: ob
     except IntegrityError:
         session.rollback()
         raise ServiceError(IN_PROGRESS) from None
+    if bill is not None:  # numbered when the provider confirms the payment (``fulfil_paid``)
+        invoices.hold(session, order, bill)
     return order.id, url
 
 
 def fulfil_paid(session: Session, settings: Settings, order) -> None:
     """The provider confirmed a pending bundle order (amount and currency already checked): enrol
-    in each course the learner does not own *now*, record the grants, book the sale."""
-    from lms_app.commerce.services import ledger
+    in each course the learner does not own *now*, record the grants, book the sale, number the
+    invoice when billing details were held."""
+    from lms_app.commerce.services import invoices, ledger
 
     purchase = session.exec(select(BundlePurchase).where(BundlePurchase.order_id == order.id)).first()
     bundle = session.get(Bundle, order.item_id) if order.item_id else None
@@ -376,6 +384,7 @@ def fulfil_paid(session: Session, settings: Settings, order) -> None:
     owned = owned_course_ids(session, order.user_id, ids)
     _grant(session, purchase, [cid for cid in ids if cid not in owned])
     ledger.record_sale(session, order, _sale_item(bundle, order.list_price_minor), settings.platform_fee_percent)
+    invoices.issue(session, settings, order, bundle.teacher_id)  # the billing details held at start, if any
     session.flush()
 
 
@@ -393,7 +402,7 @@ class Paid:
 
 
 def pay(session: Session, settings: Settings, actor: Actor, slug: object, coupon_code: object, card_form: object,
-        gateway=None) -> Paid:
+        gateway=None, billing: object = None) -> Paid:
     """Pay for a bundle with the configured gateway: a direct (card) gateway charges now; a redirect
     gateway gets a pending order and answers its URL; a total of 0 under a coupon needs no gateway."""
     from lms_app.commerce.gateways import get_gateway
@@ -402,9 +411,10 @@ def pay(session: Session, settings: Settings, actor: Actor, slug: object, coupon
     gateway = gateway or get_gateway(settings)
     direct = hasattr(gateway, "charge")
     if direct or price(session, actor, slug, coupon_code).amount_minor == 0:
-        order = buy(session, settings, actor, slug, coupon_code, card_from(card_form) if direct else None, gateway)
+        order = buy(session, settings, actor, slug, coupon_code, card_from(card_form) if direct else None, gateway,
+                    billing)
         return Paid(order_id=order.id)
-    order_id, url = start_redirect(session, actor, slug, coupon_code, gateway)
+    order_id, url = start_redirect(session, actor, slug, coupon_code, gateway, billing)
     return Paid(order_id=order_id, redirect_url=url)
 
 

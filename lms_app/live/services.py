@@ -291,8 +291,10 @@ def _bookable_slot(session: Session, raw_slot_id: object, now: datetime) -> tupl
 
 
 def book(session: Session, settings: Settings, actor: Actor, raw_slot_id: object, coupon_code: object = "",
-         card=None, gateway=None, now: datetime | None = None, included: bool = False) -> LiveBooking:
-    """Take one seat for the learner (see the module docstring); priced seats are charged once.
+         card=None, gateway=None, now: datetime | None = None, included: bool = False,
+         billing: object = None) -> LiveBooking:
+    """Take one seat for the learner (see the module docstring); priced seats are charged once
+    (with ``billing``, the buyer's invoice details, the order gets an invoice number).
     ``included``: the seat comes with a course the learner has access to (``lesson.book_for_lesson``
     checked that), so it is booked free whatever the offering's price."""
     from lms_app.commerce.services.checkout import SaleItem, purchase_item
@@ -311,7 +313,8 @@ def book(session: Session, settings: Settings, actor: Actor, raw_slot_id: object
                                                      LiveBooking.user_id == actor.user_id,
                                                      LiveBooking.status == "offered")).first()
     if offered is not None:
-        return _confirm_offer(session, settings, actor, offered, slot, offering, coupon_code, card, gateway, now)
+        return _confirm_offer(session, settings, actor, offered, slot, offering, coupon_code, card, gateway, now,
+                              billing)
     booking = LiveBooking(slot_id=slot_id, user_id=actor.user_id, currency=currency)
     session.add(booking)
     try:
@@ -327,7 +330,8 @@ def book(session: Session, settings: Settings, actor: Actor, raw_slot_id: object
     if price > 0:
         order = purchase_item(session, settings, actor, SaleItem(kind="live", item_id=slot_id, title=title,
                                                                  teacher_id=offering.teacher_id, price_minor=price,
-                                                                 currency=currency), coupon_code, card, gateway)
+                                                                 currency=currency), coupon_code, card, gateway,
+                             billing)
         booking.order_id, booking.amount_minor = order.id, order.amount_minor
         session.add(booking)
     session.flush()
@@ -338,7 +342,8 @@ def book(session: Session, settings: Settings, actor: Actor, raw_slot_id: object
 
 
 def _confirm_offer(session: Session, settings: Settings, actor: Actor, booking: LiveBooking, slot: LiveSlot,
-                   offering: LiveOffering, coupon_code: object, card, gateway, now: datetime) -> LiveBooking:
+                   offering: LiveOffering, coupon_code: object, card, gateway, now: datetime,
+                   billing: object = None) -> LiveBooking:
     """Pay for the seat held for this learner from the waitlist (the seat is already counted)."""
     from lms_app.commerce.services.checkout import SaleItem, purchase_item
 
@@ -353,7 +358,8 @@ def _confirm_offer(session: Session, settings: Settings, actor: Actor, booking: 
     order = purchase_item(session, settings, actor, SaleItem(kind="live", item_id=slot.id, title=offering.title,
                                                              teacher_id=offering.teacher_id,
                                                              price_minor=offering.price_minor,
-                                                             currency=offering.currency), coupon_code, card, gateway)
+                                                             currency=offering.currency), coupon_code, card, gateway,
+                         billing)
     booking.order_id, booking.amount_minor = order.id, order.amount_minor
     session.add(booking)
     session.flush()

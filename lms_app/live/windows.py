@@ -212,13 +212,14 @@ def slot_for_time(session: Session, raw_offering_id: object, raw_start: object,
 
 
 def book_time(session: Session, settings: Settings, actor: Actor, raw_offering_id: object, raw_start: object,
-              coupon_code: object = "", card=None, gateway=None, now: datetime | None = None) -> LiveBooking:
+              coupon_code: object = "", card=None, gateway=None, now: datetime | None = None,
+              billing: object = None) -> LiveBooking:
     """Book a start time picked from the windows: the slot is found or created, then booked with the
     one booking rule (``services.book``: seats, double clicks, checkout). All in the caller's
     transaction, so a refused booking leaves no empty slot behind."""
     require_role(actor, LEARNER_AREA)
     slot = slot_for_time(session, raw_offering_id, raw_start, now)
-    return services.book(session, settings, actor, slot.id, coupon_code, card, gateway, now=now)
+    return services.book(session, settings, actor, slot.id, coupon_code, card, gateway, now=now, billing=billing)
 
 
 def picks_for(session: Session, raw_offering_id: object, viewer_tz: object = "UTC") -> list[dict]:

@@ -177,11 +177,13 @@ class SaleItem:
 
 
 def purchase_item(session: Session, settings: Settings, actor: Actor, item: SaleItem, coupon_code: object,
-                  card: CardDetails | None, gateway) -> Order:
+                  card: CardDetails | None, gateway, billing: object = None) -> Order:
     """Charge for ``item`` in the caller's transaction: coupon use, paid order, redemption, charge,
-    payment and ledger sale, in the order ``purchase`` uses. The caller has already inserted the row
-    that makes a second click fail (e.g. the booking), so a duplicate never reaches the card."""
+    payment, ledger sale and (with ``billing``) the invoice number, in the order ``purchase`` uses.
+    The caller has already inserted the row that makes a second click fail (e.g. the booking), so a
+    duplicate never reaches the card."""
     require_verified(session, actor)
+    bill = invoices.billing_from(billing)
     coupon = None
     if isinstance(coupon_code, str) and coupon_code.strip():
         found = coupons.find(session, coupon_code)
@@ -216,6 +218,8 @@ def purchase_item(session: Session, settings: Settings, actor: Actor, item: Sale
         session.add(Payment(order_id=order.id, gateway=gateway.name, reference=result.reference,
                             amount_minor=q.amount_minor, currency=q.currency, card_last4=result.last4))
     ledger.record_sale(session, order, item, settings.platform_fee_percent)
+    if bill is not None:  # after the charge: a decline burns no number
+        invoices.issue(session, settings, order, item.teacher_id, bill)
     session.flush()
     return order
 

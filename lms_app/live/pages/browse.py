@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_app.commerce.pages.billing import billing_section
 from lms_app.core.db import run_db
 from lms_app.core.errors import ServiceError
 from lms_app.core.guard import current_actor, guarded, public, resolve
@@ -159,6 +160,8 @@ class LiveOfferingState(rx.State):
     chosen: int = 0
     chosen_label: str = ""
     error: str = ""
+    # The pay form field the error is about (billing details show it under the field).
+    error_field: str = ""
     busy: bool = False
     tz: str = "UTC"
 
@@ -248,20 +251,21 @@ class LiveOfferingState(rx.State):
         """Book the chosen time through the checkout: coupon, card, ledger (price from the database)."""
         if not self.chosen:
             return
-        self.busy, self.error = True, ""
+        self.busy, self.error, self.error_field = True, "", ""
         yield
         form = form if isinstance(form, dict) else {}
-        try:
+        try:  # billing_* keys of the form: the buyer's invoice details, when given
             if self.chosen_start:
                 await run_db(windows.book_time, get_settings(), current_actor(), self.offering["id"],
-                             self.chosen_start, form.get("coupon", ""), card_from_form(form), live_gateway())
+                             self.chosen_start, form.get("coupon", ""), card_from_form(form), live_gateway(),
+                             billing=form)
             else:
                 await run_db(services.book, get_settings(), current_actor(), self.chosen, form.get("coupon", ""),
-                             card_from_form(form), live_gateway())
+                             card_from_form(form), live_gateway(), billing=form)
             self.chosen, self.chosen_start = 0, ""
             yield rx.toast.success("Paid and booked. The receipt and calendar invite are in your e-mail.")
         except ServiceError as exc:
-            self.error = exc.message
+            self.error, self.error_field = exc.message, exc.field or ""
         finally:
             self.busy = False
         await self._load(self.tz)
@@ -304,6 +308,7 @@ def _pay_panel() -> rx.Component:
         rx.hstack(rx.input(name="expiry", placeholder="MM/YY", aria_label="Expiry", width="100%"),
                   rx.input(name="cvc", placeholder="CVC", aria_label="CVC", width="100%"), spacing="2", width="100%"),
         rx.input(name="name", placeholder="Name on card", aria_label="Name on card", width="100%"),
+        billing_section(S.error_field, S.error),
         rx.cond(S.error != "", rx.callout(S.error, icon="triangle-alert", color_scheme="red", role="alert")),
         rx.hstack(rx.button("Pay and book", type="submit", loading=S.busy, flex="1"),
                   rx.button("Close", type="button", variant="soft", color_scheme="gray", on_click=S.choose(0)),

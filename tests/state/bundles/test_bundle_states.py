@@ -107,3 +107,25 @@ def test_handlers_refuse_wrong_roles_and_other_teachers(states, make_user, make_
     assert own.bundle["is_teacher"]
     states.call(own, "buy", CARD)
     assert "You teach" in own.error
+
+
+def test_bundle_page_takes_billing_details_for_an_invoice(states, make_user, make_course, sign_in):
+    from lms_app.commerce.invoice_models import Invoice
+
+    teacher = make_user(role="teacher")
+    courses = [make_course(teacher=teacher, price_minor=p) for p in (2000, 3000)]
+    state = _teach(states, sign_in(teacher)[0])
+    states.call(state, "save", {"title": "Pair", "price": "40", "owned_policy": "same",
+                                **{f"course-{c.id}": "on" for c in courses}})
+    token, _ = sign_in(make_user())
+    page = states.sub(states.root(token, path="/bundles/pair"), BundlePageState)
+    states.call(page, "load")
+    bill = {"billing_name": "Ada Lovelace", "billing_address": "1 Analytical Way", "billing_country": "GB",
+            "billing_tax_id": "GB123456789"}
+    states.call(page, "buy", {**CARD, **bill, "billing_country": "ZZ"})
+    assert page.error_field == "billing_country" and not page.busy
+    events = states.call(page, "buy", {**CARD, **bill})
+    assert page.error == "" and states.redirects(events)[0].startswith("/orders/")
+    with lms_app.core.db.session_scope() as s:
+        invoice = s.exec(select(Invoice)).one()
+        assert invoice.tax_id == "GB123456789" and invoice.number.startswith(f"T{teacher.id}-")
