@@ -24,7 +24,7 @@ def lms_pages():
     return [Page("/live", pages.list_page, "Live sessions", pages.ON_LOAD_LIST),
             Page("/live/[offering_id]", pages.offering_page, "Live session", pages.ON_LOAD_OFFERING),
             Page("/teach/live", pages.teach_page, "My live sessions", pages.ON_LOAD_TEACH),
-            Page("/admin/live", pages.admin_page, "Live bookings", pages.ON_LOAD_ADMIN)]
+            Page("/admin/live", pages.admin_page, "Live sessions and bookings", pages.ON_LOAD_ADMIN)]
 
 
 @hookimpl

@@ -870,7 +870,37 @@ def revenue(session: Session, actor: Actor) -> list[dict]:
             for t, c, n, s in rows]
 
 
-def admin_bookings(session: Session, actor: Actor, search: object = "", limit: int = 100) -> list[dict]:
+ADMIN_PAGE, ADMIN_MAX = 50, 1000
+
+
+def _admin_limit(limit: object) -> int:
+    return min(max(limit, 1), ADMIN_MAX) if isinstance(limit, int) and not isinstance(limit, bool) else ADMIN_PAGE
+
+
+def admin_offerings(session: Session, actor: Actor, search: object = "", limit: object = ADMIN_PAGE,
+                    now: datetime | None = None) -> list[dict]:
+    """Every live session of every teacher (any status), newest first, for admins: its teacher,
+    upcoming times and confirmed bookings; searchable by title or teacher. One statement."""
+    require_role(actor, ADMIN_AREA)
+    now = now or utcnow()
+    upcoming = (select(func.count(LiveSlot.id)).where(LiveSlot.offering_id == LiveOffering.id,
+                                                      LiveSlot.status == "scheduled", LiveSlot.starts_at > now)
+                .correlate(LiveOffering).scalar_subquery())
+    booked = (select(func.count(LiveBooking.id)).join(LiveSlot, LiveSlot.id == LiveBooking.slot_id)
+              .where(LiveSlot.offering_id == LiveOffering.id, LiveBooking.status == "confirmed")
+              .correlate(LiveOffering).scalar_subquery())
+    query = select(LiveOffering, User.name, User.email, upcoming, booked).join(User, User.id == LiveOffering.teacher_id)
+    text = search_text(search).lower()
+    if text:
+        query = query.where(func.lower(LiveOffering.title).contains(text) | func.lower(User.name).contains(text)
+                            | func.lower(User.email).contains(text))
+    rows = session.exec(query.order_by(LiveOffering.id.desc()).limit(_admin_limit(limit))).all()
+    return [{"id": o.id, "title": o.title, "teacher": name, "teacher_email": email, "status": o.status,
+             "price_label": _price_label(o.price_minor, o.currency), "upcoming": n_up or 0, "booked": n_booked or 0,
+             "href": f"/live/{o.id}"} for o, name, email, n_up, n_booked in rows]
+
+
+def admin_bookings(session: Session, actor: Actor, search: object = "", limit: object = ADMIN_PAGE) -> list[dict]:
     """Every booking, newest first, for admins (searchable by learner e-mail or session title)."""
     require_role(actor, ADMIN_AREA)
     query = (select(LiveBooking, LiveSlot, LiveOffering, User.email)
@@ -880,7 +910,7 @@ def admin_bookings(session: Session, actor: Actor, search: object = "", limit: i
     text = search_text(search).lower()
     if text:
         query = query.where(func.lower(User.email).contains(text) | func.lower(LiveOffering.title).contains(text))
-    rows = session.exec(query.order_by(LiveBooking.id.desc()).limit(limit)).all()
+    rows = session.exec(query.order_by(LiveBooking.id.desc()).limit(_admin_limit(limit))).all()
     utc = ZoneInfo("UTC")
     return [{"id": b.id, "title": o.title, "learner": email, "when": when_label(s.starts_at, utc), "status": b.status,
              "amount_label": _price_label(b.amount_minor, b.currency), "order_id": b.order_id or 0}

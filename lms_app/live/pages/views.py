@@ -131,6 +131,18 @@ class RevenueView(TypedDict):
     share_label: str
 
 
+class AdminOfferingView(TypedDict):
+    id: int
+    title: str
+    teacher: str
+    teacher_email: str
+    status: str
+    price_label: str
+    upcoming: int
+    booked: int
+    href: str
+
+
 class AdminBookingView(TypedDict):
     id: int
     title: str

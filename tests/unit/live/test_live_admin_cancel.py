@@ -70,3 +70,26 @@ def test_admin_cancels_a_free_booking_audited(make_user, sign_in):
             "live.booking.cancel"]
     with pytest.raises(ServiceError, match="does not exist"):
         call(services.admin_cancel_booking, admin, "not-an-id")
+
+
+def test_admins_see_every_session_of_every_teacher_in_one_statement(make_user, sign_in, count_queries):
+    teacher = sign_in(make_user(role="teacher", name="Tara Teach"))[1]
+    other = sign_in(make_user(role="teacher", name="Otto Other"))[1]
+    admin = sign_in(make_user(role="admin"))[1]
+    master = make_offering(teacher, title="Python Masterclass", capacity="2", price="99.99")
+    make_slots(teacher, master.id, weeks=2)
+    quiet = make_offering(other, title="React Workshop", price="0")
+    call(services.set_status, other, quiet.id, "inactive")
+    book(sign_in(make_user())[1], make_slots(teacher, make_offering(teacher, title="Office hour", price="0").id,
+                                             day="2030-02-10")[0].id)
+    with count_queries() as counted:
+        rows = call(services.admin_offerings, admin, "")
+    assert counted.count == 1
+    by_title = {r["title"]: r for r in rows}
+    assert set(by_title) == {"Python Masterclass", "React Workshop", "Office hour"}
+    assert (by_title["Python Masterclass"]["upcoming"], by_title["Python Masterclass"]["booked"]) == (2, 0)
+    assert by_title["Office hour"]["booked"] == 1 and by_title["React Workshop"]["status"] == "inactive"
+    assert [r["title"] for r in call(services.admin_offerings, admin, "otto")] == ["React Workshop"]
+    assert len(call(services.admin_offerings, admin, "", 1)) == 1
+    with pytest.raises(ServiceError):
+        call(services.admin_offerings, teacher, "")
