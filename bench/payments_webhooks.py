@@ -195,7 +195,10 @@ def run(n: int, rate: float, threads: int) -> None:
     with lms_app.core.db.session_scope() as s:
         refs = dict(s.exec(select(Payment.order_id, Payment.reference).where(Payment.order_id.in_(order_ids))).all())
     bodies = [stripe_event("checkout.session.completed", stripe_fake.complete(refs[o])) for o in order_ids]
+    # One event-loop thread for every request (a TestClient used outside ``with`` starts a thread
+    # and a loop per request, which the figures would otherwise include).
     client = TestClient(build_api())
+    client.__enter__()
 
     def send(body):
         return client.post("/api/webhooks/stripe", content=body, headers={"Stripe-Signature": stripe_signature(body)})
@@ -237,6 +240,7 @@ def run(n: int, rate: float, threads: int) -> None:
 
     # Subscriptions: statements per paid invoice (order + payment + platform ledger sale).
     subscription_figures(users[2 * n:2 * n + 2], stripe_fake, paystack_fake, client, engine, settings)
+    client.__exit__(None, None, None)
     stripe_fake.close()
     paystack_fake.close()
 
