@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field
 from lms_app.api.deps import optional_principal, require
 from lms_app.api.errors import ApiError, not_found, responses
 from lms_app.api.services.tokens import Principal
+from lms_app.api.dto import model_of
 from lms_app.bundles import services
+from lms_app.bundles.views import BundleCourseItem, BundleSummary
 from lms_app.commerce.rest import BillingDetails
 from lms_app.core.db import run_db
 from lms_app.core.settings import get_settings
@@ -20,31 +22,17 @@ router = APIRouter(tags=["bundles"])
 SLUG = r"^[A-Za-z0-9][A-Za-z0-9-]{0,119}$"
 
 
-class BundleSummary(BaseModel):
-    slug: str
-    title: str
-    teacher: str
-    course_count: int
-    price_label: str
-    separate_label: str
-    savings_label: str
-    course_titles: str
+SummaryModel = model_of(BundleSummary)
+CourseModel = model_of(BundleCourseItem)
 
 
 class BundleList(BaseModel):
-    items: list[BundleSummary]
+    items: list[SummaryModel]
     page: int
     has_next: bool
 
 
-class BundleCourseItem(BaseModel):
-    slug: str
-    title: str
-    price_label: str
-    owned: bool
-
-
-class BundleDetail(BundleSummary):
+class BundleDetail(SummaryModel):
     description: str
     available: bool
     bought: bool
@@ -54,7 +42,7 @@ class BundleDetail(BundleSummary):
     total_label: str
     coupon_code: str
     coupon_error: str
-    courses: list[BundleCourseItem]
+    courses: list[CourseModel]
 
 
 class Card(BaseModel):

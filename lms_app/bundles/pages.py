@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 import reflex as rx
 
 from lms_app.bundles import services
+from lms_app.bundles.views import BundleCourseItem, BundleSummary
 from lms_app.commerce.gateways import get_gateway
 from lms_app.commerce.pages.billing import billing_section
 from lms_app.core.auth_state import AuthState
@@ -27,24 +28,6 @@ from lms_app.ui.links import link_button
 
 PREFIX = "/bundles/"
 _LABEL = {"fontSize": "var(--font-size-2)", "fontWeight": "500"}
-
-
-class SummaryView(TypedDict):
-    slug: str
-    title: str
-    teacher: str
-    course_count: int
-    price_label: str
-    separate_label: str
-    savings_label: str
-    course_titles: str
-
-
-class CourseItem(TypedDict):
-    slug: str
-    title: str
-    price_label: str
-    owned: bool
 
 
 class BundleView(TypedDict):
@@ -88,7 +71,7 @@ def _page_number(query: str) -> int:
 # --- the list ------------------------------------------------------------------------------
 
 class BundleListState(rx.State):
-    items: list[SummaryView] = []
+    items: list[BundleSummary] = []
     page: int = 1
     has_next: bool = False
     loaded: bool = False
@@ -97,7 +80,7 @@ class BundleListState(rx.State):
     @public
     async def load(self):
         found = await run_db(services.public_list, _page_number(self.router.url.query))
-        self.items = [SummaryView(**{k: i[k] for k in SummaryView.__annotations__}) for i in found["items"]]
+        self.items = [BundleSummary(**{k: i[k] for k in BundleSummary.__annotations__}) for i in found["items"]]
         self.page, self.has_next, self.loaded = found["page"], found["has_next"], True
 
 
@@ -152,8 +135,8 @@ def _view(found: dict) -> BundleView:
     return BundleView(**{k: found[k] for k in BundleView.__annotations__})
 
 
-def _courses(found: dict) -> list[CourseItem]:
-    return [CourseItem(**c) for c in found["courses"]]
+def _courses(found: dict) -> list[BundleCourseItem]:
+    return [BundleCourseItem(**c) for c in found["courses"]]
 
 
 def _card_gateway() -> bool:
@@ -170,7 +153,7 @@ def _buy(session, actor, slug, coupon, form):
 
 class BundlePageState(rx.State):
     bundle: BundleView = EMPTY
-    courses: list[CourseItem] = []
+    courses: list[BundleCourseItem] = []
     found: bool = False
     loaded: bool = False
     card_gateway: bool = True
