@@ -53,7 +53,7 @@ class LiveAdminState(rx.State):
 
     @rx.event
     @guarded(ADMIN_AREA)
-    async def set_status(self, offering_id: int, status: str):
+    async def switch_status(self, offering_id: int, status: str):
         """Take a session off the list (inactive: bookings stay) or offer it again (checked in the service)."""
         try:
             await run_db(services.set_status, current_actor(), offering_id, status)
@@ -100,9 +100,9 @@ def _offering_row(o) -> rx.Component:
         rx.table.cell(status_text(o["status"])), rx.table.cell(o["price_label"]),
         rx.table.cell(o["upcoming"]), rx.table.cell(o["booked"]),
         rx.table.cell(rx.cond(o["status"] == "active",
-                              rx.button("Deactivate", size="1", variant="soft", on_click=S.set_status(o["id"], "inactive"),
+                              rx.button("Deactivate", size="1", variant="soft", on_click=S.switch_status(o["id"], "inactive"),
                                         aria_label="Deactivate " + o["title"]),
-                              rx.button("Activate", size="1", variant="soft", on_click=S.set_status(o["id"], "active"),
+                              rx.button("Activate", size="1", variant="soft", on_click=S.switch_status(o["id"], "active"),
                                         aria_label="Activate " + o["title"]))))
 
 

@@ -324,7 +324,7 @@ def test_admin_cancels_and_refunds_a_booking_from_live_bookings(states, make_use
     admin = states.sub(states.root(sign_in(make_user(role="admin"))[0], path="/admin/live"), LiveAdminState)
     states.call(admin, "load")
     assert [o["title"] for o in admin.offerings] == ["Python Masterclass"] and admin.offerings[0]["booked"] == 1
-    states.call(admin, "set_status", admin.offerings[0]["id"], "inactive")
+    states.call(admin, "switch_status", admin.offerings[0]["id"], "inactive")
     assert admin.offerings[0]["status"] == "inactive"
     states.call(admin, "show_more")
     assert admin.limit == 100
