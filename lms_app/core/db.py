@@ -26,6 +26,17 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+def dialect_insert(session: Session):
+    """The INSERT of the session's database that has ``on_conflict_do_nothing`` /
+    ``on_conflict_do_update`` (PostgreSQL and SQLite spell them alike). Services use it instead of
+    a savepoint: on SQLite releasing an outermost savepoint commits."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def make_engine(url: str) -> Engine:
     """An engine tuned for the backend: SQLite gets WAL and a busy timeout, PG a pool."""
     if url.startswith("sqlite"):

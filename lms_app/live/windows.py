@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from lms_app.core.arguments import object_id
+from lms_app.core.db import dialect_insert
 from lms_app.core.errors import ServiceError
 from lms_app.core.permissions import LEARNER_AREA, TEACHER_AREA, require_role
 from lms_app.core.sessions import Actor
@@ -195,12 +196,7 @@ def slot_for_time(session: Session, raw_offering_id: object, raw_start: object,
     # INSERT … ON CONFLICT DO NOTHING on the partial unique index: a learner who created the same
     # start a moment ago wins, and this transaction stays usable (no savepoint: on SQLite releasing
     # an outermost savepoint would commit, and a refused booking must leave nothing behind).
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(LiveSlot).values(
+    session.execute(dialect_insert(session)(LiveSlot).values(
         offering_id=offering.id, teacher_id=offering.teacher_id, starts_at=start, ends_at=end,
         capacity=offering.capacity, seats_taken=0, status="scheduled", created_at=now,
     ).on_conflict_do_nothing(index_elements=["offering_id", "starts_at"], index_where=text("status = 'scheduled'")))

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from lms_app.core.db import dialect_insert
 from lms_app.core.settings import Settings
 from lms_app.core.types import utcnow
 from lms_app.core.users import ThrottleCounter
@@ -77,9 +77,7 @@ def _upsert(session: Session, rule: Rule, now: datetime, window: timedelta):
     A count above ``rule.limit`` means refused. Refused attempts (blocked, or already over the
     limit) leave the count where it is."""
     table = ThrottleCounter.__table__
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table).values(key=rule.key, count=1, window_started_at=now, blocked_until=None)
+    stmt = dialect_insert(session)(table).values(key=rule.key, count=1, window_started_at=now, blocked_until=None)
     expired = table.c.window_started_at <= now - window
     blocked = (table.c.blocked_until.is_not(None)) & (table.c.blocked_until > now)
     stmt = stmt.on_conflict_do_update(

@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from lms_app.commerce.invoice_models import Invoice, InvoiceCounter
 from lms_app.commerce.models import Order
 from lms_app.core.countries import is_country, name_of
+from lms_app.core.db import dialect_insert
 from lms_app.core.errors import ServiceError
 from lms_app.core.money import format_amount
 from lms_app.core.settings import Settings
@@ -125,11 +126,7 @@ def next_seq(session: Session, seller_id: int) -> int:
     (``INSERT ... ON CONFLICT DO UPDATE SET last_seq = last_seq + 1 RETURNING``). On PostgreSQL it
     row-locks the counter until commit (a concurrent buyer of the same seller waits, then reads
     the committed value); SQLite has one writer at a time. A rollback restores the counter."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(InvoiceCounter).values(seller_id=seller_id, last_seq=1)
+    stmt = dialect_insert(session)(InvoiceCounter).values(seller_id=seller_id, last_seq=1)
     stmt = stmt.on_conflict_do_update(index_elements=["seller_id"],
                                       set_={"last_seq": InvoiceCounter.__table__.c.last_seq + 1})
     return session.execute(stmt.returning(InvoiceCounter.__table__.c.last_seq)).scalar_one()

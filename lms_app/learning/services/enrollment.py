@@ -15,6 +15,7 @@ from lms_app.core import events
 from lms_app.core.sessions import Actor
 from lms_app.core.errors import ServiceError
 from lms_app.core.permissions import LEARNER_AREA, require_role
+from lms_app.core.db import dialect_insert
 from lms_app.core.types import utcnow
 
 
@@ -88,8 +89,7 @@ def join_through_plan(session: Session, user_id: int, course: Course) -> bool:
         return counts(session, user_id, course_id, source)
     if course.status not in ("published", "archived") or not plan_grants(session, user_id, course_id):
         return False
-    insert = _insert_for(session)
-    result = session.execute(insert(Enrollment.__table__).values(
+    result = session.execute(dialect_insert(session)(Enrollment.__table__).values(
         user_id=user_id, course_id=course_id, source=PLAN, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["user_id", "course_id"]))
     if result.rowcount:
@@ -97,14 +97,6 @@ def join_through_plan(session: Session, user_id: int, course: Course) -> bool:
         session.execute(update(Course).where(Course.id == course_id)
                         .values(student_count=Course.student_count + 1).execution_options(synchronize_session=False))
     return True
-
-
-def _insert_for(session: Session):
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
 
 
 def add(session: Session, user_id: int, course_id: int) -> Enrollment:
