@@ -53,6 +53,7 @@ def run(repeat: int, concurrent: int) -> None:
     from lms_app.commerce.gateways.base import CardDetails
     from lms_app.commerce.gateways.test_gateway import TestGateway
     from lms_app.core.settings import get_settings
+    from lms_app.core.types import utcnow
 
     cfg = alembic_config()
     cfg.attributes["configure_logger"] = False
@@ -65,7 +66,8 @@ def run(repeat: int, concurrent: int) -> None:
         teacher = User(email="t@example.com", name="Bench Teacher", role="teacher", password_hash="!")
         s.add(teacher)
         s.flush()
-        s.add_all([User(email=f"l{i}@example.com", name=f"L{i}", role="learner", password_hash="!")
+        s.add_all([User(email=f"l{i}@example.com", name=f"L{i}", role="learner", password_hash="!",
+                        email_verified_at=utcnow())
                    for i in range(n_users)])
         s.add_all([Course(slug=f"c{i}", title=f"Course {i}", teacher_id=teacher.id, status="published",
                           price_minor=4900, currency="USD") for i in range(concurrent + 1)])
