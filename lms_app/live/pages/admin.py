@@ -12,6 +12,7 @@ from lms_app.core.permissions import ADMIN_AREA
 from lms_app.live import services
 from lms_app.live.pages.common import live_gateway, table_of
 from lms_app.live.pages.views import AdminBookingView, AdminOfferingView
+from lms_app.ui.dialogs import confirm_dialog
 from lms_app.ui.layout import empty_state, loading_block, page_heading, page_shell
 from lms_app.ui.wording import status_text
 
@@ -77,18 +78,13 @@ class LiveAdminState(rx.State):
 
 
 def _admin_cancel(row) -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(rx.button(rx.cond(row["order_id"] > 0, "Cancel and refund", "Cancel booking"),
-                                          size="1", variant="soft", color_scheme="red")),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Cancel this booking?"),
-            rx.alert_dialog.description(rx.cond(
-                row["order_id"] > 0, "The learner is refunded " + row["amount_label"] + ", told by e-mail, and the "
-                "seat goes to the waitlist.", "The learner is told by e-mail and the seat goes to the waitlist.")),
-            rx.hstack(rx.alert_dialog.cancel(rx.button("Keep it", variant="soft")),
-                      rx.alert_dialog.action(rx.button("Cancel booking", color_scheme="red",
-                                                       on_click=LiveAdminState.cancel_booking(row["id"]))),
-                      spacing="3", justify="end", margin_top="1em")))
+    return confirm_dialog(
+        rx.button(rx.cond(row["order_id"] > 0, "Cancel and refund", "Cancel booking"), size="1", variant="soft",
+                  color_scheme="red"),
+        "Cancel this booking?",
+        rx.cond(row["order_id"] > 0, "The learner is refunded " + row["amount_label"] + ", told by e-mail, and the "
+                "seat goes to the waitlist.", "The learner is told by e-mail and the seat goes to the waitlist."),
+        "Cancel booking", LiveAdminState.cancel_booking(row["id"]))
 
 
 def _offering_row(o) -> rx.Component:

@@ -17,6 +17,7 @@ from lms_app.core.settings import get_settings
 from lms_app.live import services, times
 from lms_app.live.pages.common import READ_TZ, live_gateway
 from lms_app.live.pages.views import BookingView, PastView
+from lms_app.ui.dialogs import confirm_dialog
 
 
 # --- learner dashboard card ----------------------------------------------------------------
@@ -109,15 +110,9 @@ def _booking_card(b) -> rx.Component:
             rx.button(rx.icon("calendar-plus", size=16), ".ics", variant="soft", size="2", on_click=S.invite(b["id"]),
                       aria_label=".ics: download calendar invite"),
             rx.cond(b["can_cancel"],
-                    rx.alert_dialog.root(
-                        rx.alert_dialog.trigger(rx.button("Cancel", variant="ghost", color_scheme="red", size="2")),
-                        rx.alert_dialog.content(
-                            rx.alert_dialog.title("Cancel this booking?"),
-                            rx.alert_dialog.description("Your seat is released and any payment refunded."),
-                            rx.hstack(rx.alert_dialog.cancel(rx.button("Keep it", variant="soft")),
-                                      rx.alert_dialog.action(rx.button("Cancel booking", color_scheme="red",
-                                                                       on_click=S.cancel(b["id"]))),
-                                      spacing="2", justify="end", margin_top="1rem"))),
+                    confirm_dialog(rx.button("Cancel", variant="ghost", color_scheme="red", size="2"),
+                                   "Cancel this booking?", "Your seat is released and any payment refunded.",
+                                   "Cancel booking", S.cancel(b["id"])),
                     rx.text(b["cancel_note"], size="1", color=rx.color("gray", 11))),
             spacing="2", wrap="wrap", align="center"),
         spacing="2", align="start", width="100%"), width="100%")

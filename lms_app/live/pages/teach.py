@@ -13,6 +13,7 @@ from lms_app.live import services, times, windows
 from lms_app.live.pages.common import READ_TZ, labelled, live_gateway, table_of
 from lms_app.live.pages.offering_form import EMPTY_FORM, edit_button, edit_dialog, offering_inputs
 from lms_app.live.pages.views import RevenueView, TeachOfferingView, TeachSlotView, WeekDayView, WindowView
+from lms_app.ui.dialogs import confirm_dialog
 from lms_app.ui.layout import empty_state, loading_block, page_heading, page_shell
 
 
@@ -282,15 +283,9 @@ def _teach_slot(slot) -> rx.Component:
                 rx.hstack(rx.icon("users", size=14), rx.text(slot["learners"], size="2", color=rx.color("gray", 11)),
                           spacing="1", align="center")),
         rx.cond((slot["status"] == "scheduled") & ~slot["started"], _move_dialog(slot)),
-        rx.cond(slot["status"] == "scheduled", rx.alert_dialog.root(
-            rx.alert_dialog.trigger(rx.button("Cancel this time", size="1", variant="soft", color_scheme="red")),
-            rx.alert_dialog.content(
-                rx.alert_dialog.title("Cancel this time?"),
-                rx.alert_dialog.description("Everyone booked is refunded and told by e-mail."),
-                rx.hstack(rx.alert_dialog.cancel(rx.button("Keep it", variant="soft")),
-                          rx.alert_dialog.action(rx.button("Cancel time", color_scheme="red",
-                                                           on_click=S.cancel_slot(slot["id"]))),
-                          spacing="2", justify="end", margin_top="1rem"))),
+        rx.cond(slot["status"] == "scheduled", confirm_dialog(
+            rx.button("Cancel this time", size="1", variant="soft", color_scheme="red"), "Cancel this time?",
+            "Everyone booked is refunded and told by e-mail.", "Cancel time", S.cancel_slot(slot["id"])),
             rx.badge("Cancelled", color_scheme="gray")),
         spacing="2", align="start", width="100%"), width="100%")
 
@@ -372,15 +367,9 @@ def _teach_offering(o) -> rx.Component:
             rx.cond(o["status"] == "active",
                     rx.button("Deactivate", size="1", variant="soft", on_click=S.toggle(o["id"], "inactive")),
                     rx.button("Activate", size="1", variant="soft", on_click=S.toggle(o["id"], "active"))),
-            rx.alert_dialog.root(
-                rx.alert_dialog.trigger(rx.button("Delete", size="1", variant="ghost", color_scheme="red")),
-                rx.alert_dialog.content(
-                    rx.alert_dialog.title("Delete this session?"),
-                    rx.alert_dialog.description("Only sessions nobody booked can be deleted; otherwise deactivate."),
-                    rx.hstack(rx.alert_dialog.cancel(rx.button("Keep it", variant="soft")),
-                              rx.alert_dialog.action(rx.button("Delete", color_scheme="red",
-                                                               on_click=S.delete(o["id"]))),
-                              spacing="2", justify="end", margin_top="1rem"))),
+            confirm_dialog(rx.button("Delete", size="1", variant="ghost", color_scheme="red"),
+                           "Delete this session?", "Only sessions nobody booked can be deleted; otherwise deactivate.",
+                           "Delete", S.delete(o["id"])),
             spacing="2")))
 
 
