@@ -137,5 +137,5 @@ def admin_page() -> rx.Component:
                                  rx.foreach(S.rows, _booking_row)),
                         empty_state("calendar", "No bookings yet", "Bookings of live sessions will appear here.")),
                 _more(S.rows.length()), spacing="3", width="100%"), aria_label="Bookings", width="100%"),
-            spacing="6", width="100%"),
+            spacing="6", width="100%", margin_top="0.75rem"),
             loading_block()))
